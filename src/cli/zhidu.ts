@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `npx zhidu <command>`: the project's CLI. Each command is a module under
+ * ./commands exporting `run(args): Promise<number>` (the exit code).
+ */
+import { UsageError } from './args.ts';
+
+const commands: Record<string, { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> }> =
+	{
+		import: {
+			summary: 'import <file> --policy <id> --version <v> [--force]   import a .txt, .md or .docx policy',
+			load: () => import('./commands/import.ts'),
+		},
+		lint: {
+			summary: 'lint [--content <dir>] [--json]                       check content; non-zero exit on errors',
+			load: () => import('./commands/lint.ts'),
+		},
+	};
+
+function usage(): string {
+	return ['Usage: zhidu <command> [options]', '', ...Object.values(commands).map((c) => `  zhidu ${c.summary}`)].join(
+		'\n',
+	);
+}
+
+const [commandName, ...args] = process.argv.slice(2);
+if (!commandName || commandName === '--help' || commandName === '-h' || commandName === 'help') {
+	console.log(usage());
+	process.exit(commandName ? 0 : 2);
+}
+const command = commands[commandName];
+if (!command) {
+	console.error(`zhidu: unknown command "${commandName}"\n\n${usage()}`);
+	process.exit(2);
+}
+try {
+	process.exitCode = await (await command.load()).run(args);
+} catch (error) {
+	console.error(`zhidu ${commandName}: ${(error as Error).message}`);
+	process.exitCode = error instanceof UsageError ? 2 : 1;
+}

@@ -1,0 +1,127 @@
+/**
+ * The content model. These zod schemas are the single source of truth: the
+ * loader, the Astro content config, the CLI and (later) the published JSON
+ * Schemas all derive from them.
+ */
+import { z } from 'zod';
+
+/** A calendar date (no time, no zone), as committed in YAML: `2026-11-22`. */
+export const calendarDate = z
+	.union([z.string(), z.date()])
+	.transform((value, ctx) => {
+		// YAML 1.1 parsers turn bare dates into Date objects; accept both but keep the calendar date.
+		const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
+		const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+		if (!match) {
+			ctx.addIssue({ code: 'custom', message: `expected a calendar date YYYY-MM-DD, got "${text}"` });
+			return z.NEVER;
+		}
+		const [, y, m, d] = match.map(Number);
+		const check = new Date(Date.UTC(y!, m! - 1, d!));
+		if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m! - 1 || check.getUTCDate() !== d) {
+			ctx.addIssue({ code: 'custom', message: `"${text}" is not a real calendar date` });
+			return z.NEVER;
+		}
+		return text;
+	});
+
+export const numberingSchemes = ['zh-outline', 'zh-outline-fullwidth', 'zh-statute', 'decimal', 'en-article'] as const;
+export const numberingScheme = z.enum(numberingSchemes);
+export type NumberingScheme = z.infer<typeof numberingScheme>;
+
+export const policyId = z
+	.string()
+	.regex(/^[a-z0-9][a-z0-9-]*$/, 'policy ids are lower-case letters, digits and hyphens');
+
+/** `content/policies/<policy>/policy.yaml` */
+export const policySchema = z
+	.object({
+		title: z.string().min(1),
+		/** Not stated in the source policies: optional, shown as 未載明. */
+		documentNumber: z.string().min(1).optional(),
+		/** Owner department; optional for the same reason. */
+		owner: z.string().min(1).optional(),
+		/** Who must follow the policy, in the words of its own scope clause; optional when the source has none. */
+		audience: z
+			.object({
+				text: z.string().min(1),
+				/** The clause the audience is quoted from. */
+				clause: z.string().optional(),
+			})
+			.strict()
+			.optional(),
+		language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as zh-Hant-TW'),
+		/** Months between periodic reviews; optional because the sources do not state it. */
+		reviewCycleMonths: z.number().int().positive().optional(),
+		/** How displayed numbers are derived from clause positions. */
+		numbering: numberingScheme,
+	})
+	.strict();
+export type PolicyMeta = z.infer<typeof policySchema>;
+
+export const versionStatuses = ['draft', 'in-review', 'approved'] as const;
+export const versionStatus = z.enum(versionStatuses);
+export type VersionStatus = z.infer<typeof versionStatus>;
+
+export const changeClassification = z.enum(['editorial', 'substantive']);
+export type ChangeClassification = z.infer<typeof changeClassification>;
+
+export const versionNumber = z.string().regex(/^\d+\.\d+$/, 'a version is MAJOR.MINOR, such as 1.0');
+
+/** `content/policies/<policy>/<version>/version.yaml` */
+export const versionSchema = z
+	.object({
+		/** Must equal the folder name; never slugified. */
+		version: versionNumber,
+		status: versionStatus,
+		/**
+		 * The calendar date the version takes effect. Optional only for imported
+		 * historical versions whose source does not state it (shown as 未載明).
+		 */
+		effective: calendarDate.optional(),
+		approval: z
+			.object({
+				by: z.string().min(1),
+				on: calendarDate,
+				/** What the signature means, e.g. 核准. */
+				meaning: z.string().min(1),
+			})
+			.strict()
+			.optional(),
+		changeSummary: z.array(z.string().min(1)).min(1),
+		/** Per-clause overrides of the computed change classification. */
+		classificationOverrides: z
+			.array(
+				z
+					.object({
+						clause: z.string().min(1),
+						classification: changeClassification,
+						reason: z.string().min(1),
+					})
+					.strict(),
+			)
+			.default([]),
+		/** Where an incomplete source breaks off; the fragment is kept as a record, never shown as policy text. */
+		sourceEnds: z
+			.object({
+				after: z.string().min(1),
+				omitted: z.string().min(1),
+			})
+			.strict()
+			.optional(),
+	})
+	.strict();
+export type VersionMeta = z.infer<typeof versionSchema>;
+
+export const chapterIdPattern = /^ch-[0-9a-z-]+$/;
+export const sectionIdPattern = /^s-[0-9a-z-]+$/;
+export const clauseIdPattern = /^c-[0-9a-z-]+$/;
+
+/** Frontmatter of `content/policies/<policy>/<version>/NN-<slug>.mdx` */
+export const chapterFrontmatterSchema = z
+	.object({
+		id: z.string().regex(chapterIdPattern, 'chapter ids look like ch-1'),
+		title: z.string().min(1),
+	})
+	.strict();
+export type ChapterFrontmatter = z.infer<typeof chapterFrontmatterSchema>;
