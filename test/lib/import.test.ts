@@ -208,7 +208,11 @@ describe('zhidu import: writing a version', () => {
 	});
 
 	it('round-trips MDX special characters in clause text', () => {
-		const result = buildTree(textLines('Rules\n1. General\n1.1 Use *stars*, _under_scores_, <tags>, {braces} & [brackets] as text.\n1.2 # not a heading\n'));
+		const result = buildTree(
+			textLines(
+				'Rules\n1. General\n1.1 Use *stars*, _under_scores_, <tags>, {braces} & [brackets] as text.\n1.2 # not a heading\n',
+			),
+		);
 		const policiesDir = mkdtempSync(join(tmpdir(), 'zhidu-import-'));
 		writeImportedVersion(result, { policiesDir, policyId: 'rules', version: '1.0', source: 'rules.txt' });
 		const loaded = loadContent({ policiesDir, root: policiesDir });

@@ -48,7 +48,9 @@ describe('content loader', () => {
 	});
 
 	it('rejects an unknown status, listing the allowed ones', () => {
-		const { errors } = brokenCopy((dir) => replaceIn(join(dir, '1.0/version.yaml'), 'status: approved', 'status: published'));
+		const { errors } = brokenCopy((dir) =>
+			replaceIn(join(dir, '1.0/version.yaml'), 'status: approved', 'status: published'),
+		);
 		expect(errors[0]).toMatchObject({ file: 'policies/leave-policy/1.0/version.yaml', field: 'status' });
 		expect(errors[0]!.reason).toMatch(/draft.*in-review.*approved/);
 	});
@@ -67,13 +69,13 @@ describe('content loader', () => {
 
 	it('rejects a version folder without version.yaml', () => {
 		const { errors } = brokenCopy((dir) => rmSync(join(dir, '1.1/version.yaml')));
-		expect(errors).toEqual([
-			expect.objectContaining({ file: 'policies/leave-policy/1.1', field: 'version.yaml' }),
-		]);
+		expect(errors).toEqual([expect.objectContaining({ file: 'policies/leave-policy/1.1', field: 'version.yaml' })]);
 	});
 
 	it('rejects a version that does not match its folder (1.0 is never slugified)', () => {
-		const { errors } = brokenCopy((dir) => replaceIn(join(dir, '1.1/version.yaml'), 'version: "1.1"', 'version: "1.2"'));
+		const { errors } = brokenCopy((dir) =>
+			replaceIn(join(dir, '1.1/version.yaml'), 'version: "1.1"', 'version: "1.2"'),
+		);
 		expect(errors[0]).toMatchObject({ field: 'version' });
 		expect(errors[0]!.reason).toMatch(/does not match its folder name "1.1"/);
 	});

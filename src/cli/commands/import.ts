@@ -22,7 +22,8 @@ export async function run(args: string[]): Promise<number> {
 	let scheme;
 	if (values.scheme) {
 		const parsed = numberingScheme.safeParse(values.scheme);
-		if (!parsed.success) throw new UsageError(`--scheme "${values.scheme}": expected one of ${numberingScheme.options.join(', ')}`);
+		if (!parsed.success)
+			throw new UsageError(`--scheme "${values.scheme}": expected one of ${numberingScheme.options.join(', ')}`);
 		scheme = parsed.data;
 	}
 	const result = await importFile(file, scheme ? { scheme } : {});
@@ -38,8 +39,11 @@ export async function run(args: string[]): Promise<number> {
 		force: values.force,
 	});
 	if (!values.json) {
-		console.log(`\nWrote ${written.files.length} files to ${relative(process.cwd(), written.dir) || written.dir} (status: draft).`);
-		if (written.createdPolicy) console.log('Created policy.yaml with what the source states; fill in the rest by hand.');
+		console.log(
+			`\nWrote ${written.files.length} files to ${relative(process.cwd(), written.dir) || written.dir} (status: draft).`,
+		);
+		if (written.createdPolicy)
+			console.log('Created policy.yaml with what the source states; fill in the rest by hand.');
 	}
 	return 0;
 }

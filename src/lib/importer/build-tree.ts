@@ -52,7 +52,23 @@ interface Node {
 const boundaryBefore = /[。；;：:！!？?」』)）]\s*$/;
 const terminal = /[。.!?！？;；」』)）:：]$/;
 const sentencePunctuation = /[。；;！!？?，,：:]/;
-const openers = ['本制度', '本辦法', '本办法', '本規定', '本规定', '本政策', '本準則', '本准则', '公司', '凡', '依', '各', '由', '對於', '对于'];
+const openers = [
+	'本制度',
+	'本辦法',
+	'本办法',
+	'本規定',
+	'本规定',
+	'本政策',
+	'本準則',
+	'本准则',
+	'公司',
+	'凡',
+	'依',
+	'各',
+	'由',
+	'對於',
+	'对于',
+];
 
 const rank = (level: Level | 'doc') => (level === 'doc' ? -1 : levels.indexOf(level));
 
@@ -165,7 +181,11 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 		}
 		let text = line.text;
 		const explicit =
-			line.heading !== undefined ? headingLevel(line.heading) : line.autoNumbered ? listLevel(line.autoNumbered) : undefined;
+			line.heading !== undefined
+				? headingLevel(line.heading)
+				: line.autoNumbered
+					? listLevel(line.autoNumbered)
+					: undefined;
 		const startsWithMarker = patterns.some((p) => {
 			p.regexp.lastIndex = text.search(/\S/);
 			return p.regexp.exec(text) !== null;
@@ -276,7 +296,11 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 	const header = (node: Node, id: string): { title: string; paragraphs: string[] } => {
 		const paragraphs = node.paragraphs.map((p) => p.trim()).filter((p, i) => i === 0 || p !== '');
 		const first = paragraphs[0] ?? '';
-		if (node.explicitTitle || node.lineBroken || (node.children.length > 0 && paragraphs.length === 1 && !sentencePunctuation.test(first) && first.length <= 24)) {
+		if (
+			node.explicitTitle ||
+			node.lineBroken ||
+			(node.children.length > 0 && paragraphs.length === 1 && !sentencePunctuation.test(first) && first.length <= 24)
+		) {
 			return { title: first, paragraphs: paragraphs.slice(1) };
 		}
 		const split = splitHeader(first, title);

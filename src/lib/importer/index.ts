@@ -16,12 +16,14 @@ export function formatImportReport(report: ImportReport): string {
 		`Numbering: ${report.scheme}`,
 		`Found ${report.chapters} chapters, ${report.sections} sections, ${report.clauses} numbered clauses, ${report.unnumbered} unnumbered paragraphs, ${report.items} items.`,
 	];
-	if (report.blanks.length) lines.push(`Template blanks (${report.blanks.length}): ${report.blanks.map((b) => `[${b}]`).join(' ')}`);
+	if (report.blanks.length)
+		lines.push(`Template blanks (${report.blanks.length}): ${report.blanks.map((b) => `[${b}]`).join(' ')}`);
 	if (report.guessedTitles.length) {
 		lines.push('Titles split off run-together text (check them):');
 		for (const g of report.guessedTitles) lines.push(`  ${g.id}: 「${g.title}」 | ${g.rest}…`);
 	}
-	if (report.sourceEnds) lines.push(`Source breaks off after ${report.sourceEnds.after}; left out: ${report.sourceEnds.omitted}`);
+	if (report.sourceEnds)
+		lines.push(`Source breaks off after ${report.sourceEnds.after}; left out: ${report.sourceEnds.omitted}`);
 	for (const note of report.notes.filter((n) => !n.startsWith('the source breaks off'))) lines.push(`Note: ${note}`);
 	if (report.unplaced.length) {
 		lines.push(`Could not place (${report.unplaced.length}):`);

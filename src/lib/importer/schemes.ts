@@ -90,6 +90,7 @@ export function detectScheme(text: string): NumberingScheme {
 			? 'zh-outline-fullwidth'
 			: 'zh-outline';
 	}
-	if (count(text, /(^|\n)\s*\d{1,3}\.\d{1,3}\.?\s/g) >= 1 || count(text, /(^|\n)\s*\d{1,3}\.\s/g) >= 2) return 'decimal';
+	if (count(text, /(^|\n)\s*\d{1,3}\.\d{1,3}\.?\s/g) >= 1 || count(text, /(^|\n)\s*\d{1,3}\.\s/g) >= 2)
+		return 'decimal';
 	return 'zh-outline';
 }

@@ -74,7 +74,10 @@ export function markdownLines(markdown: string): SourceLine[] {
 		}
 		// A list item or blockquote line starts a new paragraph; its bullet is not text.
 		const bullet = /^\s*(?:>\s*)?(?:[-*+]\s+)?(.*)$/.exec(raw)!;
-		const startsBlock = /^\s*(?:>|[-*+]\s|\d+[.)]\s|第[一二三四五六七八九十百零〇]+[章節节條条]|[（(][一二三四五六七八九十]+[)）]|\([a-z0-9]{1,2}\)\s|(?:Chapter|Section|Article)\s+\d)/.test(raw);
+		const startsBlock =
+			/^\s*(?:>|[-*+]\s|\d+[.)]\s|第[一二三四五六七八九十百零〇]+[章節节條条]|[（(][一二三四五六七八九十]+[)）]|\([a-z0-9]{1,2}\)\s|(?:Chapter|Section|Article)\s+\d)/.test(
+				raw,
+			);
 		const text = inline(bullet[1]!);
 		if (startsBlock) {
 			flush();

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { chapterToMdx } from '../content/chapter-mdx.ts';
 import { partsToText } from '../content/clause-tree.ts';
-import { policySchema, versionNumber, policyId as policyIdSchema, type PolicyMeta, type VersionMeta } from '../content/schema.ts';
+import {
+	policySchema,
+	versionNumber,
+	policyId as policyIdSchema,
+	type PolicyMeta,
+	type VersionMeta,
+} from '../content/schema.ts';
 import type { ImportResult } from './build-tree.ts';
 
 export interface WriteOptions {
@@ -51,7 +57,10 @@ function findAudience(result: ImportResult): PolicyMeta['audience'] | undefined 
 			if (/適用[范範]圍|适用范围|^scope$/i.test(section.title) && section.clauses[0]) {
 				const text = partsToText(section.clauses[0].parts);
 				const who = /適用[于於]|适用于/.exec(text);
-				return { text: who ? text.slice(who.index + who[0].length).replace(/。$/, '') : text, clause: section.clauses[0].id };
+				return {
+					text: who ? text.slice(who.index + who[0].length).replace(/。$/, '') : text,
+					clause: section.clauses[0].id,
+				};
 			}
 		}
 	}
@@ -62,14 +71,14 @@ export function writeImportedVersion(result: ImportResult, options: WriteOptions
 	const idCheck = policyIdSchema.safeParse(options.policyId);
 	if (!idCheck.success) throw new Error(`--policy "${options.policyId}": ${idCheck.error.issues[0]!.message}`);
 	const versionCheck = versionNumber.safeParse(options.version);
-	if (!versionCheck.success) throw new Error(`--version "${options.version}": ${versionCheck.error.issues[0]!.message}`);
+	if (!versionCheck.success)
+		throw new Error(`--version "${options.version}": ${versionCheck.error.issues[0]!.message}`);
 	if (result.chapters.length === 0) throw new Error(`${options.source}: found no chapters; nothing was written`);
 
 	const policyDir = join(options.policiesDir, options.policyId);
 	const dir = join(policyDir, options.version);
 	if (existsSync(dir)) {
-		if (!options.force)
-			throw new Error(`${dir} already exists; pass --force to overwrite version ${options.version}`);
+		if (!options.force) throw new Error(`${dir} already exists; pass --force to overwrite version ${options.version}`);
 		for (const name of readdirSync(dir)) if (name.endsWith('.mdx') || name === 'version.yaml') rmSync(join(dir, name));
 	}
 	mkdirSync(dir, { recursive: true });

@@ -1,0 +1,38 @@
+/**
+ * Builds the site once per test run (vitest globalSetup), so every test that
+ * reads pages reads the same real build. Output goes to test-output/, never
+ * to dist/.
+ */
+import { spawnSync } from 'node:child_process';
+import { realpathSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+export const projectRoot = resolve(import.meta.dirname, '../..');
+export const astroBin = realpathSync(join(projectRoot, 'node_modules/.bin/astro'));
+
+/** Runs `astro build` into outDir with the given environment; returns its exit code and output. */
+export function buildSite(outDir: string, env: Record<string, string> = {}) {
+	rmSync(outDir, { recursive: true, force: true });
+	const result = spawnSync(process.execPath, [astroBin, 'build', '--outDir', outDir], {
+		cwd: projectRoot,
+		env: { ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1' },
+		encoding: 'utf8',
+		timeout: 300_000,
+	});
+	return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** The site built from content/policies. */
+		siteDir: string;
+	}
+}
+
+export default function setup(project: TestProject) {
+	const siteDir = join(projectRoot, 'test-output/site');
+	const { status, output } = buildSite(siteDir);
+	if (status !== 0) throw new Error(`astro build failed:\n${output}`);
+	project.provide('siteDir', siteDir);
+}
