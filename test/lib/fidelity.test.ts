@@ -9,18 +9,19 @@ import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { versionToPlainText } from '../../src/lib/content/plain-text.ts';
 import { walkClauses } from '../../src/lib/content/clause-tree.ts';
 import { applyReviewedFixes } from '../../src/lib/lint/character-forms.ts';
+import { sourceFile } from '../support/sources.ts';
 
 const sources = {
-	'pharma-operations-department': '../shared/policies-source/pharma-operations-department.txt',
-	'operating-model-process': '../shared/policies-source/operating-model-process.txt',
+	'pharma-operations-department': sourceFile('pharma-operations-department'),
+	'operating-model-process': sourceFile('operating-model-process'),
 } as const;
 
 const policies = loadContentOrThrow();
 
-describe.each(Object.entries(sources))('%s 1.0', (policyId, sourceFile) => {
+describe.each(Object.entries(sources))('%s 1.0', (policyId, sourcePath) => {
 	const policy = policies.find((p) => p.id === policyId)!;
 	const version = policy.versions.find((v) => v.meta.version === '1.0')!;
-	const source = readFileSync(new URL(`../../${sourceFile}`, import.meta.url), 'utf8');
+	const source = readFileSync(sourcePath, 'utf8');
 
 	it('writes back to the source text, character for character', () => {
 		const written = versionToPlainText(

@@ -8,6 +8,7 @@ import { loadContent } from '../../src/lib/content/loader.ts';
 import { buildTree, importFile, writeImportedVersion, type ImportResult } from '../../src/lib/importer/index.ts';
 import { textLines } from '../../src/lib/importer/source-lines.ts';
 import { automaticNumberingDocx, typedNumberingDocx } from '../fixtures/docx.ts';
+import { sourceFile } from '../support/sources.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, '../fixtures/import', name);
 
@@ -130,12 +131,12 @@ describe('zhidu import: the seed style', () => {
 	});
 
 	it('reads both source policies: 8 and 6 chapters, the incomplete last clause left out', async () => {
-		const pharma = await importFile('../shared/policies-source/pharma-operations-department.txt');
+		const pharma = await importFile(sourceFile('pharma-operations-department'));
 		expect(pharma.report).toMatchObject({ chapters: 8, sections: 26, unplaced: [] });
 		expect(pharma.report.sourceEnds).toEqual({ after: 's-8-4', omitted: '1.運營經理應與員工進行定期溝通,了解員' });
 		expect(pharma.chapters[1]!.sections[0]!.title).toBe('組織架構');
 		expect(pharma.chapters[6]!.sections[1]!.title).toBe('績效考核周期');
-		const model = await importFile('../shared/policies-source/operating-model-process.txt');
+		const model = await importFile(sourceFile('operating-model-process'));
 		expect(model.report).toMatchObject({ chapters: 6, sections: 17, unplaced: [] });
 		expect(model.report.blanks).toHaveLength(4);
 		expect(model.chapters[1]!.sections[0]!.title).toBe('公司運營模式定位');

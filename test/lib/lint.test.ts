@@ -13,12 +13,11 @@ import {
 	type CharacterFormFinding,
 } from '../../src/lib/lint/character-forms.ts';
 import { formatReport, lintContent, type LintReport } from '../../src/lib/lint/lint.ts';
+import { sourceFile } from '../support/sources.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
-// The source policies sit beside the project (../shared), as on every developer machine and in CI.
-const sourcesDir = resolve(projectRoot, '../shared/policies-source');
-const pharmaFile = join(sourcesDir, 'pharma-operations-department.txt');
-const modelFile = join(sourcesDir, 'operating-model-process.txt');
+const pharmaFile = sourceFile('pharma-operations-department');
+const modelFile = sourceFile('operating-model-process');
 
 const countByRule = (findings: CharacterFormFinding[]) => {
 	const counts: Record<string, number> = {};
