@@ -61,6 +61,21 @@ describe('zhidu import: statute style', () => {
 	});
 });
 
+describe('zhidu import: Markdown headings without numbers', () => {
+	it('takes chapters and sections from heading depth, paragraphs as unnumbered clauses', async () => {
+		const result = await importFile(fixture('headings-only.md'));
+		expect(result.title).toBe('資訊安全管理制度');
+		expect(result.chapters.map((c) => c.title)).toEqual(['總則', '存取管理']);
+		expect(result.chapters[0]!.sections.map((s) => s.title)).toEqual(['目的', '適用範圍']);
+		const passwords = result.chapters[1]!.sections[0]!;
+		expect(passwords.clauses.map((c) => [c.id, c.unnumbered])).toEqual([
+			['c-2-1-1', true],
+			['c-2-1-2', true],
+		]);
+		expect(result.report.unplaced).toEqual([]);
+	});
+});
+
 describe('zhidu import: English', () => {
 	it('reads a decimal-numbered Markdown policy (1. / 1.1 / (a)) without splitting 1.5 or e.g.', async () => {
 		const result = await importFile(fixture('english-policy.md'));
