@@ -1,14 +1,16 @@
 declare namespace App {
 	interface Locals {
 		/**
-		 * Set by the chapter page before it renders the chapter's MDX; read by the
-		 * policy components (src/components/policy/*) rendered inside it.
+		 * Set by a page before it renders chapter MDX; read by the policy
+		 * components (src/components/policy/*) rendered inside it.
 		 */
 		policy?: {
 			/** Section and clause id → displayed number (unnumbered clauses are absent). */
 			numbers: Record<string, string>;
 			/** The section or clause after which the source breaks off, if it does. */
 			sourceEndsAfter?: string;
+			/** The page URL a clause permalink is made from. */
+			chapterUrl?: string;
 		};
 	}
 }

@@ -30,7 +30,7 @@ describe('content loader', () => {
 	it('loads the valid fixture without errors, versions in numeric order', () => {
 		const { policies, errors } = loadContent({ policiesDir: valid });
 		expect(errors).toEqual([]);
-		expect(policies[0]!.versions.map((v) => v.meta.version)).toEqual(['1.0', '1.1']);
+		expect(policies[0]!.versions.map((v) => v.meta.version)).toEqual(['1.0', '1.1', '2.0', '2.1', '2.2']);
 		expect(compareVersions('1.10', '1.9')).toBeGreaterThan(0);
 	});
 
@@ -106,9 +106,9 @@ describe('content loader', () => {
 		const policiesDir = join(root, 'policies');
 		cpSync(valid, policiesDir, { recursive: true });
 		replaceIn(join(policiesDir, 'leave-policy/1.0/version.yaml'), 'status: approved', 'status: live');
-		mkdirSync(join(policiesDir, 'leave-policy/2.0'));
+		mkdirSync(join(policiesDir, 'leave-policy/3.0'));
 		expect(() => loadContentOrThrow({ policiesDir, root })).toThrow(
-			/1\.0\/version\.yaml: status:[\s\S]*2\.0: version\.yaml: a version folder needs a version\.yaml/,
+			/1\.0\/version\.yaml: status:[\s\S]*3\.0: version\.yaml: a version folder needs a version\.yaml/,
 		);
 	});
 });

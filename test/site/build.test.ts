@@ -34,7 +34,7 @@ describe('the built site', () => {
 
 	it('renders template blanks as labelled blanks, never as brackets', () => {
 		const html = page('policies/operating-model-process/1.1/ch-2');
-		expect(html).toMatch(/class="blank"[^>]*>待填寫: 具體運營模式名稱</);
+		expect(html).toMatch(/class="blank"[^>]*>待填寫[:：] ?具體運營模式名稱</);
 		expect(html).not.toContain('[具體運營模式名稱]');
 	});
 

@@ -27,12 +27,32 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		/** The site built from content/policies. */
 		siteDir: string;
+		/** The site built from the fixture policies (test/fixtures/content), drafts and in-review included. */
+		fixtureSiteDir: string;
+		/** The same fixtures built without ZHIDU_PREVIEW. */
+		fixtureProductionSiteDir: string;
 	}
 }
 
+export const fixturePoliciesDir = join(projectRoot, 'test/fixtures/content/policies');
+
 export default function setup(project: TestProject) {
-	const siteDir = join(projectRoot, 'test-output/site');
-	const { status, output } = buildSite(siteDir);
-	if (status !== 0) throw new Error(`astro build failed:\n${output}`);
-	project.provide('siteDir', siteDir);
+	const builds = {
+		siteDir: { dir: 'test-output/site', env: {} },
+		fixtureSiteDir: {
+			dir: 'test-output/site-fixtures',
+			env: { ZHIDU_CONTENT_DIR: fixturePoliciesDir, ZHIDU_PREVIEW: '1' },
+		},
+		fixtureProductionSiteDir: {
+			dir: 'test-output/site-fixtures-production',
+			env: { ZHIDU_CONTENT_DIR: fixturePoliciesDir },
+		},
+	} as const;
+	// One after another: builds share Astro's content cache in .astro/.
+	for (const [key, { dir, env }] of Object.entries(builds)) {
+		const outDir = join(projectRoot, dir);
+		const { status, output } = buildSite(outDir, env);
+		if (status !== 0) throw new Error(`astro build (${dir}) failed:\n${output}`);
+		project.provide(key as keyof typeof builds, outDir);
+	}
 }

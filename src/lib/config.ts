@@ -1,0 +1,57 @@
+/**
+ * Configuration from environment variables, validated once with a message
+ * that names the variable. Shared by the build, the server and the CLI.
+ */
+import { z } from 'zod';
+import { isTimeZone, todayIn } from './versions.ts';
+import { uiLanguages } from './i18n/index.ts';
+
+const calendarDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export const buildConfigSchema = z.object({
+	ZHIDU_CONTENT_DIR: z.string().min(1).default('content/policies'),
+	ZHIDU_PREVIEW: z
+		.enum(['0', '1', ''])
+		.default('')
+		.transform((v) => v === '1'),
+	ZHIDU_TIMEZONE: z
+		.string()
+		.default('Asia/Taipei')
+		.refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone such as Asia/Taipei` }),
+	ZHIDU_UI_LANG: z.enum(uiLanguages).default('zh-Hant-TW'),
+	/** Build as if today were this date (reproducible builds and tests); default: today in ZHIDU_TIMEZONE. */
+	ZHIDU_TODAY: z.string().regex(calendarDate, 'expected a calendar date YYYY-MM-DD').optional(),
+});
+
+export interface BuildConfig {
+	contentDir: string;
+	preview: boolean;
+	timeZone: string;
+	uiLanguage: (typeof uiLanguages)[number];
+	/** The calendar date the build resolves versions for. */
+	today: string;
+	/** When the build ran (ISO timestamp), shown on pages. */
+	builtAt: string;
+}
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+export function readBuildConfig(env: Record<string, string | undefined> = process.env, now = new Date()): BuildConfig {
+	const parsed = buildConfigSchema.safeParse(env);
+	if (!parsed.success) {
+		throw new ConfigError(
+			`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`).join('\n')}`,
+		);
+	}
+	const c = parsed.data;
+	return {
+		contentDir: c.ZHIDU_CONTENT_DIR,
+		preview: c.ZHIDU_PREVIEW,
+		timeZone: c.ZHIDU_TIMEZONE,
+		uiLanguage: c.ZHIDU_UI_LANG,
+		today: c.ZHIDU_TODAY ?? todayIn(c.ZHIDU_TIMEZONE, now),
+		builtAt: now.toISOString(),
+	};
+}

@@ -1,0 +1,102 @@
+/**
+ * Which version of a policy is in force on a calendar date. One function for
+ * the site, the server and the CLI: the site resolves it at build time (so it
+ * is rebuilt daily), the server per request.
+ *
+ * A version is in force from its effective date until the next approved
+ * version's effective date; later approved versions are scheduled, earlier
+ * ones superseded. Imported history without a stated effective date counts as
+ * effective before every dated version.
+ */
+import type { VersionStatus } from './content/schema.ts';
+
+export type VersionState = 'in-force' | 'scheduled' | 'superseded' | 'draft' | 'in-review';
+
+export interface DatedVersion {
+	version: string;
+	status: VersionStatus;
+	effective?: string | undefined;
+}
+
+export interface ResolvedVersion<T extends DatedVersion> {
+	version: T;
+	state: VersionState;
+	/** For superseded versions: the effective date of the version that replaced it. */
+	supersededOn?: string;
+}
+
+/** Today's calendar date (YYYY-MM-DD) in a time zone such as Asia/Taipei. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+	// en-CA formats as YYYY-MM-DD.
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export function isTimeZone(timeZone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const versionOrder = (a: string, b: string) => {
+	const [am, an] = a.split('.').map(Number);
+	const [bm, bn] = b.split('.').map(Number);
+	return am! - bm! || an! - bn!;
+};
+
+/** Approved versions in the order they take effect. */
+function effectiveOrder<T extends DatedVersion>(versions: readonly T[]): T[] {
+	return versions
+		.filter((v) => v.status === 'approved')
+		.sort((a, b) => (a.effective ?? '').localeCompare(b.effective ?? '') || versionOrder(a.version, b.version));
+}
+
+/** Every version with its state on `today`, in version order. */
+export function resolveVersions<T extends DatedVersion>(versions: readonly T[], today: string): ResolvedVersion<T>[] {
+	const approved = effectiveOrder(versions);
+	const started = approved.filter((v) => (v.effective ?? '') <= today);
+	const inForce = started.at(-1);
+	return [...versions]
+		.sort((a, b) => versionOrder(a.version, b.version))
+		.map((version) => {
+			if (version.status !== 'approved') return { version, state: version.status };
+			if (version === inForce) return { version, state: 'in-force' };
+			if ((version.effective ?? '') > today) return { version, state: 'scheduled' };
+			const next = started[started.indexOf(version) + 1];
+			return next?.effective
+				? { version, state: 'superseded', supersededOn: next.effective }
+				: { version, state: 'superseded' };
+		});
+}
+
+/** The version in force on `today`, if any has taken effect. */
+export function versionInForce<T extends DatedVersion>(versions: readonly T[], today: string): T | undefined {
+	return resolveVersions(versions, today).find((r) => r.state === 'in-force')?.version;
+}
+
+/** Approved versions not yet in force, soonest first. */
+export function scheduledVersions<T extends DatedVersion>(versions: readonly T[], today: string): T[] {
+	return effectiveOrder(versions).filter((v) => (v.effective ?? '') > today);
+}
+
+/** Adds months to a calendar date, clamping to the month's last day (2026-01-31 + 1 → 2026-02-28). */
+export function addMonths(date: string, months: number): string {
+	const [y, m, d] = date.split('-').map(Number);
+	const target = new Date(Date.UTC(y!, m! - 1 + months, 1));
+	const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+	target.setUTCDate(Math.min(d!, last));
+	return target.toISOString().slice(0, 10);
+}
+
+/** Adds days to a calendar date. */
+export function addDays(date: string, days: number): string {
+	const [y, m, d] = date.split('-').map(Number);
+	return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+}
+
+/** When the version in force is due for periodic review (effective date + review cycle), if both are stated. */
+export function reviewDue(effective: string | undefined, reviewCycleMonths: number | undefined): string | undefined {
+	return effective && reviewCycleMonths ? addMonths(effective, reviewCycleMonths) : undefined;
+}
