@@ -11,6 +11,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: (ar
 			summary: 'import <file> --policy <id> --version <v> [--force]   import a .txt, .md or .docx policy',
 			load: () => import('./commands/import.ts'),
 		},
+		search: {
+			summary: 'search "<query>" [--policy <id>] [--json] [--limit N] ranked clauses for a query',
+			load: () => import('./commands/search.ts'),
+		},
 		lint: {
 			summary: 'lint [--content <dir>] [--json]                       check content; non-zero exit on errors',
 			load: () => import('./commands/lint.ts'),

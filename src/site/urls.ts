@@ -1,14 +1,2 @@
-/** The site's URLs, in one place so links and pages agree. Directory format, trailing slash. */
-export const homeUrl = () => '/';
-export const policyUrl = (policy: string) => `/policies/${policy}/`;
-export const historyUrl = (policy: string) => `/policies/${policy}/history/`;
-export const compareIndexUrl = (policy: string) => `/policies/${policy}/compare/`;
-export const compareUrl = (policy: string, from: string, to: string) => `/policies/${policy}/compare/${from}...${to}/`;
-export const versionUrl = (policy: string, version: string) => `/policies/${policy}/${version}/`;
-export const printUrl = (policy: string, version: string) => `/policies/${policy}/${version}/print/`;
-export const chapterUrl = (policy: string, version: string, chapter: string) =>
-	`/policies/${policy}/${version}/${chapter}/`;
-export const clauseUrl = (policy: string, version: string, chapter: string, clause: string) =>
-	`${chapterUrl(policy, version, chapter)}#${clause}`;
-/** Always lands on the clause in the version in force (or the latest version that has it). */
-export const clauseAliasUrl = (policy: string, clause: string) => `/policies/${policy}/clauses/${clause}/`;
+// The URL scheme lives in src/lib so search results and the API build the same links.
+export * from '../lib/urls.ts';

@@ -78,5 +78,6 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	chapterList: 'Chapters',
 	allVersions: 'All versions',
 	readPolicy: 'Read the policy',
+	unchangedCount: '{count} more clauses unchanged',
 	none: 'None',
 };

@@ -76,5 +76,6 @@ export const zhHantTW = {
 	chapterList: '章節列表',
 	allVersions: '所有版本',
 	readPolicy: '閱讀制度',
+	unchangedCount: '另有 {count} 條未變更',
 	none: '無',
 } as const;
