@@ -1,0 +1,85 @@
+/**
+ * Opens the store: node:sqlite by default (a file, created on first start),
+ * PostgreSQL when DATABASE_URL is postgres://…. Migrations run at open; on
+ * PostgreSQL under an advisory lock, so several instances can start at once.
+ */
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Migrator, type MigrationProvider } from 'kysely/migration';
+import pg from 'pg';
+import { migrations, type Dialect } from './migrations.ts';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite.ts';
+
+export interface Store {
+	db: Kysely<Database>;
+	dialect: Dialect;
+	/** Where the data lives, without credentials (for logs and health). */
+	location: string;
+	close(): Promise<void>;
+	/** The raw node:sqlite handle, for `zhidu db backup` (SQLite only). */
+	sqliteFile?: string;
+}
+
+export interface StoreOptions {
+	/** postgres://… or undefined for SQLite. */
+	databaseUrl?: string | undefined;
+	/** The SQLite file (default ./data/zhidu.db). */
+	sqliteFile?: string;
+}
+
+/** An arbitrary, fixed key: every Zhidu instance takes the same lock to migrate. */
+const MIGRATION_LOCK = 727_105_001;
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+	if (options.databaseUrl) {
+		const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+		const url = new URL(options.databaseUrl);
+		const store: Store = {
+			db,
+			dialect: 'postgres',
+			location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`,
+			close: () => db.destroy(),
+		};
+		await migrate(store);
+		return store;
+	}
+	const file = options.sqliteFile ?? 'data/zhidu.db';
+	const { adapter } = openSqlite(file);
+	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: adapter }) });
+	const store: Store = { db, dialect: 'sqlite', location: file, close: () => db.destroy(), sqliteFile: file };
+	await migrate(store);
+	return store;
+}
+
+async function migrate(store: Store): Promise<void> {
+	const provider: MigrationProvider = { getMigrations: async () => migrations(store.dialect) };
+	const run = async (db: Kysely<Database>) => {
+		const migrator = new Migrator({ db, provider });
+		const { error, results } = await migrator.migrateToLatest();
+		if (error) {
+			const failed = results?.find((r) => r.status === 'Error');
+			throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`);
+		}
+	};
+	if (store.dialect === 'sqlite') return run(store.db);
+	// One connection holds the session-level advisory lock while it migrates.
+	await store.db.connection().execute(async (connection) => {
+		await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
+		try {
+			await run(connection);
+		} finally {
+			await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
+		}
+	});
+}
+
+/** Whether the database answers (for /api/health). */
+export async function ping(store: Store): Promise<boolean> {
+	try {
+		await sql`select 1`.execute(store.db);
+		return true;
+	} catch {
+		return false;
+	}
+}

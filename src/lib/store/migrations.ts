@@ -1,0 +1,113 @@
+/**
+ * One migration set for both databases. Records stay records: the audit log
+ * and a person's history refuse UPDATE and DELETE at the database level.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+async function appendOnly(db: Kysely<unknown>, dialect: Dialect, table: string): Promise<void> {
+	if (dialect === 'sqlite') {
+		for (const op of ['UPDATE', 'DELETE']) {
+			await sql
+				.raw(
+					`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+				)
+				.execute(db);
+		}
+	} else {
+		await sql
+			.raw(
+				`CREATE OR REPLACE FUNCTION zhidu_append_only() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql`,
+			)
+			.execute(db);
+		await sql
+			.raw(
+				`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION zhidu_append_only()`,
+			)
+			.execute(db);
+	}
+}
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+	const serial = dialect === 'postgres' ? 'serial' : 'integer';
+	return {
+		'0001-accounts': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('people')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('employee_id', 'text', (c) => c.notNull().unique())
+					.addColumn('name', 'text', (c) => c.notNull())
+					.addColumn('email', 'text', (c) => c.notNull().unique())
+					.addColumn('hire_date', 'text')
+					.addColumn('password_hash', 'text')
+					.addColumn('disabled_on', 'text')
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createTable('person_history')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('department', 'text', (c) => c.notNull())
+					.addColumn('role', 'text', (c) => c.notNull())
+					.addColumn('effective_from', 'text', (c) => c.notNull())
+					.addColumn('recorded_at', 'text', (c) => c.notNull())
+					.addColumn('recorded_by', 'text')
+					.execute();
+				await db.schema
+					.createIndex('person_history_person')
+					.on('person_history')
+					.columns(['person_id', 'effective_from'])
+					.execute();
+				await db.schema
+					.createTable('sessions')
+					.addColumn('id_hash', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('csrf_token', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('expires_at', 'text', (c) => c.notNull())
+					.addColumn('revoked_at', 'text')
+					.execute();
+				await db.schema
+					.createTable('login_failures')
+					.addColumn('id', serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+					.addColumn('key', 'text', (c) => c.notNull())
+					.addColumn('at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema.createIndex('login_failures_key_at').on('login_failures').columns(['key', 'at']).execute();
+				await db.schema
+					.createTable('api_tokens')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('name', 'text', (c) => c.notNull())
+					.addColumn('token_hash', 'text', (c) => c.notNull().unique())
+					.addColumn('scope', 'text', (c) => c.notNull())
+					.addColumn('created_by', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('expires_at', 'text', (c) => c.notNull())
+					.addColumn('revoked_at', 'text')
+					.execute();
+				await db.schema
+					.createTable('setup_tokens')
+					.addColumn('token_hash', 'text', (c) => c.primaryKey())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('used_at', 'text')
+					.execute();
+				await db.schema
+					.createTable('audit_log')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('at', 'text', (c) => c.notNull())
+					.addColumn('actor_id', 'text')
+					.addColumn('event', 'text', (c) => c.notNull())
+					.addColumn('subject', 'text')
+					.addColumn('address', 'text')
+					.addColumn('detail', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+				await appendOnly(db, dialect, 'audit_log');
+				await appendOnly(db, dialect, 'person_history');
+			},
+		},
+	};
+}

@@ -1,0 +1,89 @@
+/**
+ * The tables, as Kysely sees them. One schema for SQLite and PostgreSQL:
+ * ids are UUID text, timestamps ISO-8601 UTC text (sortable), calendar dates
+ * YYYY-MM-DD text, flags 0/1 integers, details JSON text.
+ */
+import type { Generated } from 'kysely';
+
+export type Role = 'staff' | 'hr';
+
+export interface PeopleTable {
+	id: string;
+	employee_id: string;
+	name: string;
+	/** Lower-cased; the sign-in name. */
+	email: string;
+	hire_date: string | null;
+	password_hash: string | null;
+	/** The calendar day the person left; null while active. */
+	disabled_on: string | null;
+	created_at: string;
+}
+
+/** Department and role as history: a change appends a row, the latest effective one applies. */
+export interface PersonHistoryTable {
+	id: string;
+	person_id: string;
+	department: string;
+	role: Role;
+	/** Calendar date from which this applies. */
+	effective_from: string;
+	recorded_at: string;
+	recorded_by: string | null;
+}
+
+export interface SessionsTable {
+	/** sha256 of the session token; the token itself is only in the cookie. */
+	id_hash: string;
+	person_id: string;
+	/** The CSRF token bound to this session. */
+	csrf_token: string;
+	created_at: string;
+	expires_at: string;
+	revoked_at: string | null;
+}
+
+export interface LoginFailuresTable {
+	id: Generated<number>;
+	/** `account:<email>` or `address:<ip>`. */
+	key: string;
+	at: string;
+}
+
+export interface ApiTokensTable {
+	id: string;
+	name: string;
+	token_hash: string;
+	scope: 'read' | 'read-write';
+	created_by: string;
+	created_at: string;
+	expires_at: string;
+	revoked_at: string | null;
+}
+
+export interface SetupTokensTable {
+	token_hash: string;
+	created_at: string;
+	used_at: string | null;
+}
+
+export interface AuditLogTable {
+	id: string;
+	at: string;
+	actor_id: string | null;
+	event: string;
+	subject: string | null;
+	address: string | null;
+	/** JSON. */
+	detail: string;
+}
+
+export interface Database {
+	people: PeopleTable;
+	person_history: PersonHistoryTable;
+	sessions: SessionsTable;
+	login_failures: LoginFailuresTable;
+	api_tokens: ApiTokensTable;
+	setup_tokens: SetupTokensTable;
+	audit_log: AuditLogTable;
+}

@@ -1,0 +1,65 @@
+/**
+ * Real databases for tests: a SQLite file in a temporary folder, and a fresh
+ * PostgreSQL database on the local server (CI starts one; never mocked).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore, type Store } from '../../src/lib/store/database.ts';
+
+/** An account allowed to create databases; CI's .ci/run makes sure it answers. */
+export const postgresAdminUrl = process.env['ZHIDU_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+	const name = `zhidu_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+	const admin = new pg.Client({ connectionString: postgresAdminUrl });
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name}`);
+	await admin.end();
+	const url = new URL(postgresAdminUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		drop: async () => {
+			const c = new pg.Client({ connectionString: postgresAdminUrl });
+			await c.connect();
+			await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await c.end();
+		},
+	};
+}
+
+export const sqliteFileInTemp = () => join(mkdtempSync(join(tmpdir(), 'zhidu-db-')), 'zhidu.db');
+
+export interface TestDatabase {
+	name: 'sqlite' | 'postgres';
+	/** The options openStore (and the server) take. */
+	options: () => Promise<{ databaseUrl?: string; sqliteFile?: string; drop: () => Promise<void> }>;
+}
+
+export const testDatabases: TestDatabase[] = [
+	{ name: 'sqlite', options: async () => ({ sqliteFile: sqliteFileInTemp(), drop: async () => {} }) },
+	{
+		name: 'postgres',
+		options: async () => {
+			const { url, drop } = await createPostgresDatabase();
+			return { databaseUrl: url, drop };
+		},
+	},
+];
+
+export async function openTestStore(
+	db: TestDatabase,
+): Promise<{ store: Store; options: { databaseUrl?: string; sqliteFile?: string }; drop: () => Promise<void> }> {
+	const { drop, ...options } = await db.options();
+	const store = await openStore(options);
+	return {
+		store,
+		options,
+		drop: async () => {
+			await store.close();
+			await drop();
+		},
+	};
+}
