@@ -12,5 +12,7 @@ declare namespace App {
 			/** The page URL a clause permalink is made from. */
 			chapterUrl?: string;
 		};
+		/** Set by the server (src/server/app.ts) for on-demand routes: the store, the config and who is asking. */
+		zhidu?: import('./server/app.ts').ZhiduLocals;
 	}
 }

@@ -15,6 +15,14 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: (ar
 			summary: 'search "<query>" [--policy <id>] [--json] [--limit N] ranked clauses for a query',
 			load: () => import('./commands/search.ts'),
 		},
+		users: {
+			summary: 'users list | add | import <csv> | set-password <email> | disable <email>   the roster',
+			load: () => import('./commands/users.ts'),
+		},
+		db: {
+			summary: 'db backup <file>                                     consistent copy of the SQLite database',
+			load: () => import('./commands/db.ts'),
+		},
 		lint: {
 			summary: 'lint [--content <dir>] [--json]                       check content; non-zero exit on errors',
 			load: () => import('./commands/lint.ts'),

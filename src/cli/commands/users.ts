@@ -1,0 +1,112 @@
+/** `zhidu users add | import <csv> | set-password | disable | list`: the roster, for local accounts. */
+import { readFileSync } from 'node:fs';
+import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '../../lib/auth/people.ts';
+import { parseRosterCsv } from '../../lib/auth/roster-csv.ts';
+import { openStore } from '../../lib/store/database.ts';
+import { readServerConfig } from '../../server/config.ts';
+import { parseCommandArgs, UsageError } from '../args.ts';
+
+const usage = `usage:
+  zhidu users list [--json]
+  zhidu users add --employee-id <id> --name <name> --email <email> --department <dept> --role staff|hr [--hire-date YYYY-MM-DD]
+  zhidu users import <roster.csv>        (columns: employee_id,name,email,department,role,hire_date)
+  zhidu users set-password <email>       (reads the new password from ZHIDU_NEW_PASSWORD or standard input)
+  zhidu users disable <email> [--on YYYY-MM-DD]`;
+
+async function readPassword(): Promise<string> {
+	if (process.env['ZHIDU_NEW_PASSWORD']) return process.env['ZHIDU_NEW_PASSWORD'];
+	if (process.stdin.isTTY) process.stderr.write('New password: ');
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export async function run(args: string[]): Promise<number> {
+	const [action, ...rest] = args;
+	if (!action || action === '--help' || action === '-h') {
+		console.log(usage);
+		return action ? 0 : 2;
+	}
+	const config = readServerConfig();
+	const store = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.dbFile });
+	try {
+		switch (action) {
+			case 'list': {
+				const { values } = parseCommandArgs(rest, { json: { type: 'boolean', default: false } }, false);
+				const people = await listPeople(store);
+				if (values.json) console.log(JSON.stringify(people, null, 2));
+				else
+					for (const p of people)
+						console.log(
+							[p.employeeId, p.name, p.email, p.department, p.role, p.hireDate ?? '', p.disabledOn ? `disabled ${p.disabledOn}` : 'active'].join('\t'),
+						);
+				return 0;
+			}
+			case 'add': {
+				const { values } = parseCommandArgs(
+					rest,
+					{
+						'employee-id': { type: 'string' },
+						name: { type: 'string' },
+						email: { type: 'string' },
+						department: { type: 'string' },
+						role: { type: 'string' },
+						'hire-date': { type: 'string' },
+					},
+					false,
+				);
+				const person = await addPerson(store, {
+					employeeId: values['employee-id'] ?? '',
+					name: values.name ?? '',
+					email: values.email ?? '',
+					department: values.department ?? '',
+					role: (values.role ?? '') as 'staff',
+					...(values['hire-date'] ? { hireDate: values['hire-date'] } : {}),
+				});
+				console.log(`added ${person.email} (${person.role}, ${person.department})`);
+				return 0;
+			}
+			case 'import': {
+				const [file] = rest;
+				if (!file) throw new UsageError(usage);
+				const { people, problems } = parseRosterCsv(readFileSync(file, 'utf8'));
+				if (problems.length) {
+					for (const p of problems) console.error(`${file}:${p.line}: ${p.field}: ${p.message}`);
+					console.error('nothing was imported');
+					return 1;
+				}
+				let added = 0;
+				for (const person of people) {
+					if (await findPerson(store, { email: person.email })) console.log(`skipped ${person.email}: already in the roster`);
+					else {
+						await addPerson(store, person);
+						added += 1;
+					}
+				}
+				console.log(`imported ${added} of ${people.length}`);
+				return 0;
+			}
+			case 'set-password': {
+				const [email] = rest;
+				if (!email) throw new UsageError(usage);
+				const person = await findPerson(store, { email });
+				if (!person) throw new UsageError(`${email}: not in the roster`);
+				await setPassword(store, person.id, await readPassword(), null);
+				console.log(`password set for ${person.email}`);
+				return 0;
+			}
+			case 'disable': {
+				const { values, positionals } = parseCommandArgs(rest, { on: { type: 'string' } });
+				const person = await findPerson(store, { email: positionals[0] ?? '' });
+				if (!person) throw new UsageError(`${positionals[0] ?? '(no email)'}: not in the roster`);
+				await disablePerson(store, person.id, values.on, null);
+				console.log(`disabled ${person.email}`);
+				return 0;
+			}
+			default:
+				throw new UsageError(`unknown action "${action}"\n${usage}`);
+		}
+	} finally {
+		await store.close();
+	}
+}

@@ -1,0 +1,76 @@
+/** Helpers for API routes: plain JSON in and out, zod-validated, 4xx with a reason and field errors. */
+import type { z } from 'zod';
+import type { Person } from '../lib/auth/people.ts';
+import type { ZhiduLocals } from './app.ts';
+
+export const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+	new Response(JSON.stringify(body), {
+		status,
+		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+	});
+
+export class HttpError extends Error {
+	readonly status: number;
+	readonly fields: Record<string, string> | undefined;
+	constructor(status: number, message: string, fields?: Record<string, string>) {
+		super(message);
+		this.status = status;
+		this.fields = fields;
+	}
+}
+
+/** The server's locals; absent only if a route is reached without our server (e.g. astro dev). */
+export function zhidu(locals: App.Locals): ZhiduLocals {
+	if (!locals.zhidu) throw new HttpError(503, 'this route needs the Zhidu server (npm start)');
+	return locals.zhidu;
+}
+
+export function signedInPerson(locals: App.Locals): Person {
+	const { identity } = zhidu(locals);
+	if (identity?.kind !== 'person') throw new HttpError(401, 'sign in first');
+	return identity.person;
+}
+
+/** HR only: staff get 403; API tokens may act for HR with read-write scope. */
+export function requireHr(locals: App.Locals, write = false): { actorId: string | null } {
+	const { identity } = zhidu(locals);
+	if (!identity) throw new HttpError(401, 'sign in first');
+	if (identity.kind === 'token') {
+		if (write && identity.scope !== 'read-write') throw new HttpError(403, 'this API token is read-only');
+		return { actorId: null };
+	}
+	if (identity.person.role !== 'hr') throw new HttpError(403, 'HR only');
+	return { actorId: identity.person.id };
+}
+
+export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+	const type = request.headers.get('content-type') ?? '';
+	if (!type.includes('application/json')) throw new HttpError(415, 'send JSON (Content-Type: application/json)');
+	let data: unknown;
+	try {
+		data = await request.json();
+	} catch {
+		throw new HttpError(400, 'malformed JSON');
+	}
+	const parsed = schema.safeParse(data);
+	if (!parsed.success) {
+		const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || '(body)', i.message]));
+		throw new HttpError(400, 'invalid request', fields);
+	}
+	return parsed.data;
+}
+
+/** Runs a route body, turning HttpErrors into JSON answers (never a stack trace). */
+export async function handle(run: () => Promise<Response>): Promise<Response> {
+	try {
+		return await run();
+	} catch (error) {
+		if (error instanceof HttpError) return jsonResponse(error.status, { error: error.message, ...(error.fields ? { fields: error.fields } : {}) });
+		if (error instanceof Error && error.name === 'PersonError') {
+			const field = (error as Error & { field: string }).field;
+			return jsonResponse(400, { error: error.message, fields: { [field]: error.message.replace(`${field}: `, '') } });
+		}
+		console.error(error);
+		return jsonResponse(500, { error: 'internal error' });
+	}
+}

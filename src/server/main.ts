@@ -1,0 +1,56 @@
+/**
+ * `npm start` runs this after building: one Node process serving the site,
+ * the API and the server pages through our request pipeline.
+ */
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { countHr } from '../lib/auth/people.ts';
+import { issueSetupToken } from '../lib/auth/sessions.ts';
+import { openStore } from '../lib/store/database.ts';
+import { createRequestHandler, type AstroHandler } from './app.ts';
+import { readServerConfig, ServerConfigError } from './config.ts';
+import { inlineScriptHashes } from './security-headers.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? join(root, 'dist')) {
+	const config = readServerConfig();
+	const entry = join(distDir, 'server', 'entry.mjs');
+	const clientDir = join(distDir, 'client');
+	if (!existsSync(entry)) throw new Error(`${entry} not found: build first (npm run build)`);
+	const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
+	const store = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.dbFile });
+	const server = createServer(
+		createRequestHandler({ config, store, clientDir, astro: handler, scriptHashes: inlineScriptHashes(clientDir) }),
+	);
+	server.requestTimeout = 30_000;
+	await new Promise<void>((ready, fail) => {
+		server.once('error', fail);
+		server.listen(config.port, config.host, () => ready());
+	});
+	const base = config.publicUrl?.replace(/\/$/, '') ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+	console.log(`zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`);
+	if (config.identity === 'local' && (await countHr(store)) === 0) {
+		const token = await issueSetupToken(store);
+		console.log(`zhidu: no HR account yet. Create the first one here (the link works once):\n  ${base}/setup/?token=${token}`);
+	}
+	let closing = false;
+	const close = async () => {
+		if (closing) return;
+		closing = true;
+		server.close();
+		server.closeAllConnections();
+		await store.close();
+	};
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close().then(() => process.exit(0)));
+	return { server, store, close, base };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	startServer().catch((error: unknown) => {
+		console.error(error instanceof ServerConfigError ? error.message : `zhidu: ${(error as Error).message}`);
+		process.exit(1);
+	});
+}
