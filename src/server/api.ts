@@ -65,7 +65,8 @@ export async function handle(run: () => Promise<Response>): Promise<Response> {
 	try {
 		return await run();
 	} catch (error) {
-		if (error instanceof HttpError) return jsonResponse(error.status, { error: error.message, ...(error.fields ? { fields: error.fields } : {}) });
+		if (error instanceof HttpError)
+			return jsonResponse(error.status, { error: error.message, ...(error.fields ? { fields: error.fields } : {}) });
 		if (error instanceof Error && error.name === 'PersonError') {
 			const field = (error as Error & { field: string }).field;
 			return jsonResponse(400, { error: error.message, fields: { [field]: error.message.replace(`${field}: `, '') } });

@@ -30,7 +30,15 @@ export interface ZhiduLocals {
 }
 
 /** Reachable without signing in: the sign-in and first-setup pages, health, and the assets they need. */
-const openPaths = [/^\/login\/?$/, /^\/setup\/?$/, /^\/api\/health$/, /^\/api\/v1\/auth\/login$/, /^\/_astro\//, /^\/favicon\./, /^\/robots\.txt$/];
+const openPaths = [
+	/^\/login\/?$/,
+	/^\/setup\/?$/,
+	/^\/api\/health$/,
+	/^\/api\/v1\/auth\/login$/,
+	/^\/_astro\//,
+	/^\/favicon\./,
+	/^\/robots\.txt$/,
+];
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function json(res: ServerResponse, status: number, body: unknown): void {

@@ -35,7 +35,9 @@ export const serverEnvSchema = z
 	})
 	.superRefine((env, ctx) => {
 		if (env.ZHIDU_IDENTITY !== 'proxy') return;
-		const entries = env.ZHIDU_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
+		const entries = env.ZHIDU_TRUSTED_PROXIES.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean);
 		if (entries.length === 0) {
 			ctx.addIssue({
 				code: 'custom',
@@ -95,7 +97,9 @@ export function readServerConfig(env: Record<string, string | undefined> = proce
 	}
 	const e = parsed.data;
 	const trustedProxies = new BlockList();
-	const list = e.ZHIDU_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
+	const list = e.ZHIDU_TRUSTED_PROXIES.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
 	for (const entry of list) {
 		const network = parseNetwork(entry)!;
 		trustedProxies.addSubnet(network.address, network.prefix, network.family);

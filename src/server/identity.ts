@@ -18,7 +18,8 @@ export type Identity =
 	| { kind: 'person'; person: Person; via: 'proxy' }
 	| { kind: 'token'; tokenId: string; scope: TokenScope };
 
-export type IdentityResult = { ok: true; identity: Identity | undefined } | { ok: false; status: 401 | 403; reason: string };
+export type IdentityResult =
+	{ ok: true; identity: Identity | undefined } | { ok: false; status: 401 | 403; reason: string };
 
 export function parseCookies(header: string | undefined): Record<string, string> {
 	const cookies: Record<string, string> = {};
@@ -47,7 +48,11 @@ export function clientAddress(config: ServerConfig, req: IncomingMessage): strin
 	return forwarded.at(-1) ?? peer;
 }
 
-export async function resolveIdentity(config: ServerConfig, store: Store, req: IncomingMessage): Promise<IdentityResult> {
+export async function resolveIdentity(
+	config: ServerConfig,
+	store: Store,
+	req: IncomingMessage,
+): Promise<IdentityResult> {
 	const authorization = req.headers.authorization;
 	if (authorization) {
 		const match = /^Bearer\s+(\S+)$/i.exec(authorization);
@@ -82,5 +87,8 @@ export async function resolveIdentity(config: ServerConfig, store: Store, req: I
 	const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
 	if (!token) return { ok: true, identity: undefined };
 	const session = await sessionFor(store, token);
-	return { ok: true, identity: session ? { kind: 'person', person: session.person, via: 'session', session, token } : undefined };
+	return {
+		ok: true,
+		identity: session ? { kind: 'person', person: session.person, via: 'session', session, token } : undefined,
+	};
 }

@@ -30,11 +30,17 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 		server.once('error', fail);
 		server.listen(config.port, config.host, () => ready());
 	});
-	const base = config.publicUrl?.replace(/\/$/, '') ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-	console.log(`zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`);
+	const base =
+		config.publicUrl?.replace(/\/$/, '') ??
+		`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+	console.log(
+		`zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`,
+	);
 	if (config.identity === 'local' && (await countHr(store)) === 0) {
 		const token = await issueSetupToken(store);
-		console.log(`zhidu: no HR account yet. Create the first one here (the link works once):\n  ${base}/setup/?token=${token}`);
+		console.log(
+			`zhidu: no HR account yet. Create the first one here (the link works once):\n  ${base}/setup/?token=${token}`,
+		);
 	}
 	let closing = false;
 	const close = async () => {
@@ -44,7 +50,8 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 		server.closeAllConnections();
 		await store.close();
 	};
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close().then(() => process.exit(0)));
+	for (const signal of ['SIGINT', 'SIGTERM'] as const)
+		process.once(signal, () => void close().then(() => process.exit(0)));
 	return { server, store, close, base };
 }
 

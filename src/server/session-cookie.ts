@@ -13,7 +13,9 @@ export function sessionCookie(token: string, expiresAt: string, https: boolean):
 }
 
 export function clearedSessionCookie(https: boolean): string {
-	return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(https ? ['Secure'] : [])].join('; ');
+	return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(https ? ['Secure'] : [])].join(
+		'; ',
+	);
 }
 
 /** Only same-site relative paths are followed after sign-in (no open redirects). */

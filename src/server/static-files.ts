@@ -52,7 +52,10 @@ export function sendStatic(req: IncomingMessage, res: ServerResponse, file: Stat
 	res.setHeader('Content-Type', file.contentType);
 	res.setHeader('Content-Length', file.size);
 	// Bundled assets have content hashes in their names; pages change with every build.
-	res.setHeader('Cache-Control', file.path.includes(`${sep}_astro${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+	res.setHeader(
+		'Cache-Control',
+		file.path.includes(`${sep}_astro${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+	);
 	if (req.method === 'HEAD') {
 		res.end();
 		return;

@@ -57,7 +57,10 @@ export async function startServer(env: Record<string, string>, distDir: string):
 }
 
 /** Runs the server only long enough to see it refuse to start. */
-export async function startFailure(env: Record<string, string>, distDir: string): Promise<{ code: number | null; output: string }> {
+export async function startFailure(
+	env: Record<string, string>,
+	distDir: string,
+): Promise<{ code: number | null; output: string }> {
 	const child = spawn(process.execPath, ['src/server/main.ts'], {
 		cwd: projectRoot,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(await freePort()), ZHIDU_DIST_DIR: distDir, ...env },

@@ -18,7 +18,9 @@ async function readPassword(): Promise<string> {
 	if (process.stdin.isTTY) process.stderr.write('New password: ');
 	const chunks: Buffer[] = [];
 	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+	return Buffer.concat(chunks)
+		.toString('utf8')
+		.replace(/\r?\n$/, '');
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -38,7 +40,15 @@ export async function run(args: string[]): Promise<number> {
 				else
 					for (const p of people)
 						console.log(
-							[p.employeeId, p.name, p.email, p.department, p.role, p.hireDate ?? '', p.disabledOn ? `disabled ${p.disabledOn}` : 'active'].join('\t'),
+							[
+								p.employeeId,
+								p.name,
+								p.email,
+								p.department,
+								p.role,
+								p.hireDate ?? '',
+								p.disabledOn ? `disabled ${p.disabledOn}` : 'active',
+							].join('\t'),
 						);
 				return 0;
 			}
@@ -77,7 +87,8 @@ export async function run(args: string[]): Promise<number> {
 				}
 				let added = 0;
 				for (const person of people) {
-					if (await findPerson(store, { email: person.email })) console.log(`skipped ${person.email}: already in the roster`);
+					if (await findPerson(store, { email: person.email }))
+						console.log(`skipped ${person.email}: already in the roster`);
 					else {
 						await addPerson(store, person);
 						added += 1;

@@ -17,7 +17,17 @@ export interface RosterProblem {
 export function parseRosterCsv(text: string): { people: NewPerson[]; problems: RosterProblem[] } {
 	let rows: Record<string, string>[];
 	try {
-		rows = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_')), skip_empty_lines: true, trim: true });
+		rows = parse(text.replace(/^\uFEFF/, ''), {
+			columns: (header: string[]) =>
+				header.map((h) =>
+					h
+						.trim()
+						.toLowerCase()
+						.replace(/[\s-]+/g, '_'),
+				),
+			skip_empty_lines: true,
+			trim: true,
+		});
 	} catch (error) {
 		return { people: [], problems: [{ line: 0, field: '(csv)', message: (error as Error).message }] };
 	}
@@ -25,7 +35,8 @@ export function parseRosterCsv(text: string): { people: NewPerson[]; problems: R
 	const people: NewPerson[] = [];
 	const first = rows[0];
 	const missing = first ? rosterColumns.filter((c) => c !== 'hire_date' && !(c in first)) : [];
-	if (missing.length) return { people, problems: [{ line: 1, field: '(header)', message: `missing columns: ${missing.join(', ')}` }] };
+	if (missing.length)
+		return { people, problems: [{ line: 1, field: '(header)', message: `missing columns: ${missing.join(', ')}` }] };
 	rows.forEach((row, index) => {
 		const candidate = {
 			employeeId: row['employee_id'] ?? '',
@@ -37,7 +48,9 @@ export function parseRosterCsv(text: string): { people: NewPerson[]; problems: R
 		};
 		const parsed = newPersonSchema.safeParse(candidate);
 		if (parsed.success) people.push(candidate as NewPerson);
-		else for (const issue of parsed.error.issues) problems.push({ line: index + 2, field: String(issue.path[0]), message: issue.message });
+		else
+			for (const issue of parsed.error.issues)
+				problems.push({ line: index + 2, field: String(issue.path[0]), message: issue.message });
 	});
 	return { people, problems };
 }

@@ -1,0 +1,32 @@
+/**
+ * What the build writes into the Pagefind index and the browser reads back:
+ * one record per clause. Shared by src/integrations/pagefind.ts (build) and
+ * the search script (browser), so both agree on names.
+ */
+
+/** Where the Pagefind bundle is written under the build output and served from. */
+export const pagefindBundlePath = '/pagefind/';
+
+/**
+ * What a result shows, stored with each record. Pagefind (1.5 and later)
+ * indexes every meta value as searchable text, so only what should be found
+ * is here: the headings the clause stands under and its number. The policy,
+ * version and state come from the filters.
+ */
+export interface ClauseMeta {
+	/** `chapter › section` (numbered, as the pages show them): searched with a low weight, shown under the result. */
+	title: string;
+	/** Displayed clause number, '' for an unnumbered clause. */
+	number: string;
+}
+
+/** Separates chapter and section in the title. */
+export const headingSeparator = ' › ';
+
+/** Pagefind filters on every record (returned with each result, never searched as text). */
+export interface ClauseFilters {
+	policy: [string];
+	version: [string];
+	/** in-force | scheduled | superseded | draft | in-review */
+	state: [string];
+}

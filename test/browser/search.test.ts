@@ -1,0 +1,258 @@
+/**
+ * Site search (Pagefind, one record per clause) in Debian's Chromium, on the
+ * real build: the query set typed into /search/ as a person types it, clicks
+ * that land on clauses, the `/` shortcut, the header form, the superseded
+ * filter, and a chapter page that loads no search code until asked.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page, Request } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { serveStatic, type StaticSite } from '../support/static-server.ts';
+import { searchQueries, type SearchQuery } from '../search/queries.ts';
+
+const chapterPage = '/policies/operating-model-process/1.1/ch-3/';
+/** What only searching may load: Pagefind, the search engine chunk (opencc inside), the search page's script. */
+const searchAsset = /\/pagefind\/|\/_astro\/(engine|search|tokenizer|opencc|core|STCharacters|TSCharacters)[^/]*\.js/i;
+
+let browser: Browser;
+let site: StaticSite;
+let page: Page;
+const siteDir = () => inject('siteDir');
+
+beforeAll(async () => {
+	[browser, site] = await Promise.all([launchChromium(), serveStatic(siteDir())]);
+	page = await browser.newPage();
+	page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+});
+afterAll(async () => {
+	await browser?.close();
+	await site?.close();
+});
+
+interface Search {
+	policy?: string | undefined;
+	superseded?: boolean;
+}
+
+/** Types the query into the /search/ box key by key (the page must be /search/) and waits for its results. */
+async function search(query: string, { policy = '', superseded = false }: Search = {}): Promise<string[]> {
+	if (new URL(page.url()).pathname !== '/search/') await page.goto(`${site.url}/search/`);
+	await page.selectOption('#search-policy', policy);
+	await page.setChecked('#search-superseded', superseded);
+	const box = page.locator('#search-q');
+	await box.fill('');
+	await box.pressSequentially(query);
+	await page.waitForFunction(
+		({ query, policy, superseded }) => {
+			const list = document.querySelector<HTMLElement>('#search-results');
+			return (
+				list?.dataset['state'] === 'done' &&
+				list.dataset['query'] === query &&
+				list.dataset['policy'] === policy &&
+				list.dataset['superseded'] === String(superseded)
+			);
+		},
+		{ query, policy, superseded },
+		{ timeout: 15_000 },
+	);
+	return page.$$eval('#search-results a.result-link', (links) => links.map((a) => a.getAttribute('href') ?? ''));
+}
+
+/** `/policies/<policy>/1.1/<chapter>/#<clause>`: the expected clause in the version in force. */
+const expected = (q: SearchQuery) =>
+	new RegExp(`^/policies/${q.policy ?? '[^/]+'}/1\\.1/[^/]+/#${q.expect.replace(/[-.]/g, '\\$&')}$`);
+
+/** Bytes of what a request fetched: as served (uncompressed here) and as gzip would send it. */
+function sizeOf(request: Request): { raw: number; gzip: number; path: string } {
+	const path = decodeURIComponent(new URL(request.url()).pathname);
+	let file = join(siteDir(), path);
+	try {
+		if (statSync(file).isDirectory()) file = join(file, 'index.html');
+		const body = readFileSync(file);
+		return { raw: body.length, gzip: gzipSync(body).length, path };
+	} catch {
+		return { raw: 0, gzip: 0, path };
+	}
+}
+
+describe('search quality in the browser', () => {
+	it('finds the expected clause in the top 3 for at least 95% of the query set', async () => {
+		await page.goto(`${site.url}/search/`);
+		await page.waitForLoadState('networkidle');
+		// What the first query transfers (the engine, opencc, Pagefind and its index chunks, the fragments read).
+		const fetched: Request[] = [];
+		const onRequest = (request: Request) => fetched.push(request);
+		page.on('requestfinished', onRequest);
+		const started = performance.now();
+		const misses: string[] = [];
+		const byKind = new Map<string, { found: number; total: number }>();
+		for (const [index, q] of searchQueries.entries()) {
+			const links = await search(q.query, { policy: q.policy });
+			if (index === 0) {
+				page.off('requestfinished', onRequest);
+				const sizes = fetched.map(sizeOf);
+				const sum = (key: 'raw' | 'gzip') => sizes.reduce((total, s) => total + s[key], 0);
+				console.log(
+					`first query "${q.query}": ${fetched.length} requests, ${(sum('raw') / 1024).toFixed(1)} KB as served, ` +
+						`${(sum('gzip') / 1024).toFixed(1)} KB gzipped, ${Math.round(performance.now() - started)} ms\n` +
+						sizes
+							.filter((s) => !s.path.includes('/fragment/'))
+							.map((s) => `  ${s.path} ${(s.raw / 1024).toFixed(1)} KB (${(s.gzip / 1024).toFixed(1)} KB gz)`)
+							.join('\n') +
+						`\n  + ${sizes.filter((s) => s.path.includes('/fragment/')).length} clause fragments`,
+				);
+				expect(fetched.some((r) => r.url().includes('/pagefind/'))).toBe(true);
+			}
+			const rank = links.findIndex((href) => expected(q).test(href));
+			const kind = byKind.get(q.kind) ?? { found: 0, total: 0 };
+			byKind.set(q.kind, { found: kind.found + (rank >= 0 && rank < 3 ? 1 : 0), total: kind.total + 1 });
+			if (rank < 0 || rank >= 3)
+				misses.push(
+					`${q.query} (${q.kind}${q.policy ? `, ${q.policy}` : ''}) → expected ${q.expect}, rank ${rank < 0 ? '-' : rank + 1}; ` +
+						`got ${
+							links
+								.slice(0, 3)
+								.map((href) => href.replace(/^\/policies\//, ''))
+								.join(', ') || 'nothing'
+						}`,
+				);
+		}
+		const rate = 1 - misses.length / searchQueries.length;
+		console.log(
+			`Pagefind in Chromium: ${searchQueries.length - misses.length}/${searchQueries.length} in top 3 ` +
+				`(${(rate * 100).toFixed(1)}%) in ${Math.round(performance.now() - started)} ms; by kind: ` +
+				[...byKind].map(([kind, { found, total }]) => `${kind} ${found}/${total}`).join(', ') +
+				misses.map((miss) => `\n  miss: ${miss}`).join(''),
+		);
+		expect(rate).toBeGreaterThanOrEqual(0.95);
+	}, 120_000);
+
+	it('a result shows the clause number, policy, chapter › section and a highlighted excerpt', async () => {
+		await search('客户反馈', { policy: 'operating-model-process' });
+		const first = page.locator('#search-results li').first();
+		await expect(first.locator('a.result-link').getAttribute('href')).resolves.toMatch(/#c-3-5-3$/);
+		expect(await first.locator('.result-number').textContent()).toMatch(/\S/);
+		expect(await first.locator('a.result-link').textContent()).toContain('運營模式流程制度');
+		expect(await first.locator('.result-where').textContent()).toMatch(/流程制度細則 › .*客戶服務/);
+		// A Simplified query marks the Traditional text.
+		expect(await first.locator('.result-excerpt mark').first().textContent()).toBe('客戶反饋');
+		expect(await page.locator('#search-status').textContent()).toContain('客户反馈');
+		expect(new URL(page.url()).search).toBe(
+			`?${new URLSearchParams({ q: '客户反馈', policy: 'operating-model-process' })}`,
+		);
+	});
+
+	for (const [query, policy, chapter, clause] of [
+		['客户反馈', 'operating-model-process', 'ch-3', 'c-3-5-3'],
+		['電商平台', 'pharma-operations-department', 'ch-5', 'c-5-1-2'],
+		['"客戶滿意度"', 'operating-model-process', 'ch-3', 'c-3-5-4'],
+	] as const) {
+		it(`${query} lands on ${policy} ${clause} when clicked`, async () => {
+			await search(query, { policy });
+			await page.locator('#search-results a.result-link').first().click();
+			await page.waitForURL(`**/policies/${policy}/1.1/${chapter}/#${clause}`);
+			const target = page.locator(`[id="${clause}"]`);
+			await expect(target.evaluate((el) => el.matches(':target'))).resolves.toBe(true);
+			await expect(target.isVisible()).resolves.toBe(true);
+			const box = await target.boundingBox();
+			expect(box && box.y < (page.viewportSize()?.height ?? 720)).toBe(true);
+			await page.goBack();
+		});
+	}
+
+	it('a quoted phrase finds only clauses with it; unquoted, clauses with the phrase come first', async () => {
+		const quoted = await search('"客戶滿意度"');
+		expect(quoted.length).toBeGreaterThan(1);
+		const texts = await page.$$eval('#search-results .result-excerpt', (ps) => ps.map((p) => p.textContent ?? ''));
+		for (const text of texts) expect(text).toContain('客戶滿意度');
+		const unquoted = await search('客戶滿意度');
+		expect(unquoted.length).toBeGreaterThan(quoted.length);
+		const exact = await page.$$eval('#search-results li', (lis) => lis.map((li) => li.dataset['exact'] === 'true'));
+		expect(exact.lastIndexOf(true)).toBeLessThan(exact.indexOf(false));
+		expect(new Set(unquoted.slice(0, quoted.length))).toEqual(new Set(quoted));
+	});
+
+	it('searches the versions in force; the checkbox adds superseded versions', async () => {
+		const current = await search('規范', { policy: 'operating-model-process' });
+		expect(current.length).toBeGreaterThan(0);
+		expect(current.every((href) => href.includes('/1.1/'))).toBe(true);
+		const all = await search('規范', { policy: 'operating-model-process', superseded: true });
+		expect(all.some((href) => href.includes('/1.0/'))).toBe(true);
+		const badge = page.locator('#search-results li:has(a[href*="/1.0/"]) .badge.superseded').first();
+		await expect(badge.textContent()).resolves.toMatch(/\S/);
+		expect(new URL(page.url()).searchParams.get('superseded')).toBe('1');
+	});
+
+	it('finds clauses only: page furniture (header, footer, navigation) is not indexed', async () => {
+		for (const furniture of ['本頁建置於', '跳至內容', '上一章', '列印全文', '章節列表']) {
+			const links = await search(`"${furniture}"`);
+			expect(links, furniture).toEqual([]);
+			await expect(page.locator('#search-status').textContent()).resolves.toContain(furniture);
+		}
+		const links = await search('數據', { superseded: true });
+		expect(links.length).toBeGreaterThan(0);
+		for (const href of links) expect(href).toMatch(/^\/policies\/[^/]+\/[^/]+\/[^/]+\/#c-[\w-]+$/);
+	});
+
+	it('the policy filter keeps other policies out', async () => {
+		const links = await search('績效考核', { policy: 'pharma-operations-department' });
+		expect(links.length).toBeGreaterThan(0);
+		expect(links.every((href) => href.startsWith('/policies/pharma-operations-department/'))).toBe(true);
+	});
+});
+
+describe('the search box on every page', () => {
+	it('a chapter page loads no search code before interaction; `/` focuses the box and Enter searches', async () => {
+		const reader = await browser.newPage();
+		const scripts: string[] = [];
+		reader.on('request', (request) => {
+			if (request.resourceType() === 'script' || searchAsset.test(request.url())) scripts.push(request.url());
+		});
+		await reader.goto(`${site.url}${chapterPage}`);
+		await reader.waitForLoadState('networkidle');
+		expect(scripts.filter((url) => searchAsset.test(url))).toEqual([]);
+		const header = reader.locator('header.site form[role="search"] input[type="search"][name="q"]');
+		await expect(header.count()).resolves.toBe(1);
+		await expect(reader.locator('label[for="site-search-q"]').count()).resolves.toBe(1);
+
+		await reader.locator('h1').click();
+		await reader.keyboard.press('/');
+		await expect(header.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+		await expect(header.inputValue()).resolves.toBe('');
+		// Still nothing loaded: focusing the box is not searching.
+		expect(scripts.filter((url) => searchAsset.test(url))).toEqual([]);
+
+		// The plain form: Enter goes to /search/?q=…, which runs the search.
+		await reader.keyboard.type('客戶反饋');
+		await reader.keyboard.press('Enter');
+		await reader.waitForURL(/\/search\/\?q=/);
+		expect(new URL(reader.url()).searchParams.get('q')).toBe('客戶反饋');
+		await reader.waitForFunction(
+			() => document.querySelector<HTMLElement>('#search-results')?.dataset['state'] === 'done',
+		);
+		await expect(reader.locator('#search-q').inputValue()).resolves.toBe('客戶反饋');
+		await expect(reader.locator('#search-results a.result-link').count()).resolves.toBeGreaterThan(0);
+
+		// On /search/ the page's own box takes the shortcut.
+		await reader.locator('h1').click();
+		await reader.keyboard.press('/');
+		await expect(reader.locator('#search-q').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+		await reader.close();
+	});
+
+	it('/search/ has labelled controls and announces the result count', async () => {
+		await page.goto(`${site.url}/search/?q=${encodeURIComponent('數據備份')}&superseded=1`);
+		await page.waitForFunction(
+			() => document.querySelector<HTMLElement>('#search-results')?.dataset['state'] === 'done',
+		);
+		await expect(page.locator('#search-superseded').isChecked()).resolves.toBe(true);
+		for (const id of ['search-q', 'search-policy', 'search-superseded'])
+			await expect(page.locator(`label[for="${id}"]`).count()).resolves.toBe(1);
+		const status = page.locator('#search-status');
+		await expect(status.getAttribute('aria-live')).resolves.toBe('polite');
+		await expect(status.textContent()).resolves.toContain('數據備份');
+	});
+});
