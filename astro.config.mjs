@@ -1,11 +1,15 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import node from '@astrojs/node';
 import pagefind from './src/integrations/pagefind.ts';
 
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
+	// Pages are prerendered; API routes and the sign-in pages render on demand (prerender = false)
+	// inside our own server (src/server/), which wraps the adapter's middleware.
 	output: 'static',
+	adapter: node({ mode: 'middleware', bodySizeLimit: 16 * 1024 * 1024 }),
 	// pagefind: the clause search index, written after the pages (astro:build:done).
 	integrations: [mdx(), pagefind()],
 	// Pages live at /policies/<policy>/<version>/<chapter>/ (directory format, trailing slash).

@@ -1,6 +1,6 @@
 /**
  * `npm start`: builds the site when it is missing or stale, then serves it
- * with `astro preview`.
+ * with the Zhidu server (src/server/main.ts).
  *
  *   node scripts/start.ts [--build]
  *
@@ -26,8 +26,6 @@ if (unknown.length) {
 	console.error(`start: unknown argument ${unknown.join(' ')}\nusage: node scripts/start.ts [--build]`);
 	process.exit(2);
 }
-const host = process.env.HOST || '127.0.0.1';
-const port = process.env.PORT || '4321';
 const buildEnv = {
 	contentDir: process.env.ZHIDU_CONTENT_DIR || 'content/policies',
 	preview: process.env.ZHIDU_PREVIEW === '1',
@@ -71,7 +69,7 @@ function readStamp(): Stamp | undefined {
 /** Why a build is needed, or undefined when dist/ is up to date. */
 function staleReason(): string | undefined {
 	if (args.includes('--build')) return '--build';
-	const index = join(dist, 'index.html');
+	const index = join(dist, 'client', 'index.html');
 	if (!existsSync(index)) return 'dist/ is missing';
 	const indexMtime = statSync(index).mtimeMs;
 	const stamp = readStamp();
@@ -136,10 +134,21 @@ if (reason) {
 		process.exit(code);
 	}
 	mkdirSync(dirname(stampFile), { recursive: true });
-	const stamp: Stamp = { builtAt: startedAt, indexMtime: statSync(join(dist, 'index.html')).mtimeMs, ...buildEnv };
+	const stamp: Stamp = {
+		builtAt: startedAt,
+		indexMtime: statSync(join(dist, 'client', 'index.html')).mtimeMs,
+		...buildEnv,
+	};
 	writeFileSync(stampFile, JSON.stringify(stamp, null, '\t') + '\n');
 } else {
 	console.log('start: dist/ is up to date');
 }
 
-process.exitCode = await runAstro(['preview', '--host', host, '--port', port]);
+// Serve through our server: identity, read access and security headers on every response.
+const { startServer } = await import('../src/server/main.ts');
+await startServer(dist).catch((error: unknown) => {
+	console.error(
+		(error as Error).name === 'ServerConfigError' ? (error as Error).message : `zhidu: ${(error as Error).message}`,
+	);
+	process.exit(1);
+});

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
-import { serveStatic, type StaticSite } from '../support/static-server.ts';
+import { serveSite, type ServedSite } from '../support/site-server.ts';
 
 const outDir = join(projectRoot, 'test-output/print');
 const uncontrolled = '列印本為非管制文件，請以線上現行版本為準。';
@@ -68,14 +68,14 @@ interface Pdf {
 
 const printed = new Map<string, Pdf>();
 let browser: Browser;
-const servers: StaticSite[] = [];
+const servers: ServedSite[] = [];
 
 beforeAll(async () => {
 	mkdirSync(outDir, { recursive: true });
 	browser = await launchChromium();
 	const sites = {
-		siteDir: await serveStatic(inject('siteDir')),
-		fixtureProductionSiteDir: await serveStatic(inject('fixtureProductionSiteDir')),
+		siteDir: await serveSite(inject('siteDir')),
+		fixtureProductionSiteDir: await serveSite(inject('fixtureProductionSiteDir')),
 	};
 	servers.push(...Object.values(sites));
 	const page = await browser.newPage();

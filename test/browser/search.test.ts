@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { serveStatic, type StaticSite } from '../support/static-server.ts';
+import { serveSite, type ServedSite } from '../support/site-server.ts';
 import { searchQueries, type SearchQuery } from '../search/queries.ts';
 
 const chapterPage = '/policies/operating-model-process/1.1/ch-3/';
@@ -18,12 +18,12 @@ const chapterPage = '/policies/operating-model-process/1.1/ch-3/';
 const searchAsset = /\/pagefind\/|\/_astro\/(engine|search|tokenizer|opencc|core|STCharacters|TSCharacters)[^/]*\.js/i;
 
 let browser: Browser;
-let site: StaticSite;
+let site: ServedSite;
 let page: Page;
 const siteDir = () => inject('siteDir');
 
 beforeAll(async () => {
-	[browser, site] = await Promise.all([launchChromium(), serveStatic(siteDir())]);
+	[browser, site] = await Promise.all([launchChromium(), serveSite(siteDir())]);
 	page = await browser.newPage();
 	page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
 });

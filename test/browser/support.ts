@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { serveStatic, type StaticSite } from '../support/static-server.ts';
+import { serveSite, type ServedSite } from '../support/site-server.ts';
 
 export interface BrowserSites {
 	browser: Browser;
@@ -18,12 +18,12 @@ export interface BrowserSites {
 /** Launches Chromium and serves both sites before the file's tests; closes everything after them. */
 export function useBrowserSites(): BrowserSites {
 	const state = {} as BrowserSites;
-	const servers: StaticSite[] = [];
+	const servers: ServedSite[] = [];
 	beforeAll(async () => {
 		const [browser, site, fixtures] = await Promise.all([
 			launchChromium(),
-			serveStatic(inject('siteDir')),
-			serveStatic(inject('fixtureSiteDir')),
+			serveSite(inject('siteDir')),
+			serveSite(inject('fixtureSiteDir')),
 		]);
 		servers.push(site, fixtures);
 		Object.assign(state, { browser, site: site.url, fixtures: fixtures.url });

@@ -66,7 +66,7 @@ describe('astro build on broken content', () => {
 		const { status, output } = buildSite(join(root, 'out'), { ZHIDU_CONTENT_DIR: policiesDir });
 		expect(status).not.toBe(0);
 		expect(output).toMatch(/leave-policy\/1\.1\/version\.yaml: status: /);
-		expect(existsSync(join(root, 'out/index.html'))).toBe(false);
+		expect(existsSync(join(root, 'out/client/index.html'))).toBe(false);
 	});
 });
 
@@ -85,7 +85,13 @@ describe('npm start', () => {
 		const port = await freePort();
 		const child = spawn(process.execPath, ['scripts/start.ts'], {
 			cwd: projectRoot,
-			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+			env: {
+				...process.env,
+				HOST: '127.0.0.1',
+				PORT: String(port),
+				ZHIDU_READ: 'public',
+				ZHIDU_DB_FILE: join(mkdtempSync(join(tmpdir(), 'zhidu-start-')), 'zhidu.db'),
+			},
 			stdio: 'pipe',
 		});
 		let output = '';

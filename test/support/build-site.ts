@@ -31,6 +31,8 @@ declare module 'vitest' {
 		fixtureSiteDir: string;
 		/** The same fixtures built without ZHIDU_PREVIEW. */
 		fixtureProductionSiteDir: string;
+		/** The whole build of content/policies (client/ and server/), for the real server. */
+		serverDistDir: string;
 	}
 }
 
@@ -53,6 +55,8 @@ export default function setup(project: TestProject) {
 		const outDir = join(projectRoot, dir);
 		const { status, output } = buildSite(outDir, env);
 		if (status !== 0) throw new Error(`astro build (${dir}) failed:\n${output}`);
-		project.provide(key as keyof typeof builds, outDir);
+		// The prerendered site is in client/; server/ holds the on-demand routes for src/server.
+		project.provide(key as keyof typeof builds, join(outDir, 'client'));
+		if (key === 'siteDir') project.provide('serverDistDir', outDir);
 	}
 }

@@ -1,0 +1,40 @@
+/** PATCH /api/v1/people/:id (HR): change department or role (kept as history), or disable from a date. */
+import type { APIRoute } from 'astro';
+import { z } from 'zod';
+import { changeAttributes, disablePerson, findPerson } from '../../../../lib/auth/people.ts';
+import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '../../../../server/api.ts';
+
+export const prerender = false;
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const body = z
+	.object({
+		department: z.string().min(1).optional(),
+		role: z.enum(['staff', 'hr']).optional(),
+		effectiveFrom: date.optional(),
+		disabledOn: date.optional(),
+	})
+	.refine((b) => b.department || b.role || b.disabledOn, 'nothing to change');
+
+export const PATCH: APIRoute = ({ params, request, locals }) =>
+	handle(async () => {
+		const { actorId } = requireHr(locals, true);
+		const { store } = zhidu(locals);
+		const input = await readJson(request, body);
+		const person = await findPerson(store, { id: params.id ?? '' });
+		if (!person) throw new HttpError(404, `no person with id ${params.id}`);
+		if (input.department || input.role) {
+			await changeAttributes(
+				store,
+				person.id,
+				{
+					...(input.department ? { department: input.department } : {}),
+					...(input.role ? { role: input.role } : {}),
+					...(input.effectiveFrom ? { effectiveFrom: input.effectiveFrom } : {}),
+				},
+				actorId,
+			);
+		}
+		if (input.disabledOn) await disablePerson(store, person.id, input.disabledOn, actorId);
+		return jsonResponse(200, { person: await findPerson(store, { id: person.id }) });
+	});

@@ -1,0 +1,30 @@
+/** GET /api/v1/people (HR): the roster. POST (HR): add one person. */
+import type { APIRoute } from 'astro';
+import { z } from 'zod';
+import { addPerson, listPeople } from '../../../../lib/auth/people.ts';
+import { handle, jsonResponse, readJson, requireHr, zhidu } from '../../../../server/api.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = ({ locals }) =>
+	handle(async () => {
+		requireHr(locals);
+		return jsonResponse(200, { people: await listPeople(zhidu(locals).store) });
+	});
+
+const body = z.object({
+	employeeId: z.string(),
+	name: z.string(),
+	email: z.string(),
+	department: z.string(),
+	role: z.enum(['staff', 'hr']),
+	hireDate: z.string().optional(),
+});
+
+export const POST: APIRoute = ({ request, locals }) =>
+	handle(async () => {
+		const { actorId } = requireHr(locals, true);
+		const input = await readJson(request, body);
+		const person = await addPerson(zhidu(locals).store, input, actorId);
+		return jsonResponse(201, { person });
+	});

@@ -1,0 +1,444 @@
+/**
+ * The real server over HTTP, on SQLite and on PostgreSQL: read access, first
+ * setup, sessions, CSRF, rate limits shared by two instances, the proxy
+ * header, API tokens, bad requests, and no lost acknowledged write.
+ */
+import { spawnSync } from 'node:child_process';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { sha256 } from '../../src/lib/auth/secrets.ts';
+import { projectRoot } from '../support/build-site.ts';
+import { testDatabases, sqliteFileInTemp, createPostgresDatabase } from '../support/databases.ts';
+import { startFailure, startServer, type RunningServer } from '../support/server-process.ts';
+
+const distDir = inject('serverDistDir');
+
+/** A cookie jar of one: the session cookie a browser would keep. */
+class Client {
+	cookie: string | undefined;
+	csrf: string | undefined;
+	readonly base: string;
+	constructor(base: string) {
+		this.base = base;
+	}
+	async request(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+		const headers = new Headers(init.headers);
+		if (this.cookie) headers.set('cookie', this.cookie);
+		let body = init.body ?? null;
+		if (init.json !== undefined) {
+			headers.set('content-type', 'application/json');
+			body = JSON.stringify(init.json);
+		}
+		const { json: _json, ...rest } = init;
+		const response = await fetch(this.base + path, { ...rest, headers, body, redirect: 'manual' });
+		const set = response.headers.get('set-cookie');
+		if (set) this.cookie = set.split(';')[0]!.endsWith('=') ? undefined : set.split(';')[0];
+		return response;
+	}
+	async signIn(email: string, password: string): Promise<Response> {
+		const response = await this.request('/api/v1/auth/login', { method: 'POST', json: { email, password } });
+		if (response.ok) this.csrf = ((await response.clone().json()) as { csrfToken: string }).csrfToken;
+		return response;
+	}
+	write(path: string, method: string, json: unknown) {
+		return this.request(path, { method, json, headers: this.csrf ? { 'x-csrf-token': this.csrf } : {} });
+	}
+}
+
+async function setUpHr(server: RunningServer): Promise<Client> {
+	expect(server.setupUrl, server.output()).toBeDefined();
+	const setup = new URL(server.setupUrl!);
+	const client = new Client(server.url);
+	const form = new URLSearchParams({
+		name: '林人資',
+		email: 'hr@example.com',
+		employeeId: 'HR001',
+		department: '人力資源部',
+		password: 'first hr password',
+		confirm: 'first hr password',
+	});
+	const response = await client.request(`/setup/${setup.search}`, {
+		method: 'POST',
+		body: form,
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+	});
+	expect(response.status, await response.clone().text()).toBe(303);
+	expect(client.cookie).toMatch(/^zhidu_session=/);
+	const signedIn = new Client(server.url);
+	expect((await signedIn.signIn('hr@example.com', 'first hr password')).status).toBe(200);
+	return signedIn;
+}
+
+describe.each(testDatabases)('the server on $name', (database) => {
+	let env: Record<string, string>;
+	let drop: () => Promise<void>;
+	let server: RunningServer;
+	let hr: Client;
+
+	beforeAll(async () => {
+		const { drop: dropDb, ...options } = await database.options();
+		drop = dropDb;
+		env = options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { ZHIDU_DB_FILE: options.sqliteFile! };
+		server = await startServer(env, distDir);
+		hr = await setUpHr(server);
+	}, 60_000);
+	afterAll(async () => {
+		await server?.stop();
+		await drop?.();
+	});
+
+	it('answers /api/health with the version and a working database', async () => {
+		const response = await fetch(`${server.url}/api/health`);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({
+			status: 'ok',
+			version: expect.any(String),
+			database: { ok: true, dialect: database.name },
+		});
+	});
+
+	it('guards static pages and JSON: signed out, a page redirects to sign-in and the API answers 401', async () => {
+		const page = await fetch(`${server.url}/policies/pharma-operations-department/`, {
+			headers: { accept: 'text/html' },
+			redirect: 'manual',
+		});
+		expect(page.status).toBe(303);
+		expect(page.headers.get('location')).toBe('/login/?next=%2Fpolicies%2Fpharma-operations-department%2F');
+		const json = await fetch(`${server.url}/api/v1/search-index.json`);
+		expect(json.status).toBe(401);
+		expect((await json.json()) as object).toHaveProperty('error');
+	});
+
+	it('puts security headers on every response, a static page included, with no unsafe-inline script', async () => {
+		const response = await hr.request('/policies/pharma-operations-department/1.1/ch-1/');
+		expect(response.status).toBe(200);
+		const csp = response.headers.get('content-security-policy')!;
+		expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[^']+')*/);
+		expect(csp.match(/script-src[^;]*/)![0]).not.toContain('unsafe-inline');
+		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(response.headers.get('x-frame-options')).toBe('DENY');
+		const login = await fetch(`${server.url}/login/`);
+		expect(login.headers.get('content-security-policy')).toBe(csp);
+	});
+
+	it('the setup link works once', async () => {
+		const again = await fetch(server.setupUrl!);
+		expect(again.status).toBe(403);
+	});
+
+	it('signs in and out; a tampered or expired session is signed out', async () => {
+		const staff = new Client(server.url);
+		expect(
+			(
+				await hr.write('/api/v1/people', 'POST', {
+					employeeId: 'S001',
+					name: '陳員工',
+					email: 'staff@example.com',
+					department: '運營部',
+					role: 'staff',
+				})
+			).status,
+		).toBe(201);
+		spawnSync(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'staff@example.com'], {
+			cwd: projectRoot,
+			env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: 'staff password 1' },
+		});
+		expect((await staff.signIn('staff@example.com', 'wrong password')).status).toBe(401);
+		expect((await staff.signIn('staff@example.com', 'staff password 1')).status).toBe(200);
+		expect((await staff.request('/policies/pharma-operations-department/')).status).toBe(200);
+		const tampered = new Client(server.url);
+		tampered.cookie = `${staff.cookie!.slice(0, -2)}xx`;
+		expect(
+			(await tampered.request('/policies/pharma-operations-department/', { headers: { accept: 'text/html' } })).status,
+		).toBe(303);
+		const me = (await (await staff.request('/api/v1/me')).json()) as { person: { role: string } };
+		expect(me.person.role).toBe('staff');
+		expect((await staff.write('/api/v1/auth/logout', 'POST', {})).status).toBe(200);
+		expect((await staff.request('/api/v1/me')).status).toBe(401);
+	});
+
+	it('ends a session when it expires', async () => {
+		const client = new Client(server.url);
+		await client.signIn('hr@example.com', 'first hr password');
+		expect((await client.request('/api/v1/me')).status).toBe(200);
+		const idHash = sha256(client.cookie!.split('=')[1]!);
+		const past = '2000-01-01T00:00:00.000Z';
+		if (env['DATABASE_URL']) {
+			const db = new pg.Client({ connectionString: env['DATABASE_URL'] });
+			await db.connect();
+			await db.query('update sessions set expires_at = $1 where id_hash = $2', [past, idHash]);
+			await db.end();
+		} else {
+			const db = new DatabaseSync(env['ZHIDU_DB_FILE']!);
+			db.prepare('update sessions set expires_at = ? where id_hash = ?').run(past, idHash);
+			db.close();
+		}
+		expect((await client.request('/api/v1/me')).status).toBe(401);
+		expect(
+			(await client.request('/policies/pharma-operations-department/', { headers: { accept: 'text/html' } })).status,
+		).toBe(303);
+	});
+
+	it('refuses a cookie-authenticated write without the CSRF token, and a cross-site form', async () => {
+		const noToken = await hr.request('/api/v1/people', {
+			method: 'POST',
+			json: { employeeId: 'X', name: 'x', email: 'x@example.com', department: 'x', role: 'staff' },
+		});
+		expect(noToken.status).toBe(403);
+		expect(await noToken.json()).toMatchObject({ error: expect.stringContaining('CSRF') });
+		const crossSite = await hr.request('/account/', {
+			method: 'POST',
+			body: '_csrf=x',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+		});
+		expect(crossSite.status).toBe(403);
+	});
+
+	it('answers 403 to staff on HR routes', async () => {
+		const staff = new Client(server.url);
+		await staff.signIn('staff@example.com', 'staff password 1');
+		expect((await staff.request('/api/v1/people')).status).toBe(403);
+		expect(
+			(await staff.write('/api/v1/tokens', 'POST', { name: 'x', scope: 'read', expiresAt: '2099-01-01T00:00:00Z' }))
+				.status,
+		).toBe(403);
+	});
+
+	it('rejects malformed JSON and oversized bodies with a reason, never a stack trace', async () => {
+		const malformed = await hr.request('/api/v1/people', {
+			method: 'POST',
+			body: '{"name": ',
+			headers: { 'content-type': 'application/json', 'x-csrf-token': hr.csrf! },
+		});
+		expect(malformed.status).toBe(400);
+		expect(await malformed.json()).toEqual({ error: 'malformed JSON' });
+		const invalid = await hr.write('/api/v1/people', 'POST', {
+			employeeId: 'Y',
+			name: 'y',
+			email: 'not-an-email',
+			department: 'y',
+			role: 'boss',
+		});
+		expect(invalid.status).toBe(400);
+		expect(await invalid.json()).toMatchObject({ fields: { role: expect.any(String) } });
+		const big = await hr.request('/api/v1/people', {
+			method: 'POST',
+			body: 'x'.repeat(1100 * 1024),
+			headers: { 'content-type': 'application/json', 'x-csrf-token': hr.csrf! },
+		});
+		expect(big.status).toBe(413);
+	});
+
+	it('API tokens: bearer reads, read-only cannot write, revoked stops working', async () => {
+		const created = (await (
+			await hr.write('/api/v1/tokens', 'POST', { name: 'LMS', scope: 'read', expiresAt: '2099-01-01T00:00:00Z' })
+		).json()) as { token: string; id: string };
+		const auth = { authorization: `Bearer ${created.token}` };
+		expect((await fetch(`${server.url}/api/v1/search-index.json`, { headers: auth })).status).toBe(200);
+		expect(
+			(
+				await fetch(`${server.url}/api/v1/people`, {
+					method: 'POST',
+					headers: { ...auth, 'content-type': 'application/json' },
+					body: '{}',
+				})
+			).status,
+		).toBe(403);
+		expect((await hr.write(`/api/v1/tokens/${created.id}`, 'DELETE', {})).status).toBe(200);
+		expect((await fetch(`${server.url}/api/v1/search-index.json`, { headers: auth })).status).toBe(401);
+	});
+
+	it('shares sessions and failed-sign-in limits between two instances', async () => {
+		const second = await startServer(env, distDir);
+		try {
+			// The HR session made on the first instance works on the second.
+			const viaSecond = new Client(second.url);
+			viaSecond.cookie = hr.cookie;
+			expect((await viaSecond.request('/api/v1/me')).status).toBe(200);
+			const attacker = new Client(server.url);
+			for (let i = 0; i < 5; i++) await attacker.signIn('staff@example.com', `guess ${i}`);
+			const onSecond = await new Client(second.url).signIn('staff@example.com', 'staff password 1');
+			expect(onSecond.status).toBe(429);
+		} finally {
+			await second.stop();
+		}
+	});
+
+	it('loses no acknowledged write when the server is killed (SIGKILL) during a burst', async () => {
+		const token = (
+			(await (
+				await hr.write('/api/v1/tokens', 'POST', {
+					name: 'burst',
+					scope: 'read-write',
+					expiresAt: '2099-01-01T00:00:00Z',
+				})
+			).json()) as { token: string }
+		).token;
+		const victim = await startServer(env, distDir);
+		const acknowledged: string[] = [];
+		const writes = Array.from({ length: 150 }, (_, i) => async () => {
+			const email = `burst${i}@example.com`;
+			try {
+				const response = await fetch(`${victim.url}/api/v1/people`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+					body: JSON.stringify({ employeeId: `B${i}`, name: `burst ${i}`, email, department: '運營部', role: 'staff' }),
+				});
+				if (response.status === 201) acknowledged.push(email);
+			} catch {
+				// The connection died with the server: not acknowledged.
+			}
+		});
+		const running = Promise.all(writes.map((write, i) => new Promise((r) => setTimeout(r, i * 2)).then(write)));
+		await new Promise((r) => setTimeout(r, 120));
+		await victim.stop('SIGKILL');
+		await running;
+		expect(acknowledged.length).toBeGreaterThan(0);
+		const people = (await (await hr.request('/api/v1/people')).json()) as { people: { email: string }[] };
+		const stored = new Set(people.people.map((p) => p.email));
+		for (const email of acknowledged) expect(stored, email).toContain(email);
+	});
+});
+
+describe('the server on SQLite: backup while writing', () => {
+	it('zhidu db backup during a burst of writes passes PRAGMA integrity_check', async () => {
+		const file = sqliteFileInTemp();
+		const server = await startServer({ ZHIDU_DB_FILE: file }, distDir);
+		try {
+			const hr = await setUpHr(server);
+			const burst = Promise.all(
+				Array.from({ length: 60 }, (_, i) =>
+					hr.write('/api/v1/people', 'POST', {
+						employeeId: `K${i}`,
+						name: `k${i}`,
+						email: `k${i}@example.com`,
+						department: 'x',
+						role: 'staff',
+					}),
+				),
+			);
+			const backupFile = `${file}.backup`;
+			const backup = spawnSync(process.execPath, ['src/cli/zhidu.ts', 'db', 'backup', backupFile], {
+				cwd: projectRoot,
+				env: { ...process.env, ZHIDU_DB_FILE: file },
+				encoding: 'utf8',
+			});
+			await burst;
+			expect(backup.status, backup.stderr).toBe(0);
+			const copy = new DatabaseSync(backupFile, { readOnly: true });
+			expect(copy.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+			copy.close();
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
+describe('the server on PostgreSQL: two instances migrate at once', () => {
+	it('both start on a fresh database (advisory lock) and answer', async () => {
+		const { url, drop } = await createPostgresDatabase();
+		const [a, b] = await Promise.all([
+			startServer({ DATABASE_URL: url }, distDir),
+			startServer({ DATABASE_URL: url }, distDir),
+		]);
+		try {
+			for (const s of [a, b]) expect((await fetch(`${s.url}/api/health`)).status).toBe(200);
+			const client = new pg.Client({ connectionString: url });
+			await client.connect();
+			const { rows } = await client.query('select count(*)::int as n from kysely_migration');
+			await client.end();
+			expect(rows[0].n).toBe(1);
+		} finally {
+			await Promise.all([a.stop(), b.stop()]);
+			await drop();
+		}
+	});
+});
+
+describe('proxy identity', () => {
+	it('refuses to start with no trusted proxy, or a wildcard', async () => {
+		for (const list of ['', '0.0.0.0/0', '*']) {
+			const { code, output } = await startFailure(
+				{ ZHIDU_IDENTITY: 'proxy', ZHIDU_TRUSTED_PROXIES: list, ZHIDU_DB_FILE: sqliteFileInTemp() },
+				distDir,
+			);
+			expect(code).toBe(1);
+			expect(output).toMatch(/ZHIDU_TRUSTED_PROXIES: /);
+		}
+	});
+
+	it('ignores the header from an untrusted address, believes it from a trusted proxy', async () => {
+		const file = sqliteFileInTemp();
+		const untrusted = await startServer(
+			{
+				ZHIDU_IDENTITY: 'proxy',
+				ZHIDU_TRUSTED_PROXIES: '10.9.9.9',
+				ZHIDU_PROXY_UNKNOWN_USERS: 'staff',
+				ZHIDU_DB_FILE: file,
+			},
+			distDir,
+		);
+		try {
+			const forged = await fetch(`${untrusted.url}/api/v1/me`, { headers: { 'x-forwarded-email': 'ceo@example.com' } });
+			expect(forged.status).toBe(401);
+		} finally {
+			await untrusted.stop();
+		}
+		const trusted = await startServer(
+			{
+				ZHIDU_IDENTITY: 'proxy',
+				ZHIDU_TRUSTED_PROXIES: '127.0.0.1,::1',
+				ZHIDU_PROXY_UNKNOWN_USERS: 'staff',
+				ZHIDU_DB_FILE: file,
+			},
+			distDir,
+		);
+		try {
+			const me = await fetch(`${trusted.url}/api/v1/me`, {
+				headers: { 'x-forwarded-email': 'new.person@example.com' },
+			});
+			expect(me.status).toBe(200);
+			expect(await me.json()).toMatchObject({ person: { email: 'new.person@example.com', role: 'staff' } });
+		} finally {
+			await trusted.stop();
+		}
+	});
+
+	it('rejects people not in the roster when so configured', async () => {
+		const server = await startServer(
+			{ ZHIDU_IDENTITY: 'proxy', ZHIDU_TRUSTED_PROXIES: '127.0.0.1', ZHIDU_DB_FILE: sqliteFileInTemp() },
+			distDir,
+		);
+		try {
+			const response = await fetch(`${server.url}/api/v1/me`, {
+				headers: { 'x-forwarded-email': 'stranger@example.com' },
+			});
+			expect(response.status).toBe(403);
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
+describe('configuration', () => {
+	it('names each bad variable and refuses to start', async () => {
+		const { code, output } = await startFailure(
+			{ PORT: 'eighty', ZHIDU_READ: 'everyone', DATABASE_URL: 'mysql://x' },
+			distDir,
+		);
+		expect(code).toBe(1);
+		expect(output).toMatch(/PORT: PORT must be a whole number/);
+		expect(output).toMatch(/ZHIDU_READ: expected signed-in or public/);
+		expect(output).toMatch(/DATABASE_URL: expected postgres:\/\//);
+	});
+
+	it('ZHIDU_READ=public serves pages without signing in', async () => {
+		const server = await startServer({ ZHIDU_READ: 'public', ZHIDU_DB_FILE: sqliteFileInTemp() }, distDir);
+		try {
+			expect((await fetch(`${server.url}/policies/pharma-operations-department/`)).status).toBe(200);
+		} finally {
+			await server.stop();
+		}
+	});
+});
