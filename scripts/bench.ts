@@ -9,10 +9,23 @@
  * identical. The default N gives about 1,000 chapter pages. Builds it with
  * `astro build` into a temporary folder and prints figures: build time, page
  * counts, output size, and what one chapter page weighs (HTML, the JavaScript
- * it loads, its CSS; raw and gzipped). Prints figures only, asserts nothing.
- * The temporary folder (corpus and build) is removed afterwards.
+ * it loads, its CSS; raw and gzipped), all read from the build's client/
+ * folder (the static site; server/ holds the on-demand routes).
+ *
+ * Then search figures: the size of the lunr index (/api/v1/search-index.json)
+ * and of the Pagefind index, per chapter page; loading and querying the lunr
+ * index in Node (src/lib/search/clause-index.ts); and, with the build served
+ * by the real server (src/server/main.ts, public read access, a throwaway
+ * SQLite database) and /search/ open in Debian's Chromium, what the first
+ * query fetches (bytes as served and as gzip would send them: the server does
+ * not compress) and how long warm queries take, typed key by key like
+ * test/browser/search.test.ts types them (queries from test/search/queries.yaml).
+ *
+ * Prints figures only, asserts nothing. The temporary folder (corpus, build,
+ * database) is removed and the server stopped afterwards, also on an error
+ * or Ctrl-C.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
 	existsSync,
 	mkdirSync,
@@ -21,22 +34,32 @@ import {
 	realpathSync,
 	rmSync,
 	statSync,
+	symlinkSync,
 	writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { chromium, type Page, type Request } from 'playwright-core';
+import { SearchIndex, type SearchIndexFile } from '../src/lib/search/clause-index.ts';
+import { chromiumPath } from '../test/support/browser.ts';
+import { searchQueries } from '../test/search/queries.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const astroBin = realpathSync(join(projectRoot, 'node_modules/.bin/astro'));
 const sourceDir = join(projectRoot, 'content/policies');
 const targetChapterPages = 1000;
+/** The first query typed into /search/ (what it fetches is measured), then this many warm queries. */
+const firstQuery = '需求規劃';
+const warmQueryCount = 30;
 
 const usage = `Usage: npm run bench [-- --policies N]
 
 Builds a synthetic corpus of N policies (copies of the policies in content/policies,
-each with small edits) and prints build time, page counts and page weights.
+each with small edits) and prints build time, page counts and page weights, then
+search figures (index sizes; lunr in Node; Pagefind in Chromium via the real server).
   --policies N   number of policies (default: enough for about ${targetChapterPages} chapter pages)
   --keep         keep the temporary corpus and build (their folder is printed)`;
 
@@ -128,14 +151,42 @@ function writeCorpus(dir: string, sources: SourcePolicy[], count: number): strin
 
 // ---------------------------------------------------------------- the build
 
+/** What is running (the build, the server, Chromium), each with how to stop it, so an interruption can. */
+const running = new Set<() => Promise<unknown>>();
+/** Ctrl-C (SIGINT) or SIGTERM received so far. */
+let interruptions = 0;
+
+/** Stops a child process (SIGTERM, SIGKILL after graceMs) and resolves once it has exited. */
+function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+	return new Promise((done) => {
+		const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			done();
+		});
+		child.kill('SIGTERM');
+	});
+}
+
 /** Runs `astro build`, printing its phases and a running page count; resolves with the exit code. */
 function build(outDir: string, contentDir: string): Promise<number> {
 	return new Promise((done, fail) => {
 		const child = spawn(process.execPath, [astroBin, 'build', '--outDir', outDir], {
 			cwd: projectRoot,
-			env: { ...process.env, ZHIDU_CONTENT_DIR: contentDir, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+			env: {
+				...process.env,
+				ZHIDU_CONTENT_DIR: contentDir,
+				// No quiz banks: those in quizzes/ cite the real policies, which the synthetic corpus renames.
+				ZHIDU_QUIZZES_DIR: join(contentDir, '..', 'no-quizzes'),
+				ASTRO_TELEMETRY_DISABLED: '1',
+				NO_COLOR: '1',
+			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
+		const stop = () => stopChild(child);
+		running.add(stop);
+		child.on('exit', () => running.delete(stop));
 		let pages = 0;
 		let warnings = 0;
 		let tail: string[] = [];
@@ -169,7 +220,7 @@ function build(outDir: string, contentDir: string): Promise<number> {
 		child.on('error', fail);
 		child.on('close', (code) => {
 			if (warnings > 0) console.log(`  (${warnings} build warnings not shown)`);
-			if (code !== 0) console.error(tail.join('\n'));
+			if (code !== 0 && interruptions === 0) console.error(tail.join('\n'));
 			done(code ?? 1);
 		});
 	});
@@ -317,6 +368,295 @@ function measure(outDir: string, chapterPaths: string[]) {
 	};
 }
 
+// ---------------------------------------------------------------- search figures
+
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+const p50p95 = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}`;
+const folderBytes = (dir: string) => walk(dir).reduce((sum, file) => sum + statSync(file).size, 0);
+
+/** The lunr index file (/api/v1/search-index.json): its size, and loading and querying it in Node. */
+function lunrFigures(clientDir: string, queries: string[]) {
+	const bytes = readFileSync(join(clientDir, 'api/v1/search-index.json'));
+	let started = performance.now();
+	const file = JSON.parse(bytes.toString('utf8')) as SearchIndexFile;
+	const parseMs = performance.now() - started;
+	const loads: number[] = [];
+	let index: SearchIndex | undefined;
+	for (let round = 0; round < 3; round += 1) {
+		started = performance.now();
+		index = new SearchIndex(file);
+		loads.push(performance.now() - started);
+	}
+	const timed = (query: string) => {
+		const start = performance.now();
+		const hits = index!.search(query);
+		return { ms: performance.now() - start, hits: hits.length };
+	};
+	const first = timed(queries[0]!);
+	const warm = queries.slice(1).map(timed);
+	return {
+		raw: bytes.length,
+		gzip: gz(bytes),
+		documents: file.documents.length,
+		parseMs,
+		loads,
+		first,
+		warm: warm.map((w) => w.ms),
+		noHits: warm.filter((w) => w.hits === 0).length,
+	};
+}
+
+/** The Pagefind bundle (client/pagefind/): its size and how many records (clauses) it holds. */
+function pagefindFigures(clientDir: string) {
+	const dir = join(clientDir, 'pagefind');
+	const files = walk(dir);
+	const entry = JSON.parse(readFileSync(join(dir, 'pagefind-entry.json'), 'utf8')) as {
+		languages: Record<string, { page_count: number }>;
+	};
+	const inFolder = (name: string) => files.filter((file) => relative(dir, file).startsWith(`${name}${sep}`));
+	return {
+		bytes: files.reduce((sum, file) => sum + statSync(file).size, 0),
+		files: files.length,
+		records: Object.values(entry.languages).reduce((sum, language) => sum + language.page_count, 0),
+		fragments: inFolder('fragment').length,
+		indexChunks: inFolder('index').length,
+	};
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolvePort, fail) => {
+		const probe = createServer();
+		probe.once('error', fail);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolvePort(port));
+		});
+	});
+}
+
+/**
+ * The real server (src/server/main.ts) on a free port, serving distDir (client/ and server/) with public read
+ * access and a throwaway SQLite database; resolves once it prints `zhidu: serving`.
+ */
+async function startZhidu(distDir: string, dbFile: string) {
+	const port = await freePort();
+	// Not the caller's database, identity or public URL settings: only what the bench sets.
+	const inherited = Object.fromEntries(
+		Object.entries(process.env).filter(([name]) => !name.startsWith('ZHIDU_') && name !== 'DATABASE_URL'),
+	);
+	const child = spawn(process.execPath, ['src/server/main.ts'], {
+		cwd: projectRoot,
+		env: {
+			...inherited,
+			ZHIDU_DIST_DIR: distDir,
+			ZHIDU_READ: 'public',
+			ZHIDU_DB_FILE: dbFile,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const stop = async () => {
+		await stopChild(child, 10_000);
+		running.delete(stop);
+	};
+	running.add(stop);
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	const deadline = Date.now() + 60_000;
+	while (!/zhidu: serving/.test(output)) {
+		if (child.exitCode !== null || child.signalCode !== null)
+			throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`server did not start within 60 s:\n${output}`);
+		}
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return {
+		url: `http://127.0.0.1:${port}`,
+		stop,
+	};
+}
+
+interface Fetched {
+	path: string;
+	raw: number;
+	gzip: number;
+}
+
+/** The body a request got (as served: the server does not compress) and what gzip would make of it. */
+async function fetchedBytes(request: Request): Promise<Fetched> {
+	const path = decodeURIComponent(new URL(request.url()).pathname);
+	const body = await request
+		.response()
+		.then((response) => response?.body())
+		.catch(() => undefined);
+	return body ? { path, raw: body.length, gzip: gz(body) } : { path, raw: 0, gzip: 0 };
+}
+
+/** One query's timings, from the page's own clock (performance.now()). */
+interface QueryTiming {
+	/** Last keystroke → results in the DOM and the next frame drawn (includes the page's 200 ms debounce). */
+	typed: number;
+	/** The search itself: the page starts searching → results in the DOM. */
+	search: number;
+	/** As the driver sees it: clearing the box, typing key by key, until the results are drawn (Date.now()). */
+	wall: number;
+	state: string;
+}
+
+/**
+ * Added to /search/ before its scripts run: notes the time of every input event and every change of the result
+ * list's data-state (the page sets `searching` when it starts a search and `done` once the results are in the
+ * list), and, after `done`, when the next frame has been drawn.
+ */
+function instrumentSearchPage() {
+	interface Entry {
+		state: string;
+		query: string;
+		t: number;
+		lastInput: number;
+		painted: number;
+	}
+	const bench = { lastInput: 0, log: [] as Entry[] };
+	(window as unknown as { __bench: typeof bench }).__bench = bench;
+	document.addEventListener('input', () => (bench.lastInput = performance.now()), true);
+	document.addEventListener('DOMContentLoaded', () => {
+		const list = document.querySelector<HTMLElement>('#search-results');
+		if (!list) return;
+		new MutationObserver(() => {
+			const entry: Entry = {
+				state: list.dataset['state'] ?? '',
+				query: list.dataset['query'] ?? '',
+				t: performance.now(),
+				lastInput: bench.lastInput,
+				painted: 0,
+			};
+			bench.log.push(entry);
+			if (entry.state === 'done' || entry.state === 'error')
+				requestAnimationFrame(() => setTimeout(() => (entry.painted = performance.now())));
+		}).observe(list, { attributes: true, attributeFilter: ['data-state'] });
+	});
+}
+
+/** Clears the box, types the query key by key (as test/browser/search.test.ts does) and waits for its results. */
+async function timedQuery(page: Page, query: string): Promise<QueryTiming> {
+	await page.evaluate(() => ((window as unknown as { __bench: { log: unknown[] } }).__bench.log.length = 0));
+	const started = Date.now();
+	const box = page.locator('#search-q');
+	await box.fill('');
+	await box.pressSequentially(query);
+	const handle = await page.waitForFunction(
+		(query) => {
+			type Entry = { state: string; query: string; t: number; lastInput: number; painted: number };
+			const { log } = (window as unknown as { __bench: { log: Entry[] } }).__bench;
+			const end = log.findLast((e) => e.query === query && (e.state === 'done' || e.state === 'error'));
+			const start = log.findLast((e) => e.query === query && e.state === 'searching');
+			if (!end || !start || end.painted === 0) return undefined;
+			return { typed: end.painted - start.lastInput, search: end.t - start.t, state: end.state };
+		},
+		query,
+		{ timeout: 20_000 },
+	);
+	const timing = (await handle.jsonValue())!;
+	return { ...timing, wall: Date.now() - started };
+}
+
+/** /search/ in Chromium against the served build: the first query (what it fetches), then warm queries. */
+async function browserFigures(url: string, first: string, warmQueries: string[]) {
+	// As test/support/browser.ts launches it, but leaving SIGINT/SIGTERM to the bench: playwright-core's own
+	// handlers would exit the process before the server is stopped and the temporary folder removed (its exit
+	// handler still kills Chromium if the bench exits first).
+	const browser = await chromium.launch({
+		executablePath: chromiumPath,
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--no-first-run',
+		],
+		handleSIGINT: false,
+		handleSIGTERM: false,
+		handleSIGHUP: false,
+	});
+	const stop = () => browser.close();
+	running.add(stop);
+	try {
+		const page = await browser.newPage();
+		page.on('pageerror', (error) => console.error(`  page error: ${error.message}`));
+		await page.addInitScript(instrumentSearchPage);
+		await page.goto(`${url}/search/`);
+		await page.waitForLoadState('networkidle');
+
+		// Everything fetched from here on, by phase.
+		let phase: 'first' | 'warm' = 'first';
+		const fetched = { first: [] as Promise<Fetched>[], warm: [] as Promise<Fetched>[] };
+		let inFlight = 0;
+		page.on('request', () => (inFlight += 1));
+		page.on('requestfailed', () => (inFlight -= 1));
+		page.on('requestfinished', (request) => {
+			inFlight -= 1;
+			fetched[phase].push(fetchedBytes(request));
+		});
+		const settle = async () => {
+			const deadline = Date.now() + 5_000;
+			let quietSince = Date.now();
+			while (Date.now() - quietSince < 300 && Date.now() < deadline) {
+				if (inFlight > 0) quietSince = Date.now();
+				await new Promise((r) => setTimeout(r, 25));
+			}
+		};
+
+		const firstTiming = await timedQuery(page, first);
+		await settle();
+		const firstFetched = await Promise.all(fetched.first);
+		phase = 'warm';
+		const warm: QueryTiming[] = [];
+		for (const query of warmQueries) warm.push(await timedQuery(page, query));
+		await settle();
+		const warmFetched = await Promise.all(fetched.warm);
+		return { first: firstTiming, firstFetched, warm, warmFetched };
+	} finally {
+		running.delete(stop);
+		await browser.close();
+	}
+}
+
+/** What the first query fetched, grouped: the page's scripts, Pagefind's runtime and metadata, index chunks, fragments. */
+function describeFetched(fetched: Fetched[]): string {
+	const groups = new Map<string, Fetched[]>();
+	for (const f of fetched) {
+		const group = f.path.startsWith('/pagefind/fragment/')
+			? 'fragments'
+			: f.path.startsWith('/pagefind/index/')
+				? 'index chunks'
+				: f.path.startsWith('/pagefind/filter/')
+					? 'filter chunks'
+					: f.path.startsWith('/pagefind/')
+						? 'Pagefind runtime and metadata'
+						: f.path.endsWith('.js')
+							? 'search scripts (engine, opencc)'
+							: 'other';
+		groups.set(group, [...(groups.get(group) ?? []), f]);
+	}
+	return [...groups]
+		.map(([group, files]) => {
+			const raw = files.reduce((sum, f) => sum + f.raw, 0);
+			const gzip = files.reduce((sum, f) => sum + f.gzip, 0);
+			return `${group} ${files.length} (${kb(raw)}, ${kb(gzip)} gz)`;
+		})
+		.join('; ');
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -341,14 +681,40 @@ async function main() {
 	rmSync(work, { recursive: true, force: true });
 	mkdirSync(work, { recursive: true });
 	const corpusDir = join(work, 'policies');
+	// The build's server code (server/, also run while prerendering) imports packages by name: a link to the
+	// project's node_modules lets Node resolve them from the temporary folder (removing the folder removes the
+	// link only).
+	symlinkSync(join(projectRoot, 'node_modules'), join(work, 'node_modules'), 'dir');
+	// The build: client/ (the static site, Pagefind and the API files) and server/ (the on-demand routes).
 	const outDir = join(work, 'dist');
-	const cleanUp = () => (values.keep ? console.log(`Kept ${work}`) : rmSync(work, { recursive: true, force: true }));
-	const interrupted = () => {
-		cleanUp();
-		process.exit(130);
+	const clientDir = join(outDir, 'client');
+	const cleanUp = () => {
+		if (values.keep) return console.log(`Kept ${work}`);
+		// Again if something still running wrote into the folder while it was being removed.
+		for (let attempt = 0; attempt < 5 && existsSync(work); attempt += 1) rmSync(work, { recursive: true, force: true });
 	};
-	process.once('SIGINT', interrupted);
-	process.once('SIGTERM', interrupted);
+	// First stop what is running (the build, the server, Chromium) so nothing writes into the folder while it is
+	// removed; a second Ctrl-C does not wait.
+	const interrupted = () => {
+		interruptions += 1;
+		const finish = () => {
+			cleanUp();
+			process.exit(130);
+		};
+		if (interruptions > 1) return finish();
+		console.log('\nInterrupted: stopping and removing the temporary folder…');
+		const giveUp = new Promise((done) => setTimeout(done, 15_000));
+		void Promise.race([Promise.allSettled([...running].map((stop) => stop())), giveUp]).then(finish);
+	};
+	process.on('SIGINT', interrupted);
+	process.on('SIGTERM', interrupted);
+	const benchStarted = performance.now();
+	const print = (title: string, rows: [string, string][]) => {
+		const width = Math.max(...rows.map(([label]) => label.length));
+		console.log(`\n${title}`);
+		for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+	};
+	let server: Awaited<ReturnType<typeof startZhidu>> | undefined;
 	try {
 		console.log(`Corpus: ${count} policies from ${sources.map((s) => s.id).join(', ')} → ${corpusDir}`);
 		const chapterPaths = writeCorpus(corpusDir, sources, count);
@@ -359,13 +725,15 @@ async function main() {
 		const code = await build(outDir, corpusDir);
 		const seconds = (performance.now() - started) / 1000;
 		if (code !== 0) throw new Error(`astro build failed (exit ${code})`);
+		if (!existsSync(clientDir)) throw new Error(`${clientDir} not found: the build has no client/ folder`);
 
 		console.log('Measuring the output…');
-		const m = measure(outDir, chapterPaths);
+		const m = measure(clientDir, chapterPaths);
 		if (m.chapterPages !== chapterPaths.length) {
 			console.warn(`  note: expected ${chapterPaths.length} chapter pages, found ${m.chapterPages}`);
 		}
-		const rows: [string, string][] = [
+		const serverDir = join(outDir, 'server');
+		print(`Build (Node ${process.version}, ${cpus().length} CPUs; figures of client/, the static site)`, [
 			['Policies', String(count)],
 			['Build time', `${seconds.toFixed(1)} s (${((m.totalPages / seconds) | 0).toLocaleString('en')} pages/s)`],
 			['Pages (HTML files)', m.totalPages.toLocaleString('en')],
@@ -380,15 +748,83 @@ async function main() {
 			['Output size', `${mb(m.distBytes)} in ${m.filesCount.toLocaleString('en')} files`],
 			['Output by folder', m.folders.map(([name, bytes]) => `${name} ${mb(bytes)}`).join(', ')],
 			['Largest file', m.largest ? `${m.largest.path} (${mb(m.largest.size)})` : '–'],
+			['Server bundle (server/)', existsSync(serverDir) ? mb(folderBytes(serverDir)) : 'none'],
 			['Chapter page HTML, mean', `${kb(mean(m.html.raw))} raw, ${kb(mean(m.html.gzip))} gzipped`],
 			['Chapter page HTML, range', `${range(m.html.raw)} raw`],
 			['Chapter page JS, mean', `${kb(mean(m.js.raw))} raw, ${kb(mean(m.js.gzip))} gzipped`],
 			['Chapter page CSS, mean', `${kb(mean(m.css.raw))} raw, ${kb(mean(m.css.gzip))} gzipped`],
-		];
-		const width = Math.max(...rows.map(([label]) => label.length));
-		console.log(`\nResults (Node ${process.version}, ${cpus().length} CPUs)`);
-		for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+		]);
+
+		const warmQueries = [...new Set(searchQueries.map((q) => q.query))]
+			.filter((q) => q !== firstQuery)
+			.slice(0, warmQueryCount);
+		const perChapter = (bytes: number) => kb(bytes / Math.max(m.chapterPages, 1));
+
+		console.log('\nSearch: the lunr index in Node…');
+		const lunr = lunrFigures(clientDir, [firstQuery, ...warmQueries]);
+		const pagefind = pagefindFigures(clientDir);
+
+		console.log('Search: starting the server…');
+		const serverStarted = performance.now();
+		server = await startZhidu(outDir, join(work, 'zhidu.db'));
+		console.log(`  ${server.url} ready in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s`);
+		console.log(`Search: /search/ in Chromium, "${firstQuery}" then ${warmQueries.length} warm queries…`);
+		const b = await browserFigures(server.url, firstQuery, warmQueries);
+		await server.stop();
+		server = undefined;
+
+		const sum = (fetched: Fetched[], key: 'raw' | 'gzip') => fetched.reduce((total, f) => total + f[key], 0);
+		const failed = b.warm.filter((t) => t.state !== 'done').length;
+		print('Search (figures only, nothing asserted)', [
+			[
+				'lunr index',
+				`api/v1/search-index.json ${mb(lunr.raw)} raw, ${mb(lunr.gzip)} gzipped; ` +
+					`${lunr.documents.toLocaleString('en')} clause documents`,
+			],
+			['lunr index per chapter page', `${perChapter(lunr.raw)} raw, ${perChapter(lunr.gzip)} gzipped`],
+			[
+				'lunr in Node, load',
+				`JSON.parse ${ms(lunr.parseMs)}; new SearchIndex(file) ${lunr.loads.map(ms).join(', ')} (3 loads)`,
+			],
+			[
+				'lunr in Node, search',
+				`first query ${ms(lunr.first.ms)}; ${lunr.warm.length} more: ${p50p95(lunr.warm)}` +
+					(lunr.noHits ? ` (${lunr.noHits} without hits)` : ''),
+			],
+			[
+				'Pagefind index',
+				`pagefind/ ${mb(pagefind.bytes)} in ${pagefind.files.toLocaleString('en')} files ` +
+					`(${pagefind.records.toLocaleString('en')} clause records, ` +
+					`${pagefind.indexChunks} index chunks, ${pagefind.fragments.toLocaleString('en')} fragments)`,
+			],
+			['Pagefind index per chapter page', perChapter(pagefind.bytes)],
+			[
+				'First query, transferred',
+				`"${firstQuery}": ${b.firstFetched.length} requests, ${kb(sum(b.firstFetched, 'raw'))} as served ` +
+					`(uncompressed), ${kb(sum(b.firstFetched, 'gzip'))} gzip-estimated`,
+			],
+			['First query, by kind', describeFetched(b.firstFetched)],
+			[
+				'First query, time',
+				`last keystroke → results drawn ${ms(b.first.typed)} (incl. 200 ms debounce), ` +
+					`search ${ms(b.first.search)}, typing included ${ms(b.first.wall)}`,
+			],
+			[
+				'Warm queries, keystroke → drawn',
+				`${b.warm.length} queries: ${p50p95(b.warm.map((t) => t.typed))} (incl. 200 ms debounce)` +
+					(failed ? `; ${failed} ended in an error` : ''),
+			],
+			['Warm queries, search alone', p50p95(b.warm.map((t) => t.search))],
+			['Warm queries, typing included', p50p95(b.warm.map((t) => t.wall))],
+			[
+				'Warm queries, transferred',
+				`${b.warmFetched.length} requests, ${kb(sum(b.warmFetched, 'raw'))} as served, ` +
+					`${kb(sum(b.warmFetched, 'gzip'))} gzip-estimated (all ${b.warm.length} queries)`,
+			],
+		]);
+		console.log(`\nBench took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s in all.`);
 	} finally {
+		await server?.stop();
 		cleanUp();
 		process.off('SIGINT', interrupted);
 		process.off('SIGTERM', interrupted);
@@ -398,6 +834,7 @@ async function main() {
 try {
 	await main();
 } catch (error) {
-	console.error(error instanceof Error ? error.message : error);
+	// After an interruption, what fails as things are stopped is no news.
+	if (interruptions === 0) console.error(error instanceof Error ? error.message : error);
 	process.exitCode = 1;
 }

@@ -17,6 +17,7 @@ import { readBuildConfig } from './lib/config.ts';
 import { chapterFrontmatterSchema } from './lib/content/schema.ts';
 import { ContentErrors } from './lib/content/errors.ts';
 import { loadContentOrThrow } from './lib/content/loader.ts';
+import { loadQuizzes } from './lib/quiz/loader.ts';
 
 const config = readBuildConfig();
 const policiesDir = (root: URL) => resolve(fileURLToPath(root), config.contentDir);
@@ -71,6 +72,10 @@ const policyLoader: Loader = {
 				policiesDir: policiesDir(astroConfig.root),
 				root: fileURLToPath(astroConfig.root),
 			});
+			// Quiz banks are validated here too (every citation must exist), but nothing of them is stored.
+			const root = fileURLToPath(astroConfig.root);
+			const quizzes = loadQuizzes(resolve(root, config.quizzesDir), policies, root);
+			if (quizzes.errors.length) throw new ContentErrors(quizzes.errors);
 		} catch (error) {
 			// Astro prints only the first of an error's `errors`: list them all in one message.
 			if (error instanceof ContentErrors) {

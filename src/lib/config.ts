@@ -10,6 +10,7 @@ const calendarDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export const buildConfigSchema = z.object({
 	ZHIDU_CONTENT_DIR: z.string().min(1).default('content/policies'),
+	ZHIDU_QUIZZES_DIR: z.string().min(1).default('quizzes'),
 	ZHIDU_PREVIEW: z
 		.enum(['0', '1', ''])
 		.default('')
@@ -25,6 +26,7 @@ export const buildConfigSchema = z.object({
 
 export interface BuildConfig {
 	contentDir: string;
+	quizzesDir: string;
 	preview: boolean;
 	timeZone: string;
 	uiLanguage: (typeof uiLanguages)[number];
@@ -48,6 +50,7 @@ export function readBuildConfig(env: Record<string, string | undefined> = proces
 	const c = parsed.data;
 	return {
 		contentDir: c.ZHIDU_CONTENT_DIR,
+		quizzesDir: c.ZHIDU_QUIZZES_DIR,
 		preview: c.ZHIDU_PREVIEW,
 		timeZone: c.ZHIDU_TIMEZONE,
 		uiLanguage: c.ZHIDU_UI_LANG,

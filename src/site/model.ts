@@ -8,6 +8,7 @@ import { readBuildConfig } from '../lib/config.ts';
 import type { Chapter } from '../lib/content/clause-tree.ts';
 import { loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../lib/content/loader.ts';
 import { translator } from '../lib/i18n/index.ts';
+import { loadQuizzes } from '../lib/quiz/loader.ts';
 import { resolveVersions, reviewDue, type VersionState } from '../lib/versions.ts';
 
 export const config = readBuildConfig();
@@ -108,4 +109,39 @@ export function approvalText(version: SiteVersion | undefined): string {
 export function commonLanguage(policies: readonly SitePolicy[]): string {
 	const languages = new Set(policies.map((p) => p.meta.language));
 	return languages.size === 1 ? [...languages][0]! : config.uiLanguage;
+}
+
+/** What a quiz page may show: never questions, answers or explanations. */
+export interface SiteQuiz {
+	id: string;
+	title: string;
+	policyId: string;
+	questionsPerAttempt: number;
+	bankSize: number;
+	passMark: number;
+	timeLimitMinutes: number | undefined;
+	cooldownMinutes: number;
+	validityMonths: number;
+}
+
+let quizCache: SiteQuiz[] | undefined;
+export function siteQuizzes(): SiteQuiz[] {
+	if (quizCache && !import.meta.env.DEV) return quizCache;
+	const { quizzes, errors } = loadQuizzes(
+		resolve(config.quizzesDir),
+		sitePolicies().map((p) => p.loaded),
+	);
+	if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
+	quizCache = quizzes.map((q) => ({
+		id: q.id,
+		title: q.title,
+		policyId: q.policy,
+		questionsPerAttempt: q.questionsPerAttempt,
+		bankSize: q.questions.length,
+		passMark: q.passMark,
+		timeLimitMinutes: q.timeLimitMinutes,
+		cooldownMinutes: q.cooldownMinutes,
+		validityMonths: q.validityMonths,
+	}));
+	return quizCache;
 }

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
-import { serveSite, type ServedSite } from '../support/site-server.ts';
+import { fixtureServerEnv, serveSite, type ServedSite } from '../support/site-server.ts';
 
 const outDir = join(projectRoot, 'test-output/print');
 const uncontrolled = '列印本為非管制文件，請以線上現行版本為準。';
@@ -75,7 +75,7 @@ beforeAll(async () => {
 	browser = await launchChromium();
 	const sites = {
 		siteDir: await serveSite(inject('siteDir')),
-		fixtureProductionSiteDir: await serveSite(inject('fixtureProductionSiteDir')),
+		fixtureProductionSiteDir: await serveSite(inject('fixtureProductionSiteDir'), fixtureServerEnv),
 	};
 	servers.push(...Object.values(sites));
 	const page = await browser.newPage();

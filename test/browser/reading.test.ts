@@ -124,7 +124,7 @@ describe('history and superseded versions', () => {
 describe('the redline', () => {
 	const firstPair = {
 		'pharma-operations-department': ['范', '範'],
-		'operating-model-process': ['于', '於'],
+		'operating-model-process': ['范', '範'],
 	} as const;
 
 	for (const [policy, [deleted, inserted]] of Object.entries(firstPair)) {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
-import { serveSite, type ServedSite } from '../support/site-server.ts';
+import { fixtureServerEnv, serveSite, type ServedSite } from '../support/site-server.ts';
 
 export interface BrowserSites {
 	browser: Browser;
@@ -23,7 +23,7 @@ export function useBrowserSites(): BrowserSites {
 		const [browser, site, fixtures] = await Promise.all([
 			launchChromium(),
 			serveSite(inject('siteDir')),
-			serveSite(inject('fixtureSiteDir')),
+			serveSite(inject('fixtureSiteDir'), fixtureServerEnv),
 		]);
 		servers.push(site, fixtures);
 		Object.assign(state, { browser, site: site.url, fixtures: fixtures.url });

@@ -89,7 +89,7 @@ describe('character forms in the source policies', () => {
 			'phrase:批準→批准': 1,
 		});
 		expect(countByRule(modelFindings)).toEqual({
-			'fix:范→範': 2,
+			'fix:范→範': 3,
 			'fix:于→於': 6,
 			'fix:并→並': 2,
 			'fix:后→後': 8,

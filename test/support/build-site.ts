@@ -37,17 +37,18 @@ declare module 'vitest' {
 }
 
 export const fixturePoliciesDir = join(projectRoot, 'test/fixtures/content/policies');
+export const fixtureQuizzesDir = join(projectRoot, 'test/fixtures/quizzes');
 
 export default function setup(project: TestProject) {
 	const builds = {
 		siteDir: { dir: 'test-output/site', env: {} },
 		fixtureSiteDir: {
 			dir: 'test-output/site-fixtures',
-			env: { ZHIDU_CONTENT_DIR: fixturePoliciesDir, ZHIDU_PREVIEW: '1' },
+			env: { ZHIDU_CONTENT_DIR: fixturePoliciesDir, ZHIDU_QUIZZES_DIR: fixtureQuizzesDir, ZHIDU_PREVIEW: '1' },
 		},
 		fixtureProductionSiteDir: {
 			dir: 'test-output/site-fixtures-production',
-			env: { ZHIDU_CONTENT_DIR: fixturePoliciesDir },
+			env: { ZHIDU_CONTENT_DIR: fixturePoliciesDir, ZHIDU_QUIZZES_DIR: fixtureQuizzesDir },
 		},
 	} as const;
 	// One after another: builds share Astro's content cache in .astro/.

@@ -25,3 +25,9 @@ export async function serveSite(clientDir: string, env: Record<string, string> =
 		},
 	};
 }
+
+/** What the server needs to know to serve the fixture builds (its API reads the content and quiz files). */
+export const fixtureServerEnv = {
+	ZHIDU_CONTENT_DIR: 'test/fixtures/content/policies',
+	ZHIDU_QUIZZES_DIR: 'test/fixtures/quizzes',
+};

@@ -100,6 +100,21 @@ export const REVIEWED_FIXES: readonly ReviewedPair[] = [
 
 /** Conversion errors opencc does not catch: the wrong character is a Traditional one. */
 export const REVIEWED_PHRASES: readonly PhraseRule[] = [
+	// opencc keeps 范 before 公 (范公 is a name in its phrase list), so 規范公司 slips through: say it directly.
+	{
+		id: 'fix:范→範',
+		pattern: /規范/g,
+		found: '規范',
+		replacement: '規範',
+		reason: '规范 is the Simplified form of 規範',
+	},
+	{
+		id: 'fix:范→範',
+		pattern: /范圍/g,
+		found: '范圍',
+		replacement: '範圍',
+		reason: '范围 is the Simplified form of 範圍',
+	},
 	{
 		id: 'phrase:批準→批准',
 		// Not 審批準確 / 審批準時 / 審批準則, where 準 starts the next word.

@@ -109,5 +109,40 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 				await appendOnly(db, dialect, 'person_history');
 			},
 		},
+		'0002-attempts': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('attempts')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('quiz_id', 'text', (c) => c.notNull())
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('seed', 'integer', (c) => c.notNull())
+					.addColumn('questions', 'text', (c) => c.notNull())
+					.addColumn('started_at', 'text', (c) => c.notNull())
+					.addColumn('deadline_at', 'text')
+					.execute();
+				await db.schema
+					.createIndex('attempts_person_quiz')
+					.on('attempts')
+					.columns(['person_id', 'quiz_id', 'started_at'])
+					.execute();
+				// The primary key on attempt_id is what makes grading happen exactly once, on both databases.
+				await db.schema
+					.createTable('attempt_grades')
+					.addColumn('attempt_id', 'text', (c) => c.primaryKey().references('attempts.id'))
+					.addColumn('graded_at', 'text', (c) => c.notNull())
+					.addColumn('answers', 'text', (c) => c.notNull())
+					.addColumn('correct', 'integer', (c) => c.notNull())
+					.addColumn('total', 'integer', (c) => c.notNull())
+					.addColumn('score', 'integer', (c) => c.notNull())
+					.addColumn('passed', 'integer', (c) => c.notNull())
+					.addColumn('late', 'integer', (c) => c.notNull())
+					.execute();
+				await appendOnly(db, dialect, 'attempts');
+				await appendOnly(db, dialect, 'attempt_grades');
+			},
+		},
 	};
 }

@@ -78,7 +78,38 @@ export interface AuditLogTable {
 	detail: string;
 }
 
+/** One attempt at a quiz: the drawn questions (ids and option order) and when it started. Append-only. */
+export interface AttemptsTable {
+	id: string;
+	person_id: string;
+	quiz_id: string;
+	policy_id: string;
+	/** The version in force when the attempt started: what a pass certifies. */
+	policy_version: string;
+	seed: number;
+	/** JSON DrawnQuestion[]. */
+	questions: string;
+	started_at: string;
+	deadline_at: string | null;
+}
+
+/** The grade of an attempt; one row at most per attempt (primary key), never changed. */
+export interface AttemptGradesTable {
+	attempt_id: string;
+	graded_at: string;
+	/** JSON Answers as submitted. */
+	answers: string;
+	correct: number;
+	total: number;
+	score: number;
+	passed: number;
+	/** 1 when submitted after the time limit (graded with no answers). */
+	late: number;
+}
+
 export interface Database {
+	attempts: AttemptsTable;
+	attempt_grades: AttemptGradesTable;
 	people: PeopleTable;
 	person_history: PersonHistoryTable;
 	sessions: SessionsTable;

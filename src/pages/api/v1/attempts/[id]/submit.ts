@@ -1,0 +1,29 @@
+/** POST /api/v1/attempts/:id/submit { answers }: graded exactly once; a second submission gets 409 and the first grade. */
+import type { APIRoute } from 'astro';
+import { z } from 'zod';
+import { getAttempt, submitAttempt } from '../../../../../lib/quiz/attempts.ts';
+import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../../../server/api.ts';
+import { attemptJson } from '../../../../../server/attempt-view.ts';
+import { findQuiz } from '../../../../../server/catalog.ts';
+
+export const prerender = false;
+
+const body = z.object({ answers: z.record(z.string(), z.union([z.array(z.string()), z.boolean()])) });
+
+export const POST: APIRoute = ({ params, request, locals }) =>
+	handle(async () => {
+		const person = signedInPerson(locals);
+		const { store } = zhidu(locals);
+		const { answers } = await readJson(request, body);
+		const stub = await getAttempt(store, undefined, params.id ?? '');
+		if (!stub || stub.personId !== person.id) throw new HttpError(404, `no attempt ${params.id} of yours`);
+		const quiz = findQuiz(stub.quizId);
+		if (!quiz) throw new HttpError(410, `quiz ${stub.quizId} no longer exists`);
+		const result = await submitAttempt(store, quiz, (await getAttempt(store, quiz, stub.id))!, answers);
+		if (!result.ok)
+			return jsonResponse(409, {
+				error: 'this attempt was already graded',
+				attempt: attemptJson(quiz, result.attempt),
+			});
+		return jsonResponse(200, { attempt: attemptJson(quiz, result.attempt) });
+	});
