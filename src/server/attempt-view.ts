@@ -2,7 +2,25 @@
 import type { AttemptRecord } from '../lib/quiz/attempts.ts';
 import { presentQuestions } from '../lib/quiz/engine.ts';
 import type { Quiz } from '../lib/quiz/schema.ts';
+import { walkClauses } from '../lib/content/clause-tree.ts';
+import type { LoadedVersion } from '../lib/content/loader.ts';
 import { clauseLink, policyOf } from './catalog.ts';
+
+/** How a reader finds a clause: its chapter, section and clause numbers (一、(二)1.), falling back to the id. */
+function clauseLabel(version: LoadedVersion, clauseId: string): string {
+	for (const { chapter } of version.chapters) {
+		for (const { clause, section } of walkClauses(chapter)) {
+			if (clause.id !== clauseId) continue;
+			const parts = [
+				`${version.numbers.chapters.get(chapter.id) ?? ''}${chapter.title}`,
+				section ? `${version.numbers.sections.get(section.id) ?? ''}${section.title}` : '',
+				version.numbers.clauses.get(clause.id) ?? '',
+			];
+			return parts.filter(Boolean).join(' ');
+		}
+	}
+	return clauseId;
+}
 
 export function attemptJson(quiz: Quiz, attempt: AttemptRecord) {
 	const version = policyOf(quiz.policy)?.versions.find((v) => v.meta.version === attempt.policyVersion);
@@ -31,6 +49,7 @@ export function attemptJson(quiz: Quiz, attempt: AttemptRecord) {
 			...q,
 			citations: q.cites.map((id) => ({
 				clause: id,
+				label: version ? clauseLabel(version, id) : id,
 				url: version ? (clauseLink(quiz.policy, version, id) ?? null) : null,
 			})),
 		})),

@@ -1,17 +1,19 @@
 /**
- * `zhidu lint [--content <dir>] [--json]`: checks the content; exit code 1
+ * `zhidu lint [--content <dir>] [--quizzes <dir>] [--json]`: checks the content and the quiz banks; exit code 1
  * when there are errors, 0 when there are only warnings (2 on bad usage).
  */
 import { resolve } from 'node:path';
 import { loadContent } from '../../lib/content/loader.ts';
 import { formatReport, lintContent } from '../../lib/lint/lint.ts';
+import { lintQuizzes } from '../../lib/lint/quizzes.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 
-const usage = 'Usage: zhidu lint [--content <dir>] [--json]';
+const usage = 'Usage: zhidu lint [--content <dir>] [--quizzes <dir>] [--json]';
 
 export async function run(args: string[]): Promise<number> {
 	let values: {
 		content?: string | undefined;
+		quizzes?: string | undefined;
 		json?: boolean | undefined;
 		help?: boolean | undefined;
 	};
@@ -20,6 +22,7 @@ export async function run(args: string[]): Promise<number> {
 			args,
 			{
 				content: { type: 'string' },
+				quizzes: { type: 'string' },
 				json: { type: 'boolean' },
 				help: { type: 'boolean', short: 'h' },
 			},
@@ -33,13 +36,19 @@ export async function run(args: string[]): Promise<number> {
 	}
 	if (values.help) {
 		console.log(
-			`${usage}\n\n  --content <dir>  folder with one folder per policy (default content/policies)\n  --json           print the report as JSON`,
+			`${usage}\n\n  --content <dir>  folder with one folder per policy (default content/policies)\n  --quizzes <dir>  folder with the quiz banks (default quizzes)\n  --json           print the report as JSON`,
 		);
 		return 0;
 	}
 	const root = process.cwd();
 	const policiesDir = resolve(root, values.content ?? 'content/policies');
-	const report = lintContent(loadContent({ policiesDir, root }), { root });
+	const loaded = loadContent({ policiesDir, root });
+	const report = lintContent(loaded, { root });
+	// Quiz banks are checked against content that loaded; a broken policy is already an error above.
+	const quizFindings = lintQuizzes(resolve(root, values.quizzes ?? 'quizzes'), loaded.policies, root);
+	report.findings.push(...quizFindings);
+	report.errors += quizFindings.filter((f) => f.severity === 'error').length;
+	report.warnings += quizFindings.filter((f) => f.severity === 'warning').length;
 	console.log(values.json ? JSON.stringify(report, null, '\t') : formatReport(report));
 	return report.errors > 0 ? 1 : 0;
 }
