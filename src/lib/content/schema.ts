@@ -55,6 +55,23 @@ export const policySchema = z
 		reviewCycleMonths: z.number().int().positive().optional(),
 		/** How displayed numbers are derived from clause positions. */
 		numbering: numberingScheme,
+		/**
+		 * Who owes this policy (acknowledge and pass its quiz), following its scope
+		 * clause: everyone, or people in these departments (and, optionally, roles).
+		 */
+		assignment: z
+			.union([
+				z.object({ everyone: z.literal(true) }).strict(),
+				z
+					.object({
+						departments: z.array(z.string().min(1)).min(1),
+						roles: z.array(z.enum(['staff', 'hr'])).min(1).optional(),
+					})
+					.strict(),
+			])
+			.optional(),
+		/** Days to acknowledge and pass after hire or after a version that outdated one's certification (default 30). */
+		dueDays: z.number().int().positive().optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;

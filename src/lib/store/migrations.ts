@@ -144,5 +144,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 				await appendOnly(db, dialect, 'attempt_grades');
 			},
 		},
+		'0003-tracking': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('acknowledgements')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					/** sha256 of the version's plain text: what exactly was acknowledged. */
+					.addColumn('text_hash', 'text', (c) => c.notNull())
+					.addColumn('acknowledged_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('acknowledgements_person')
+					.on('acknowledgements')
+					.columns(['person_id', 'policy_id'])
+					.execute();
+				await db.schema
+					.createTable('exemptions')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('reason', 'text', (c) => c.notNull())
+					.addColumn('from_date', 'text', (c) => c.notNull())
+					.addColumn('until_date', 'text')
+					.addColumn('recorded_by', 'text')
+					.addColumn('recorded_at', 'text', (c) => c.notNull())
+					.execute();
+				await appendOnly(db, dialect, 'acknowledgements');
+				await appendOnly(db, dialect, 'exemptions');
+			},
+		},
 	};
 }

@@ -107,7 +107,31 @@ export interface AttemptGradesTable {
 	late: number;
 }
 
+/** A read-and-understood acknowledgement of a policy version. Append-only. */
+export interface AcknowledgementsTable {
+	id: string;
+	person_id: string;
+	policy_id: string;
+	policy_version: string;
+	text_hash: string;
+	acknowledged_at: string;
+}
+
+/** HR exempts a person from a policy for a period. Append-only: ending one is a new row with an end date. */
+export interface ExemptionsTable {
+	id: string;
+	person_id: string;
+	policy_id: string;
+	reason: string;
+	from_date: string;
+	until_date: string | null;
+	recorded_by: string | null;
+	recorded_at: string;
+}
+
 export interface Database {
+	acknowledgements: AcknowledgementsTable;
+	exemptions: ExemptionsTable;
 	attempts: AttemptsTable;
 	attempt_grades: AttemptGradesTable;
 	people: PeopleTable;

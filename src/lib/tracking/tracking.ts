@@ -1,0 +1,282 @@
+/**
+ * Who owes what, and where each person stands, as of a calendar date: the
+ * roster as it was (department and role from the history, people hired by
+ * then and not yet gone), the content in force then, and the records made by
+ * then.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LoadedPolicy } from '../content/loader.ts';
+import { versionToPlainText } from '../content/plain-text.ts';
+import { sha256 } from '../auth/secrets.ts';
+import type { Quiz } from '../quiz/schema.ts';
+import type { Store } from '../store/database.ts';
+import type { Role } from '../store/schema.ts';
+import { todayIn } from '../versions.ts';
+import {
+	acknowledgementStatus,
+	certificationStatus,
+	dueDate,
+	versionInForceOn,
+	type AcknowledgementRecord,
+	type AcknowledgementStatus,
+	type CertificationStatus,
+	type PassRecord,
+} from './status.ts';
+
+export interface TrackingContext {
+	policies: readonly LoadedPolicy[];
+	quizzes: readonly Quiz[];
+	timeZone: string;
+}
+
+export interface RosterEntry {
+	id: string;
+	employeeId: string;
+	name: string;
+	email: string;
+	department: string;
+	role: Role;
+	hireDate: string | null;
+	/** The calendar day the person joined the roster: the hire date, else the day the record was made. */
+	startedOn: string;
+}
+
+export const DEFAULT_DUE_DAYS = 30;
+
+/** The roster on D: hired by D, not gone by D, department and role as they were on D. */
+export async function rosterAsOf(store: Store, asOf: string, timeZone: string): Promise<RosterEntry[]> {
+	const people = await store.db.selectFrom('people').selectAll().orderBy('employee_id').execute();
+	const history = await store.db.selectFrom('person_history').selectAll().where('effective_from', '<=', asOf).execute();
+	const latest = new Map<string, (typeof history)[number]>();
+	for (const h of history) {
+		const seen = latest.get(h.person_id);
+		if (
+			!seen ||
+			h.effective_from > seen.effective_from ||
+			(h.effective_from === seen.effective_from && h.recorded_at > seen.recorded_at)
+		)
+			latest.set(h.person_id, h);
+	}
+	return people.flatMap((p) => {
+		const startedOn = p.hire_date ?? todayIn(timeZone, new Date(p.created_at));
+		const attributes = latest.get(p.id);
+		if (startedOn > asOf || !attributes) return [];
+		if (p.disabled_on !== null && p.disabled_on <= asOf) return [];
+		return [
+			{
+				id: p.id,
+				employeeId: p.employee_id,
+				name: p.name,
+				email: p.email,
+				department: attributes.department,
+				role: attributes.role as Role,
+				hireDate: p.hire_date,
+				startedOn,
+			},
+		];
+	});
+}
+
+export function owes(policy: LoadedPolicy, person: RosterEntry): boolean {
+	const rule = policy.meta.assignment;
+	if (!rule) return false;
+	if ('everyone' in rule) return true;
+	return rule.departments.includes(person.department) && (!rule.roles || rule.roles.includes(person.role));
+}
+
+async function exemptionsAsOf(store: Store, asOf: string): Promise<Set<string>> {
+	const rows = await store.db
+		.selectFrom('exemptions')
+		.selectAll()
+		.where('from_date', '<=', asOf)
+		.where('recorded_at', '<=', `${asOf}T99`)
+		.execute();
+	const active = new Set<string>();
+	for (const row of rows.sort((a, b) => a.recorded_at.localeCompare(b.recorded_at))) {
+		const key = `${row.person_id}|${row.policy_id}`;
+		if (row.until_date === null || row.until_date >= asOf) active.add(key);
+		else active.delete(key);
+	}
+	return active;
+}
+
+async function passesBy(
+	store: Store,
+	timeZone: string,
+	personIds?: readonly string[],
+): Promise<Map<string, PassRecord[]>> {
+	let query = store.db
+		.selectFrom('attempts')
+		.innerJoin('attempt_grades', 'attempt_grades.attempt_id', 'attempts.id')
+		.select([
+			'attempts.id',
+			'attempts.person_id',
+			'attempts.quiz_id',
+			'attempts.policy_version',
+			'attempt_grades.graded_at',
+			'attempt_grades.score',
+		])
+		.where('attempt_grades.passed', '=', 1);
+	if (personIds) query = query.where('attempts.person_id', 'in', personIds.length ? [...personIds] : ['-']);
+	const map = new Map<string, PassRecord[]>();
+	for (const row of await query.execute()) {
+		const key = `${row.person_id}|${row.quiz_id}`;
+		const list = map.get(key) ?? [];
+		list.push({
+			attemptId: row.id,
+			passedOn: todayIn(timeZone, new Date(row.graded_at)),
+			score: Number(row.score),
+			policyVersion: row.policy_version,
+		});
+		map.set(key, list);
+	}
+	return map;
+}
+
+async function acknowledgementsBy(
+	store: Store,
+	timeZone: string,
+	personIds?: readonly string[],
+): Promise<Map<string, AcknowledgementRecord[]>> {
+	let query = store.db.selectFrom('acknowledgements').selectAll();
+	if (personIds) query = query.where('person_id', 'in', personIds.length ? [...personIds] : ['-']);
+	const map = new Map<string, AcknowledgementRecord[]>();
+	for (const row of await query.execute()) {
+		const key = `${row.person_id}|${row.policy_id}`;
+		const list = map.get(key) ?? [];
+		list.push({ acknowledgedOn: todayIn(timeZone, new Date(row.acknowledged_at)), policyVersion: row.policy_version });
+		map.set(key, list);
+	}
+	return map;
+}
+
+export interface TrackingRow {
+	person: RosterEntry;
+	policyId: string;
+	policyTitle: string;
+	versionInForce: string | undefined;
+	quizId: string | undefined;
+	certification: CertificationStatus & { due: string | undefined; overdue: boolean };
+	acknowledgement: AcknowledgementStatus & { due: string | undefined; overdue: boolean };
+}
+
+export interface TrackingFilter {
+	personIds?: readonly string[];
+	policy?: string;
+	department?: string;
+	status?: string;
+}
+
+/** Everyone who owes a policy on D (exemptions applied), with both statuses and due dates. */
+export async function trackingAsOf(
+	store: Store,
+	ctx: TrackingContext,
+	asOf: string,
+	filter: TrackingFilter = {},
+): Promise<TrackingRow[]> {
+	let roster = await rosterAsOf(store, asOf, ctx.timeZone);
+	if (filter.personIds) roster = roster.filter((p) => filter.personIds!.includes(p.id));
+	if (filter.department) roster = roster.filter((p) => p.department === filter.department);
+	const ids = filter.personIds ? roster.map((p) => p.id) : undefined;
+	const [exempt, passes, acks] = await Promise.all([
+		exemptionsAsOf(store, asOf),
+		passesBy(store, ctx.timeZone, ids),
+		acknowledgementsBy(store, ctx.timeZone, ids),
+	]);
+	const rows: TrackingRow[] = [];
+	for (const policy of ctx.policies) {
+		if (filter.policy && policy.id !== filter.policy) continue;
+		const inForce = versionInForceOn(policy, asOf);
+		if (!inForce) continue;
+		const quiz = ctx.quizzes.find((q) => q.policy === policy.id);
+		const dueDays = policy.meta.dueDays ?? DEFAULT_DUE_DAYS;
+		for (const person of roster) {
+			if (!owes(policy, person) || exempt.has(`${person.id}|${policy.id}`)) continue;
+			const certification: CertificationStatus = quiz
+				? certificationStatus(policy, quiz, passes.get(`${person.id}|${quiz.id}`) ?? [], asOf)
+				: { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
+			const acknowledgement = acknowledgementStatus(policy, acks.get(`${person.id}|${policy.id}`) ?? [], asOf);
+			const certDue = quiz
+				? dueDate(certification.state, certification.outdatedBy, certification.validUntil, person.startedOn, dueDays)
+				: undefined;
+			const ackDue = dueDate(acknowledgement.state, acknowledgement.outdatedBy, undefined, person.startedOn, dueDays);
+			const row: TrackingRow = {
+				person,
+				policyId: policy.id,
+				policyTitle: policy.meta.title,
+				versionInForce: inForce.meta.version,
+				quizId: quiz?.id,
+				certification: { ...certification, due: certDue, overdue: !!certDue && asOf > certDue },
+				acknowledgement: { ...acknowledgement, due: ackDue, overdue: !!ackDue && asOf > ackDue },
+			};
+			if (filter.status) {
+				const wanted = filter.status;
+				const matches =
+					wanted === 'overdue'
+						? row.certification.overdue || row.acknowledgement.overdue
+						: row.certification.state === wanted;
+				if (!matches) continue;
+			}
+			rows.push(row);
+		}
+	}
+	return rows;
+}
+
+/** The hash of a version's text that an acknowledgement records: what exactly the person read. */
+export function versionTextHash(policy: LoadedPolicy, version: string): string {
+	const loaded = policy.versions.find((v) => v.meta.version === version);
+	if (!loaded) throw new Error(`${policy.id} has no version ${version}`);
+	return sha256(
+		versionToPlainText(
+			policy.meta.title,
+			loaded.chapters.map((c) => c.chapter),
+			loaded.numbers,
+		),
+	);
+}
+
+export async function acknowledge(
+	store: Store,
+	policy: LoadedPolicy,
+	version: string,
+	personId: string,
+	at = new Date(),
+): Promise<{ id: string; textHash: string }> {
+	const id = randomUUID();
+	const textHash = versionTextHash(policy, version);
+	await store.db
+		.insertInto('acknowledgements')
+		.values({
+			id,
+			person_id: personId,
+			policy_id: policy.id,
+			policy_version: version,
+			text_hash: textHash,
+			acknowledged_at: at.toISOString(),
+		})
+		.execute();
+	return { id, textHash };
+}
+
+export async function recordExemption(
+	store: Store,
+	input: { personId: string; policyId: string; reason: string; from: string; until?: string | undefined },
+	actorId: string | null,
+): Promise<string> {
+	const id = randomUUID();
+	await store.db
+		.insertInto('exemptions')
+		.values({
+			id,
+			person_id: input.personId,
+			policy_id: input.policyId,
+			reason: input.reason,
+			from_date: input.from,
+			until_date: input.until ?? null,
+			recorded_by: actorId,
+			recorded_at: new Date().toISOString(),
+		})
+		.execute();
+	return id;
+}
