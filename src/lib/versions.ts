@@ -26,9 +26,16 @@ export interface ResolvedVersion<T extends DatedVersion> {
 }
 
 /** Today's calendar date (YYYY-MM-DD) in a time zone such as Asia/Taipei. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-	// en-CA formats as YYYY-MM-DD.
-	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+	let format = dateFormats.get(timeZone);
+	// en-CA formats as YYYY-MM-DD. Formatters are costly to make and are reused (thousands of records per report).
+	if (!format)
+		dateFormats.set(
+			timeZone,
+			(format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })),
+		);
+	return format.format(now);
 }
 
 export function isTimeZone(timeZone: string): boolean {

@@ -57,13 +57,18 @@ export interface AcknowledgementStatus {
 	outdatedBy: Outdating | undefined;
 }
 
-/** Approved versions that had taken effect by D, in the order they took effect. */
+/** Approved versions that had taken effect by D, in the order they took effect (cached per policy and date). */
+const inForceCache = new WeakMap<LoadedPolicy, Map<string, LoadedVersion[]>>();
 export function versionsInForceBy(policy: LoadedPolicy, asOf: string): LoadedVersion[] {
+	let byDate = inForceCache.get(policy);
+	if (!byDate) inForceCache.set(policy, (byDate = new Map()));
+	const cached = byDate.get(asOf);
+	if (cached) return cached;
 	const resolved = resolveVersions(
 		policy.versions.map((v) => ({ ...v.meta, loaded: v })),
 		asOf,
 	);
-	return resolved
+	const versions = resolved
 		.filter((r) => r.state === 'in-force' || r.state === 'superseded')
 		.map((r) => r.version.loaded)
 		.sort(
@@ -71,6 +76,8 @@ export function versionsInForceBy(policy: LoadedPolicy, asOf: string): LoadedVer
 				(a.meta.effective ?? '').localeCompare(b.meta.effective ?? '') ||
 				compareVersions(a.meta.version, b.meta.version),
 		);
+	byDate.set(asOf, versions);
+	return versions;
 }
 
 export function versionInForceOn(policy: LoadedPolicy, asOf: string): LoadedVersion | undefined {

@@ -190,7 +190,9 @@ export async function trackingAsOf(
 		if (!inForce) continue;
 		const quiz = ctx.quizzes.find((q) => q.policy === policy.id);
 		const dueDays = policy.meta.dueDays ?? DEFAULT_DUE_DAYS;
-		for (const person of roster) {
+		for (const [index, person] of roster.entries()) {
+			// On SQLite the server shares this thread: let other requests through every few hundred people.
+			if (index % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
 			if (!owes(policy, person) || exempt.has(`${person.id}|${policy.id}`)) continue;
 			const certification: CertificationStatus = quiz
 				? certificationStatus(policy, quiz, passes.get(`${person.id}|${quiz.id}`) ?? [], asOf)

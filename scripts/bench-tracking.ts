@@ -1,0 +1,284 @@
+/**
+ * Tracking benchmark (part of `npm run bench`): seeds 5,000 people with a
+ * year of attempts and acknowledgements on SQLite and on PostgreSQL, then
+ * prints how long the as-of query takes (src/lib/tracking, in process) and,
+ * through the real server, how long the HR certifications report and the
+ * dashboard take to answer, and how long /api/health waits meanwhile (SQLite
+ * runs in the server's thread, so a long report would hold other requests).
+ *
+ *   node scripts/bench-tracking.ts [--people N]
+ *
+ * Figures only. Needs a build in dist/ (npm run build) and, for PostgreSQL,
+ * ZHIDU_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres);
+ * PostgreSQL is skipped with a note when it does not answer.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { hashPassword, newToken, sha256 } from '../src/lib/auth/secrets.ts';
+import { loadContentOrThrow } from '../src/lib/content/loader.ts';
+import { drawQuestions, gradeAttempt, type Answers } from '../src/lib/quiz/engine.ts';
+import { loadQuizzes } from '../src/lib/quiz/loader.ts';
+import { openStore, type Store, type StoreOptions } from '../src/lib/store/database.ts';
+import { trackingAsOf, versionTextHash } from '../src/lib/tracking/tracking.ts';
+import { addDays } from '../src/lib/versions.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { people: { type: 'string', default: '5000' } } });
+const peopleCount = Number(values.people);
+const policies = loadContentOrThrow({ policiesDir: join(root, 'content/policies') });
+const quizzes = loadQuizzes(join(root, 'quizzes'), policies).quizzes;
+const ctx = { policies, quizzes, timeZone: 'Asia/Taipei' };
+const year = Array.from({ length: 365 }, (_, i) => addDays('2025-11-22', i));
+
+const percentile = (xs: number[], p: number) =>
+	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+async function seed(store: Store): Promise<{ token: string; seconds: number; attempts: number }> {
+	const started = performance.now();
+	const departments = ['運營部門', '運營部門', '市場部', '研發部', '銷售部', '人力資源部'];
+	const people = Array.from({ length: peopleCount }, (_, i) => ({
+		id: randomUUID(),
+		employee_id: `E${String(i).padStart(5, '0')}`,
+		name: `員工${i}`,
+		email: `e${i}@example.com`,
+		hire_date: year[i % 200]!,
+		password_hash: null,
+		disabled_on: i % 50 === 0 ? year[300]! : null,
+		created_at: '2025-11-01T00:00:00.000Z',
+	}));
+	const chunk = <T>(xs: T[], n = 400) =>
+		Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+	for (const part of chunk(people)) await store.db.insertInto('people').values(part).execute();
+	const history = people.map((p, i) => ({
+		id: randomUUID(),
+		person_id: p.id,
+		department: departments[i % departments.length]!,
+		role: (i === 0 ? 'hr' : 'staff') as 'hr' | 'staff',
+		effective_from: p.hire_date!,
+		recorded_at: p.created_at,
+		recorded_by: null,
+	}));
+	for (const part of chunk(history)) await store.db.insertInto('person_history').values(part).execute();
+	// A year of attempts: most people fail once then pass; some never try.
+	let attempts = 0;
+	const attemptRows: object[] = [];
+	const gradeRows: object[] = [];
+	const ackRows: object[] = [];
+	people.forEach((p, i) => {
+		for (const quiz of quizzes) {
+			if (i % 7 === 0) continue;
+			const drawn = drawQuestions(quiz, i, () => undefined);
+			const right: Answers = Object.fromEntries(
+				drawn.map((d) => {
+					const q = quiz.questions.find((x) => x.id === d.id)!;
+					return [d.id, q.type === 'true-false' ? q.answer : q.options.filter((o) => o.correct).map((o) => o.id)];
+				}),
+			);
+			for (const [k, answers] of [
+				[0, {}],
+				[1, right],
+			] as const) {
+				const day = year[Math.min(364, (i % 200) + 10 + k * 3)]!;
+				const id = randomUUID();
+				const grade = gradeAttempt(quiz, drawn, answers);
+				attemptRows.push({
+					id,
+					person_id: p.id,
+					quiz_id: quiz.id,
+					policy_id: quiz.policy,
+					policy_version: '1.1',
+					seed: i,
+					questions: JSON.stringify(drawn),
+					started_at: `${day}T02:00:00.000Z`,
+					deadline_at: null,
+				});
+				gradeRows.push({
+					attempt_id: id,
+					graded_at: `${day}T02:10:00.000Z`,
+					answers: JSON.stringify(answers),
+					correct: grade.correct,
+					total: grade.total,
+					score: grade.score,
+					passed: grade.passed ? 1 : 0,
+					late: 0,
+				});
+				attempts += 1;
+			}
+			const policy = policies.find((x) => x.id === quiz.policy)!;
+			ackRows.push({
+				id: randomUUID(),
+				person_id: p.id,
+				policy_id: policy.id,
+				policy_version: '1.1',
+				text_hash: versionTextHash(policy, '1.1'),
+				acknowledged_at: `${year[Math.min(364, (i % 200) + 5)]}T02:00:00.000Z`,
+			});
+		}
+	});
+	for (const part of chunk(attemptRows, 200))
+		await store.db
+			.insertInto('attempts')
+			.values(part as never)
+			.execute();
+	for (const part of chunk(gradeRows, 200))
+		await store.db
+			.insertInto('attempt_grades')
+			.values(part as never)
+			.execute();
+	for (const part of chunk(ackRows, 200))
+		await store.db
+			.insertInto('acknowledgements')
+			.values(part as never)
+			.execute();
+	// An HR token for the server requests.
+	const token = `zhidu_${newToken()}`;
+	await store.db
+		.insertInto('api_tokens')
+		.values({
+			id: randomUUID(),
+			name: 'bench',
+			token_hash: sha256(token),
+			scope: 'read',
+			created_by: people[0]!.id,
+			created_at: new Date().toISOString(),
+			expires_at: '2099-01-01T00:00:00.000Z',
+			revoked_at: null,
+		})
+		.execute();
+	await store.db
+		.updateTable('people')
+		.set({ password_hash: await hashPassword('bench password') })
+		.where('id', '=', people[0]!.id)
+		.execute();
+	return { token, seconds: (performance.now() - started) / 1000, attempts };
+}
+
+function freePort(): Promise<number> {
+	return new Promise((done) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => done(port));
+		});
+	});
+}
+
+async function serverFigures(env: Record<string, string>, token: string) {
+	const port = await freePort();
+	const child = spawn(process.execPath, ['src/server/main.ts'], {
+		cwd: root,
+		env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	child.stdout.on('data', (d) => (out += d));
+	child.stderr.on('data', (d) => (out += d));
+	try {
+		const deadline = Date.now() + 30_000;
+		while (!out.includes('zhidu: serving')) {
+			if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		const base = `http://127.0.0.1:${port}`;
+		const auth = { authorization: `Bearer ${token}` };
+		const report: number[] = [];
+		const health: number[] = [];
+		for (const asOf of ['2026-03-01', '2026-06-01', '2026-11-22']) {
+			const t0 = performance.now();
+			const request = fetch(`${base}/api/v1/certifications?asOf=${asOf}`, { headers: auth }).then(async (r) => {
+				if (!r.ok) throw new Error(`certifications: ${r.status} ${await r.text()}`);
+				await r.arrayBuffer();
+				report.push(performance.now() - t0);
+			});
+			// Health checks while the report runs: how long does another request wait?
+			const probes = (async () => {
+				for (let i = 0; i < 10; i++) {
+					const h0 = performance.now();
+					await fetch(`${base}/api/health`);
+					health.push(performance.now() - h0);
+					await new Promise((r) => setTimeout(r, 20));
+				}
+			})();
+			await Promise.all([request, probes]);
+		}
+		const dashboard: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			const t0 = performance.now();
+			const r = await fetch(`${base}/hr/dashboard/?asOf=2026-11-22`, { headers: auth, redirect: 'manual' });
+			await r.arrayBuffer();
+			if (r.status === 200) dashboard.push(performance.now() - t0);
+		}
+		return { report, health, dashboard };
+	} finally {
+		child.kill('SIGTERM');
+	}
+}
+
+async function run(name: string, options: StoreOptions, env: Record<string, string>) {
+	const store = await openStore(options);
+	try {
+		const { token, seconds, attempts } = await seed(store);
+		console.log(`${name}: seeded ${peopleCount} people, ${attempts} attempts in ${seconds.toFixed(1)} s`);
+		const asOf: number[] = [];
+		let rows = 0;
+		for (const day of ['2026-01-15', '2026-04-01', '2026-07-01', '2026-10-01', '2026-11-22']) {
+			const t0 = performance.now();
+			rows = (await trackingAsOf(store, ctx, day)).length;
+			asOf.push(performance.now() - t0);
+		}
+		console.log(
+			`${name}: as-of query (everyone × owed policies, ${rows} rows): p50 ${ms(percentile(asOf, 50))}, max ${ms(Math.max(...asOf))}`,
+		);
+		await store.close();
+		if (!existsSync(join(root, 'dist/server/entry.mjs'))) {
+			console.log(`${name}: no dist/ build: run npm run build for the server figures`);
+			return;
+		}
+		const figures = await serverFigures(env, token);
+		console.log(
+			`${name}: GET /api/v1/certifications (as of a date): p50 ${ms(percentile(figures.report, 50))}, max ${ms(Math.max(...figures.report))}`,
+		);
+		if (figures.dashboard.length)
+			console.log(`${name}: GET /hr/dashboard/: p50 ${ms(percentile(figures.dashboard, 50))}`);
+		console.log(
+			`${name}: /api/health while a report runs: p50 ${ms(percentile(figures.health, 50))}, p95 ${ms(percentile(figures.health, 95))}, max ${ms(Math.max(...figures.health))}`,
+		);
+	} catch (error) {
+		await store.close().catch(() => {});
+		throw error;
+	}
+}
+
+const temp = mkdtempSync(join(tmpdir(), 'zhidu-bench-tracking-'));
+try {
+	const sqliteFile = join(temp, 'zhidu.db');
+	await run('SQLite', { sqliteFile }, { ZHIDU_DB_FILE: sqliteFile, ZHIDU_READ: 'signed-in' });
+	const admin = process.env['ZHIDU_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+	const name = `zhidu_bench_${Date.now().toString(36)}`;
+	const client = new pg.Client({ connectionString: admin });
+	try {
+		await client.connect();
+		await client.query(`CREATE DATABASE ${name}`);
+	} catch (error) {
+		console.log(`PostgreSQL: skipped (${(error as Error).message})`);
+		await client.end().catch(() => {});
+		process.exit(0);
+	}
+	const url = new URL(admin);
+	url.pathname = `/${name}`;
+	try {
+		await run('PostgreSQL', { databaseUrl: url.toString() }, { DATABASE_URL: url.toString(), ZHIDU_READ: 'signed-in' });
+	} finally {
+		await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await client.end();
+	}
+} finally {
+	rmSync(temp, { recursive: true, force: true });
+}
