@@ -7,7 +7,7 @@ import type { LoadedVersion } from '../lib/content/loader.ts';
 import { clauseLink, policyOf } from './catalog.ts';
 
 /** How a reader finds a clause: its chapter, section and clause numbers (一、(二)1.), falling back to the id. */
-function clauseLabel(version: LoadedVersion, clauseId: string): string {
+export function clauseLabel(version: LoadedVersion, clauseId: string): string {
 	for (const { chapter } of version.chapters) {
 		for (const { clause, section } of walkClauses(chapter)) {
 			if (clause.id !== clauseId) continue;

@@ -13,8 +13,10 @@ import { projectRoot } from '../support/build-site.ts';
 import { testDatabases, sqliteFileInTemp, createPostgresDatabase } from '../support/databases.ts';
 import { startFailure, startServer, type RunningServer } from '../support/server-process.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
+import { openApiChecker } from '../support/openapi.ts';
 
 const distDir = inject('serverDistDir');
+const matchesOpenApi = openApiChecker(inject('siteDir'));
 
 describe.each(testDatabases)('the server on $name', (database) => {
 	let env: Record<string, string>;
@@ -37,6 +39,7 @@ describe.each(testDatabases)('the server on $name', (database) => {
 	it('answers /api/health with the version and a working database', async () => {
 		const response = await fetch(`${server.url}/api/health`);
 		expect(response.status).toBe(200);
+		await matchesOpenApi('GET', '/api/health', response);
 		expect(await response.json()).toMatchObject({
 			status: 'ok',
 			version: expect.any(String),
@@ -103,7 +106,9 @@ describe.each(testDatabases)('the server on $name', (database) => {
 		expect(
 			(await tampered.request('/policies/pharma-operations-department/', { headers: { accept: 'text/html' } })).status,
 		).toBe(303);
-		const me = (await (await staff.request('/api/v1/me')).json()) as { person: { role: string } };
+		const meResponse = await staff.request('/api/v1/me');
+		await matchesOpenApi('GET', '/api/v1/me', meResponse);
+		const me = (await meResponse.json()) as { person: { role: string } };
 		expect(me.person.role).toBe('staff');
 		expect((await staff.write('/api/v1/auth/logout', 'POST', {})).status).toBe(200);
 		expect((await staff.request('/api/v1/me')).status).toBe(401);
@@ -163,6 +168,7 @@ describe.each(testDatabases)('the server on $name', (database) => {
 			headers: { 'content-type': 'application/json', 'x-csrf-token': hr.csrf! },
 		});
 		expect(malformed.status).toBe(400);
+		await matchesOpenApi('POST', '/api/v1/people', malformed);
 		expect(await malformed.json()).toEqual({ error: 'malformed JSON' });
 		const invalid = await hr.write('/api/v1/people', 'POST', {
 			employeeId: 'Y',
@@ -182,9 +188,13 @@ describe.each(testDatabases)('the server on $name', (database) => {
 	});
 
 	it('API tokens: bearer reads, read-only cannot write, revoked stops working', async () => {
-		const created = (await (
-			await hr.write('/api/v1/tokens', 'POST', { name: 'LMS', scope: 'read', expiresAt: '2099-01-01T00:00:00Z' })
-		).json()) as { token: string; id: string };
+		const createdResponse = await hr.write('/api/v1/tokens', 'POST', {
+			name: 'LMS',
+			scope: 'read',
+			expiresAt: '2099-01-01T00:00:00Z',
+		});
+		await matchesOpenApi('POST', '/api/v1/tokens', createdResponse);
+		const created = (await createdResponse.json()) as { token: string; id: string };
 		const auth = { authorization: `Bearer ${created.token}` };
 		expect((await fetch(`${server.url}/api/v1/search-index.json`, { headers: auth })).status).toBe(200);
 		expect(

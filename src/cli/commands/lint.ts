@@ -45,7 +45,9 @@ export async function run(args: string[]): Promise<number> {
 	const loaded = loadContent({ policiesDir, root });
 	const report = lintContent(loaded, { root });
 	// Quiz banks are checked against content that loaded; a broken policy is already an error above.
-	const quizFindings = lintQuizzes(resolve(root, values.quizzes ?? 'quizzes'), loaded.policies, root);
+	// With another content folder, only quiz banks named with --quizzes go with it.
+	const quizzesDir = values.quizzes ?? (values.content ? undefined : 'quizzes');
+	const quizFindings = quizzesDir ? lintQuizzes(resolve(root, quizzesDir), loaded.policies, root) : [];
 	report.findings.push(...quizFindings);
 	report.errors += quizFindings.filter((f) => f.severity === 'error').length;
 	report.warnings += quizFindings.filter((f) => f.severity === 'warning').length;

@@ -24,6 +24,8 @@ export type AcknowledgementState = 'current' | 'outdated' | 'none';
 
 export interface PassRecord {
 	attemptId: string;
+	/** When it was graded (ISO timestamp): orders two passes on one day. */
+	at: string;
 	/** Calendar date of the grade, in the company's time zone. */
 	passedOn: string;
 	score: number;
@@ -31,6 +33,8 @@ export interface PassRecord {
 }
 
 export interface AcknowledgementRecord {
+	/** When (ISO timestamp): orders two acknowledgements on one day. */
+	at: string;
 	acknowledgedOn: string;
 	policyVersion: string;
 }
@@ -134,7 +138,7 @@ export function certificationStatus(
 ): CertificationStatus {
 	const pass = passes
 		.filter((p) => p.passedOn <= asOf)
-		.sort((a, b) => a.passedOn.localeCompare(b.passedOn))
+		.sort((a, b) => a.at.localeCompare(b.at))
 		.at(-1);
 	if (!pass) return { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
 	const validUntil = addMonths(pass.passedOn, quiz.validityMonths);
@@ -159,7 +163,7 @@ export function acknowledgementStatus(
 ): AcknowledgementStatus {
 	const ack = acks
 		.filter((a) => a.acknowledgedOn <= asOf)
-		.sort((a, b) => a.acknowledgedOn.localeCompare(b.acknowledgedOn))
+		.sort((a, b) => a.at.localeCompare(b.at))
 		.at(-1);
 	if (!ack) return { state: 'none', acknowledgement: undefined, outdatedBy: undefined };
 	const outdatedBy = firstOutdating(policy, ack.policyVersion, asOf, (redline) => redline.substantiveClauseIds);

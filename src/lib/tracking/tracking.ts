@@ -84,20 +84,14 @@ export function owes(policy: LoadedPolicy, person: RosterEntry): boolean {
 	return rule.departments.includes(person.department) && (!rule.roles || rule.roles.includes(person.role));
 }
 
+/** Exemptions in effect on D: each record on its own dates (back-dated ones count for the past too). */
 async function exemptionsAsOf(store: Store, asOf: string): Promise<Set<string>> {
-	const rows = await store.db
-		.selectFrom('exemptions')
-		.selectAll()
-		.where('from_date', '<=', asOf)
-		.where('recorded_at', '<=', `${asOf}T99`)
-		.execute();
-	const active = new Set<string>();
-	for (const row of rows.sort((a, b) => a.recorded_at.localeCompare(b.recorded_at))) {
-		const key = `${row.person_id}|${row.policy_id}`;
-		if (row.until_date === null || row.until_date >= asOf) active.add(key);
-		else active.delete(key);
-	}
-	return active;
+	const rows = await store.db.selectFrom('exemptions').selectAll().where('from_date', '<=', asOf).execute();
+	return new Set(
+		rows
+			.filter((row) => row.until_date === null || row.until_date >= asOf)
+			.map((row) => `${row.person_id}|${row.policy_id}`),
+	);
 }
 
 async function passesBy(
@@ -124,6 +118,7 @@ async function passesBy(
 		const list = map.get(key) ?? [];
 		list.push({
 			attemptId: row.id,
+			at: row.graded_at,
 			passedOn: todayIn(timeZone, new Date(row.graded_at)),
 			score: Number(row.score),
 			policyVersion: row.policy_version,
@@ -144,7 +139,11 @@ async function acknowledgementsBy(
 	for (const row of await query.execute()) {
 		const key = `${row.person_id}|${row.policy_id}`;
 		const list = map.get(key) ?? [];
-		list.push({ acknowledgedOn: todayIn(timeZone, new Date(row.acknowledged_at)), policyVersion: row.policy_version });
+		list.push({
+			at: row.acknowledged_at,
+			acknowledgedOn: todayIn(timeZone, new Date(row.acknowledged_at)),
+			policyVersion: row.policy_version,
+		});
 		map.set(key, list);
 	}
 	return map;

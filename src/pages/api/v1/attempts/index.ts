@@ -1,6 +1,6 @@
 /** POST /api/v1/attempts { quiz }: start (or resume) an attempt; the server draws and records the questions. */
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
+import { startAttemptBody } from '../../../../lib/api/route-schemas.ts';
 import { startAttempt } from '../../../../lib/quiz/attempts.ts';
 import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../../server/api.ts';
 import { attemptJson } from '../../../../server/attempt-view.ts';
@@ -8,7 +8,7 @@ import { chapterLookup, findQuiz, versionInForceOf } from '../../../../server/ca
 
 export const prerender = false;
 
-const body = z.object({ quiz: z.string().min(1, 'required') });
+const body = startAttemptBody;
 
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {

@@ -1,13 +1,13 @@
 /** POST /api/v1/auth/login {email, password}: starts a session (cookie) and returns the CSRF token. */
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
+import { loginBody } from '../../../../lib/api/route-schemas.ts';
 import { signIn } from '../../../../lib/auth/sessions.ts';
 import { handle, jsonResponse, readJson, zhidu } from '../../../../server/api.ts';
 import { sessionCookie } from '../../../../server/session-cookie.ts';
 
 export const prerender = false;
 
-const body = z.object({ email: z.string().min(1, 'required'), password: z.string().min(1, 'required') });
+const body = loginBody;
 
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {

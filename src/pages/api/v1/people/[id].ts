@@ -1,20 +1,12 @@
 /** PATCH /api/v1/people/:id (HR): change department or role (kept as history), or disable from a date. */
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
+import { changePersonBody } from '../../../../lib/api/route-schemas.ts';
 import { changeAttributes, disablePerson, findPerson } from '../../../../lib/auth/people.ts';
 import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '../../../../server/api.ts';
 
 export const prerender = false;
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const body = z
-	.object({
-		department: z.string().min(1).optional(),
-		role: z.enum(['staff', 'hr']).optional(),
-		effectiveFrom: date.optional(),
-		disabledOn: date.optional(),
-	})
-	.refine((b) => b.department || b.role || b.disabledOn, 'nothing to change');
+const body = changePersonBody;
 
 export const PATCH: APIRoute = ({ params, request, locals }) =>
 	handle(async () => {

@@ -1,6 +1,6 @@
 /** GET /api/v1/people (HR): the roster. POST (HR): add one person. */
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
+import { addPersonBody } from '../../../../lib/api/route-schemas.ts';
 import { addPerson, listPeople } from '../../../../lib/auth/people.ts';
 import { handle, jsonResponse, readJson, requireHr, zhidu } from '../../../../server/api.ts';
 
@@ -12,14 +12,7 @@ export const GET: APIRoute = ({ locals }) =>
 		return jsonResponse(200, { people: await listPeople(zhidu(locals).store) });
 	});
 
-const body = z.object({
-	employeeId: z.string(),
-	name: z.string(),
-	email: z.string(),
-	department: z.string(),
-	role: z.enum(['staff', 'hr']),
-	hireDate: z.string().optional(),
-});
+const body = addPersonBody;
 
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {

@@ -1,6 +1,6 @@
 /** GET /api/v1/tokens (HR): API tokens (never their secrets). POST (HR, signed in): create one; the token is shown once. */
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
+import { createTokenBody } from '../../../../lib/api/route-schemas.ts';
 import { createApiToken, listApiTokens } from '../../../../lib/auth/sessions.ts';
 import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '../../../../server/api.ts';
 
@@ -12,11 +12,7 @@ export const GET: APIRoute = ({ locals }) =>
 		return jsonResponse(200, { tokens: await listApiTokens(zhidu(locals).store) });
 	});
 
-const body = z.object({
-	name: z.string().trim().min(1, 'required'),
-	scope: z.enum(['read', 'read-write']),
-	expiresAt: z.iso.datetime({ error: 'expected an ISO date-time such as 2027-01-01T00:00:00Z' }),
-});
+const body = createTokenBody;
 
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {

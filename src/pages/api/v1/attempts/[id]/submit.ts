@@ -1,6 +1,6 @@
 /** POST /api/v1/attempts/:id/submit { answers }: graded exactly once; a second submission gets 409 and the first grade. */
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
+import { submitAttemptBody } from '../../../../../lib/api/route-schemas.ts';
 import { getAttempt, submitAttempt } from '../../../../../lib/quiz/attempts.ts';
 import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../../../server/api.ts';
 import { attemptJson } from '../../../../../server/attempt-view.ts';
@@ -8,7 +8,7 @@ import { findQuiz } from '../../../../../server/catalog.ts';
 
 export const prerender = false;
 
-const body = z.object({ answers: z.record(z.string(), z.union([z.array(z.string()), z.boolean()])) });
+const body = submitAttemptBody;
 
 export const POST: APIRoute = ({ params, request, locals }) =>
 	handle(async () => {

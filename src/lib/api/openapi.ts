@@ -1,0 +1,431 @@
+/**
+ * The OpenAPI 3.1 document (/api/v1/openapi.json): the build-time JSON files
+ * and the server routes, with every schema generated from the zod schemas
+ * the documents are built with and the routes validate with.
+ */
+import { z } from 'zod';
+import { clauseSchema, documentSchemas } from './documents.ts';
+import * as routes from './route-schemas.ts';
+
+type Schema = z.ZodType;
+
+interface Operation {
+	method: 'get' | 'post' | 'patch' | 'delete';
+	path: string;
+	summary: string;
+	/** Who may call it. */
+	access: 'anyone' | 'reader' | 'signed-in' | 'hr';
+	body?: string;
+	bodyType?: string;
+	query?: { name: string; description: string; required?: boolean }[];
+	pathParams?: string[];
+	responses: Record<number, { description: string; schema?: string; type?: string }>;
+}
+
+/** Named schemas: the components every operation refers to. */
+const components: Record<string, Schema> = {
+	Clause: clauseSchema,
+	PoliciesDocument: documentSchemas.policies,
+	PolicyDocument: documentSchemas.policy,
+	VersionDocument: documentSchemas.version,
+	ChangesDocument: documentSchemas.changes,
+	QuizzesDocument: documentSchemas.quizzes,
+	TrainingDocument: documentSchemas.training,
+	Error: routes.errorSchema,
+	Health: routes.healthSchema,
+	LoginBody: routes.loginBody,
+	LoginResponse: routes.loginResponse,
+	Me: routes.meResponse,
+	Person: routes.personSchema,
+	AddPersonBody: routes.addPersonBody,
+	ChangePersonBody: routes.changePersonBody,
+	CreateTokenBody: routes.createTokenBody,
+	TokenInfo: routes.tokenInfoSchema,
+	StartAttemptBody: routes.startAttemptBody,
+	SubmitAttemptBody: routes.submitAttemptBody,
+	Attempt: routes.attemptSchema,
+	QuizStatus: routes.quizStatusSchema,
+	PeopleList: z.object({ people: z.array(routes.personSchema) }),
+	TokenList: z.object({ tokens: z.array(routes.tokenInfoSchema) }),
+	CreatedToken: routes.tokenInfoSchema.extend({ token: z.string().describe('shown once; only its hash is kept') }),
+	AttemptEnvelope: z.object({ attempt: routes.attemptSchema, resumed: z.boolean().optional() }),
+	AlreadyGraded: z.object({ error: z.string(), attempt: routes.attemptSchema }),
+	ImportResult: z.object({ added: z.number(), skipped: z.array(z.string()) }),
+	Ok: z.object({}).catchall(z.unknown()),
+	AcknowledgeBody: routes.acknowledgeBody,
+	ExemptionBody: routes.exemptionBody,
+	CertificationRow: routes.certificationRowSchema,
+	TrainingRow: routes.trainingRowSchema,
+};
+
+const errors = {
+	400: { description: 'invalid request: the reason and field errors', schema: 'Error' },
+	401: { description: 'not signed in, or a bad token', schema: 'Error' },
+	403: { description: 'not allowed (HR only, read-only token, CSRF)', schema: 'Error' },
+};
+
+const staticJson = (path: string, summary: string, schema: string, pathParams: string[] = []): Operation => ({
+	method: 'get',
+	path,
+	summary,
+	access: 'reader',
+	pathParams,
+	responses: { 200: { description: 'the document', schema }, 401: errors[401] },
+});
+
+export const operations: Operation[] = [
+	staticJson('/api/v1/policies.json', 'Every policy and its version in force', 'PoliciesDocument'),
+	staticJson(
+		'/api/v1/policies/{policy}.json',
+		'A policy with its versions, states, dates and changes',
+		'PolicyDocument',
+		['policy'],
+	),
+	staticJson('/api/v1/policies/{policy}/current.json', 'The version in force (stable alias)', 'VersionDocument', [
+		'policy',
+	]),
+	staticJson(
+		'/api/v1/policies/{policy}/versions/{version}.json',
+		'A version: chapters, sections, clauses',
+		'VersionDocument',
+		['policy', 'version'],
+	),
+	staticJson(
+		'/api/v1/policies/{policy}/changes/{range}.json',
+		'Changes between consecutive versions; range is from...to, e.g. 1.0...1.1',
+		'ChangesDocument',
+		['policy', 'range'],
+	),
+	staticJson('/api/v1/quizzes.json', 'Quiz metadata (never questions or answers)', 'QuizzesDocument'),
+	staticJson('/api/v1/training.json', 'Training paths', 'TrainingDocument'),
+	{
+		method: 'get',
+		path: '/api/v1/search-index.json',
+		summary: 'The lunr clause index with its documents',
+		access: 'reader',
+		responses: { 200: { description: 'the index', schema: 'Ok' }, 401: errors[401] },
+	},
+	{
+		method: 'get',
+		path: '/api/health',
+		summary: 'Version and database health',
+		access: 'anyone',
+		responses: {
+			200: { description: 'healthy', schema: 'Health' },
+			503: { description: 'the database does not answer', schema: 'Health' },
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/auth/login',
+		summary: 'Sign in (sets the session cookie)',
+		access: 'anyone',
+		body: 'LoginBody',
+		responses: {
+			200: { description: 'signed in', schema: 'LoginResponse' },
+			400: errors[400],
+			401: errors[401],
+			429: { description: 'too many failed sign-ins', schema: 'Error' },
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/auth/logout',
+		summary: 'Sign out',
+		access: 'signed-in',
+		responses: { 200: { description: 'signed out', schema: 'Ok' } },
+	},
+	{
+		method: 'get',
+		path: '/api/v1/me',
+		summary: 'Who is signed in, and the CSRF token',
+		access: 'signed-in',
+		responses: { 200: { description: 'the person or token', schema: 'Me' }, 401: errors[401] },
+	},
+	{
+		method: 'get',
+		path: '/api/v1/people',
+		summary: 'The roster',
+		access: 'hr',
+		responses: { 200: { description: 'people', schema: 'PeopleList' }, 401: errors[401], 403: errors[403] },
+	},
+	{
+		method: 'post',
+		path: '/api/v1/people',
+		summary: 'Add a person',
+		access: 'hr',
+		body: 'AddPersonBody',
+		responses: { 201: { description: 'added', schema: 'Ok' }, 400: errors[400], 403: errors[403] },
+	},
+	{
+		method: 'post',
+		path: '/api/v1/people/import',
+		summary: 'Import a roster CSV (employee_id,name,email,department,role,hire_date)',
+		access: 'hr',
+		bodyType: 'text/csv',
+		responses: { 200: { description: 'imported', schema: 'ImportResult' }, 400: errors[400], 403: errors[403] },
+	},
+	{
+		method: 'patch',
+		path: '/api/v1/people/{id}',
+		summary: 'Change department or role (history kept) or disable',
+		access: 'hr',
+		pathParams: ['id'],
+		body: 'ChangePersonBody',
+		responses: {
+			200: { description: 'changed', schema: 'Ok' },
+			400: errors[400],
+			403: errors[403],
+			404: { description: 'no such person', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/tokens',
+		summary: 'API tokens (never their secrets)',
+		access: 'hr',
+		responses: { 200: { description: 'tokens', schema: 'TokenList' }, 403: errors[403] },
+	},
+	{
+		method: 'post',
+		path: '/api/v1/tokens',
+		summary: 'Create an API token (shown once)',
+		access: 'hr',
+		body: 'CreateTokenBody',
+		responses: { 201: { description: 'created', schema: 'CreatedToken' }, 400: errors[400], 403: errors[403] },
+	},
+	{
+		method: 'delete',
+		path: '/api/v1/tokens/{id}',
+		summary: 'Revoke an API token',
+		access: 'hr',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'revoked', schema: 'Ok' },
+			403: errors[403],
+			404: { description: 'no live token', schema: 'Error' },
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/attempts',
+		summary: 'Start (or resume) a quiz attempt',
+		access: 'signed-in',
+		body: 'StartAttemptBody',
+		responses: {
+			200: { description: 'resumed', schema: 'AttemptEnvelope' },
+			201: { description: 'started', schema: 'AttemptEnvelope' },
+			400: errors[400],
+			404: { description: 'no such quiz', schema: 'Error' },
+			429: { description: 'cool-down after a fail', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/attempts/{id}',
+		summary: 'An attempt (its owner or HR)',
+		access: 'signed-in',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'the attempt', schema: 'AttemptEnvelope' },
+			404: { description: 'no such attempt of yours', schema: 'Error' },
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/attempts/{id}/submit',
+		summary: 'Submit answers: graded exactly once',
+		access: 'signed-in',
+		pathParams: ['id'],
+		body: 'SubmitAttemptBody',
+		responses: {
+			200: { description: 'graded', schema: 'AttemptEnvelope' },
+			400: errors[400],
+			404: { description: 'no such attempt of yours', schema: 'Error' },
+			409: { description: 'already graded', schema: 'AlreadyGraded' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/quizzes/{id}/status',
+		summary: 'The signed-in person’s state for a quiz',
+		access: 'signed-in',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'status', schema: 'QuizStatus' },
+			404: { description: 'no such quiz', schema: 'Error' },
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/acknowledgements',
+		summary: 'Acknowledge having read and understood a version (default: in force); records the text hash',
+		access: 'signed-in',
+		body: 'AcknowledgeBody',
+		responses: {
+			200: { description: 'already acknowledged (the existing record)', schema: 'Ok' },
+			201: { description: 'recorded', schema: 'Ok' },
+			400: errors[400],
+			404: { description: 'no such policy', schema: 'Error' },
+			409: { description: 'not the version in force', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/acknowledgements',
+		summary: 'The signed-in person’s acknowledgements',
+		access: 'signed-in',
+		query: [{ name: 'policy', description: 'only this policy (adds its state)' }],
+		responses: { 200: { description: 'records', schema: 'Ok' }, 400: errors[400], 401: errors[401] },
+	},
+	{
+		method: 'get',
+		path: '/api/v1/me/training',
+		summary: 'What the signed-in person must read, acknowledge and pass, with due dates',
+		access: 'signed-in',
+		responses: { 200: { description: 'owed policies', schema: 'Ok' }, 401: errors[401] },
+	},
+	{
+		method: 'get',
+		path: '/api/v1/certifications',
+		summary: 'Certification and acknowledgement status per person and policy, as of a date',
+		access: 'hr',
+		query: [
+			{ name: 'policy', description: 'policy id' },
+			{ name: 'user', description: 'employee id or email' },
+			{ name: 'department', description: 'department' },
+			{ name: 'status', description: 'current | outdated | expired | none | overdue' },
+			{ name: 'asOf', description: 'YYYY-MM-DD (default today)' },
+		],
+		responses: { 200: { description: 'rows', schema: 'Ok' }, 400: errors[400], 401: errors[401], 403: errors[403] },
+	},
+	{
+		method: 'get',
+		path: '/api/v1/certifications.csv',
+		summary: 'The same as CSV (UTF-8 with BOM); audited',
+		access: 'hr',
+		query: [
+			{ name: 'policy', description: 'policy id' },
+			{ name: 'department', description: 'department' },
+			{ name: 'status', description: 'status' },
+			{ name: 'asOf', description: 'YYYY-MM-DD' },
+		],
+		responses: { 200: { description: 'CSV', type: 'text/csv' }, 400: errors[400], 403: errors[403] },
+	},
+	{
+		method: 'get',
+		path: '/api/v1/roster.csv',
+		summary: 'The roster as of a date, as CSV; audited',
+		access: 'hr',
+		query: [{ name: 'asOf', description: 'YYYY-MM-DD' }],
+		responses: { 200: { description: 'CSV', type: 'text/csv' }, 400: errors[400], 403: errors[403] },
+	},
+	{
+		method: 'post',
+		path: '/api/v1/exemptions',
+		summary: 'Exempt a person from a policy for a period',
+		access: 'hr',
+		body: 'ExemptionBody',
+		responses: {
+			201: { description: 'recorded', schema: 'Ok' },
+			400: errors[400],
+			403: errors[403],
+			404: { description: 'no such person or policy', schema: 'Error' },
+		},
+	},
+];
+
+export type { Operation };
+
+function componentSchemas(): Record<string, object> {
+	const registry = z.registry<{ id: string }>();
+	for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
+	const { schemas } = z.toJSONSchema(registry, {
+		io: 'output',
+		target: 'draft-2020-12',
+		uri: (id) => `#/components/schemas/${id}`,
+	}) as {
+		schemas: Record<string, Record<string, unknown>>;
+	};
+	// Component schemas take their identity from their place in the document.
+	return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]));
+}
+
+export function openApiDocument(version: string): object {
+	const paths: Record<string, Record<string, object>> = {};
+	for (const op of operations) {
+		const security = op.access === 'anyone' ? [] : [{ session: [] }, { bearer: [] }];
+		paths[op.path] ??= {};
+		paths[op.path]![op.method] = {
+			summary: op.summary,
+			description: `Who: ${op.access}.`,
+			security,
+			...(op.pathParams?.length
+				? {
+						parameters: op.pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+					}
+				: {}),
+			...(op.query?.length
+				? {
+						parameters: [
+							...(op.pathParams ?? []).map((name) => ({
+								name,
+								in: 'path',
+								required: true,
+								schema: { type: 'string' },
+							})),
+							...op.query.map((q) => ({
+								name: q.name,
+								in: 'query',
+								required: q.required ?? false,
+								description: q.description,
+								schema: { type: 'string' },
+							})),
+						],
+					}
+				: {}),
+			...(op.body
+				? {
+						requestBody: {
+							required: true,
+							content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.body}` } } },
+						},
+					}
+				: op.bodyType
+					? { requestBody: { required: true, content: { [op.bodyType]: { schema: { type: 'string' } } } } }
+					: {}),
+			responses: Object.fromEntries(
+				Object.entries(op.responses).map(([status, r]) => [
+					status,
+					{
+						description: r.description,
+						...(r.schema
+							? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.schema}` } } } }
+							: r.type
+								? { content: { [r.type]: { schema: { type: 'string' } } } }
+								: {}),
+					},
+				]),
+			),
+		};
+	}
+	return {
+		openapi: '3.1.0',
+		info: {
+			title: 'Zhidu (制度) API',
+			version,
+			description:
+				'Policies, versions, clauses and quizzes as JSON (generated at build time), and the server routes for sign-in, accounts, attempts and tracking. Sign in (session cookie; writes need X-CSRF-Token) or send Authorization: Bearer <token>.',
+		},
+		jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+		servers: [{ url: '/' }],
+		components: {
+			securitySchemes: {
+				bearer: { type: 'http', scheme: 'bearer', description: 'An API token created by HR' },
+				session: { type: 'apiKey', in: 'cookie', name: 'zhidu_session' },
+			},
+			schemas: componentSchemas(),
+		},
+		paths,
+	};
+}

@@ -1,0 +1,221 @@
+/**
+ * Request and response schemas of the server routes: the routes validate with
+ * these, and the OpenAPI document is generated from the same objects.
+ */
+import { z } from 'zod';
+
+export const calendarDateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const errorSchema = z.object({
+	error: z.string(),
+	fields: z.record(z.string(), z.string()).optional(),
+	/** When a cool-down ends (429 on starting an attempt). */
+	retryAt: z.string().optional(),
+});
+
+export const healthSchema = z.object({
+	status: z.enum(['ok', 'degraded']),
+	version: z.string(),
+	database: z.object({ dialect: z.enum(['sqlite', 'postgres']), ok: z.boolean() }),
+});
+
+export const loginBody = z.object({ email: z.string().min(1, 'required'), password: z.string().min(1, 'required') });
+export const loginResponse = z.object({
+	person: z.object({ name: z.string(), email: z.string(), role: z.enum(['staff', 'hr']) }),
+	csrfToken: z.string(),
+	expiresAt: z.string(),
+});
+
+export const personSchema = z.object({
+	id: z.string(),
+	employeeId: z.string(),
+	name: z.string(),
+	email: z.string(),
+	hireDate: z.string().nullable(),
+	disabledOn: z.string().nullable(),
+	department: z.string(),
+	role: z.enum(['staff', 'hr']),
+	hasPassword: z.boolean(),
+});
+
+export const meResponse = z.union([
+	z.object({
+		person: personSchema.pick({ id: true, employeeId: true, name: true, email: true, department: true, role: true }),
+		csrfToken: z.string().nullable(),
+	}),
+	z.object({ token: z.object({ id: z.string(), scope: z.enum(['read', 'read-write']) }) }),
+]);
+
+export const addPersonBody = z.object({
+	employeeId: z.string(),
+	name: z.string(),
+	email: z.string(),
+	department: z.string(),
+	role: z.enum(['staff', 'hr']),
+	hireDate: z.string().optional(),
+});
+
+export const changePersonBody = z
+	.object({
+		department: z.string().min(1).optional(),
+		role: z.enum(['staff', 'hr']).optional(),
+		effectiveFrom: calendarDateParam.optional(),
+		disabledOn: calendarDateParam.optional(),
+	})
+	.refine((b) => b.department || b.role || b.disabledOn, 'nothing to change');
+
+export const createTokenBody = z.object({
+	name: z.string().trim().min(1, 'required'),
+	scope: z.enum(['read', 'read-write']),
+	expiresAt: z.iso.datetime({ error: 'expected an ISO date-time such as 2027-01-01T00:00:00Z' }),
+});
+
+export const tokenInfoSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	scope: z.enum(['read', 'read-write']),
+	createdAt: z.string(),
+	expiresAt: z.string(),
+	revokedAt: z.string().nullable(),
+});
+
+export const startAttemptBody = z.object({ quiz: z.string().min(1, 'required') });
+export const submitAttemptBody = z.object({
+	answers: z.record(z.string(), z.union([z.array(z.string()), z.boolean()])),
+});
+
+const presentedQuestion = z.object({
+	id: z.string(),
+	type: z.enum(['single', 'multiple', 'true-false']),
+	prompt: z.string(),
+	options: z.array(z.object({ id: z.string(), text: z.string() })),
+});
+const attemptBase = {
+	id: z.string(),
+	quiz: z.string(),
+	policy: z.string(),
+	policyVersion: z.string(),
+	startedAt: z.string(),
+	deadlineAt: z.string().nullable(),
+	questions: z.array(presentedQuestion),
+};
+export const attemptSchema = z.union([
+	z.object({ ...attemptBase, status: z.literal('open') }),
+	z.object({
+		...attemptBase,
+		status: z.literal('graded'),
+		gradedAt: z.string(),
+		late: z.boolean(),
+		score: z.number(),
+		correct: z.number(),
+		total: z.number(),
+		passed: z.boolean(),
+		passMark: z.number(),
+		feedback: z.array(
+			z.object({
+				id: z.string(),
+				correct: z.boolean(),
+				chosen: z.union([z.array(z.string()), z.boolean()]).nullable(),
+				rightAnswer: z.union([z.array(z.string()), z.boolean()]).optional(),
+				explanation: z.string(),
+				cites: z.array(z.string()),
+				citations: z.array(z.object({ clause: z.string(), label: z.string(), url: z.string().nullable() })),
+			}),
+		),
+	}),
+]);
+
+export const quizStatusSchema = z.object({
+	quiz: z.string(),
+	openAttempt: z.string().optional(),
+	lastGraded: z.object({ id: z.string(), gradedAt: z.string(), passed: z.boolean() }).optional(),
+	lastPass: z.object({ id: z.string(), gradedAt: z.string() }).optional(),
+	cooldownUntil: z.string().optional(),
+});
+
+/** A real calendar date (2025-02-30 is refused). */
+export const calendarDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+	.refine((s) => {
+		const d = new Date(`${s}T00:00:00Z`);
+		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+	}, 'not a calendar date');
+
+export const trackingStatuses = ['current', 'outdated', 'expired', 'none', 'overdue'] as const;
+export type TrackingStatus = (typeof trackingStatuses)[number];
+
+/** Filters of /api/v1/certifications (and its CSV). */
+export const trackingQuerySchema = z
+	.object({
+		policy: z.string().optional(),
+		user: z.string().optional(),
+		department: z.string().optional(),
+		status: z.enum(trackingStatuses, { error: `expected one of ${trackingStatuses.join(', ')}` }).optional(),
+		asOf: calendarDate.optional(),
+	})
+	.strict();
+
+export const acknowledgeBody = z.object({
+	policy: z.string().min(1, 'required'),
+	version: z
+		.string()
+		.regex(/^\d+\.\d+$/, 'expected a version such as 1.2')
+		.optional(),
+});
+
+export const exemptionBody = z
+	.object({
+		user: z.string().trim().min(1, 'required'),
+		policy: z.string().trim().min(1, 'required'),
+		reason: z.string().trim().min(1, 'required'),
+		from: calendarDate,
+		until: calendarDate.optional(),
+	})
+	.refine((b) => !b.until || b.until >= b.from, { path: ['until'], message: 'must not be before from' });
+
+const outdating = z
+	.object({
+		version: z.string(),
+		effective: z.string(),
+		clauses: z.array(z.object({ id: z.string(), label: z.string() }).or(z.string())),
+	})
+	.nullable();
+
+/** One owed policy for one person: what /api/v1/me/training lists. */
+export const trainingRowSchema = z.object({
+	policy: z.string(),
+	title: z.string(),
+	versionInForce: z.string().nullable(),
+	quiz: z.string().nullable(),
+	certification: z.object({
+		state: z.enum(['current', 'outdated', 'expired', 'none']),
+		passedOn: z.string().nullable(),
+		passedVersion: z.string().nullable(),
+		score: z.number().nullable(),
+		attempt: z.string().nullable(),
+		validUntil: z.string().nullable(),
+		due: z.string().nullable(),
+		overdue: z.boolean(),
+		outdatedBy: outdating,
+	}),
+	acknowledgement: z.object({
+		state: z.enum(['current', 'outdated', 'none']),
+		acknowledgedOn: z.string().nullable(),
+		acknowledgedVersion: z.string().nullable(),
+		due: z.string().nullable(),
+		overdue: z.boolean(),
+		outdatedBy: outdating,
+	}),
+});
+
+export const certificationRowSchema = trainingRowSchema.extend({
+	person: z.object({
+		id: z.string(),
+		employeeId: z.string(),
+		name: z.string(),
+		email: z.string(),
+		department: z.string(),
+		role: z.enum(['staff', 'hr']),
+	}),
+});

@@ -1,0 +1,41 @@
+/**
+ * GET /api/v1/certifications.csv?… (HR or an API token): the same rows as
+ * /api/v1/certifications as a spreadsheet (UTF-8 with BOM, Chinese headers).
+ * Every export is recorded in the audit log.
+ */
+import type { APIRoute } from 'astro';
+import { recordAudit } from '../../../lib/auth/audit.ts';
+import { trackingAsOf } from '../../../lib/tracking/tracking.ts';
+import { handle, requireHr, zhidu } from '../../../server/api.ts';
+import { catalog } from '../../../server/catalog.ts';
+import {
+	certificationCsv,
+	csvResponse,
+	parseQuery,
+	trackingFilterOf,
+	trackingQuerySchema,
+} from '../../../server/tracking-view.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = ({ url, locals }) =>
+	handle(async () => {
+		const { actorId } = requireHr(locals);
+		const { store, identity, clientAddress } = zhidu(locals);
+		const { asOf, filter, filters } = await trackingFilterOf(store, parseQuery(url, trackingQuerySchema));
+		const rows = await trackingAsOf(store, catalog(), asOf, filter);
+		const text = certificationCsv(rows);
+		await recordAudit(store, {
+			event: 'export.made',
+			actorId,
+			subject: 'certifications.csv',
+			address: clientAddress,
+			detail: {
+				export: 'certifications',
+				filters,
+				rows: rows.length,
+				...(identity?.kind === 'token' ? { tokenId: identity.tokenId } : {}),
+			},
+		});
+		return csvResponse(text, `certifications-${asOf}.csv`);
+	});
