@@ -50,7 +50,7 @@ async function seed(store: Store): Promise<{ token: string; seconds: number; att
 		email: `e${i}@example.com`,
 		hire_date: year[i % 200]!,
 		password_hash: null,
-		disabled_on: i % 50 === 0 ? year[300]! : null,
+		disabled_on: i % 50 === 25 ? year[300]! : null,
 		created_at: '2025-11-01T00:00:00.000Z',
 	}));
 	const chunk = <T>(xs: T[], n = 400) =>
@@ -209,11 +209,19 @@ async function serverFigures(env: Record<string, string>, token: string) {
 			await Promise.all([request, probes]);
 		}
 		const dashboard: number[] = [];
+		// The dashboard is for a signed-in HR person (the seeded HR account).
+		const login = await fetch(`${base}/api/v1/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'e0@example.com', password: 'bench password' }),
+		});
+		const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
 		for (let i = 0; i < 3; i++) {
 			const t0 = performance.now();
-			const r = await fetch(`${base}/hr/dashboard/?asOf=2026-11-22`, { headers: auth, redirect: 'manual' });
+			const r = await fetch(`${base}/hr/dashboard/?asOf=2026-11-22`, { headers: { cookie }, redirect: 'manual' });
 			await r.arrayBuffer();
 			if (r.status === 200) dashboard.push(performance.now() - t0);
+			else if (i === 0) console.log(`dashboard: ${r.status} (login ${login.status})`);
 		}
 		return { report, health, dashboard };
 	} finally {
