@@ -27,6 +27,26 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: (ar
 			summary: 'lint [--content <dir>] [--json]                       check content; non-zero exit on errors',
 			load: () => import('./commands/lint.ts'),
 		},
+		revise: {
+			summary: 'revise <policy> [--to <v>] [--major]                  new draft version copied from the latest one',
+			load: () => import('./commands/revise.ts'),
+		},
+		status: {
+			summary: 'status <policy> [--json] | status [<policy>] --due     versions, states, what blocks approval',
+			load: () => import('./commands/status.ts'),
+		},
+		diff: {
+			summary: 'diff <policy> <from> <to> [--json]                   the redline between two versions',
+			load: () => import('./commands/diff.ts'),
+		},
+		submit: {
+			summary: 'submit <policy> <version>                            draft → in-review (records a hash of the text)',
+			load: () => import('./commands/submit.ts'),
+		},
+		approve: {
+			summary: 'approve <policy> <version> --effective <date> --by <name> --meaning <text>   in-review → approved',
+			load: () => import('./commands/approve.ts'),
+		},
 	};
 
 function usage(): string {

@@ -398,6 +398,10 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 		expect(html).toContain('林志明');
 		expect(html).not.toContain('王小明');
 		expect(html).toContain('/api/v1/certifications.csv?status=overdue&amp;asOf=');
+		// Periodic review: the fixture's 1.1 took effect 2025-01-01 with a 12-month cycle, so its review is overdue.
+		expect(html).toMatch(
+			/<tr data-review-state="overdue"[^>]*>\s*<td[^>]*>員工請假管理辦法<\/td>\s*<td[^>]*>1\.1<\/td>\s*<td[^>]*>2026-01-01<\/td>/,
+		);
 		const bad = await hr.request('/hr/dashboard/?asOf=2025-02-30');
 		expect(bad.status).toBe(400);
 

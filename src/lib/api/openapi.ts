@@ -351,6 +351,19 @@ function componentSchemas(): Record<string, object> {
 	return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]));
 }
 
+function parameters(op: Operation): object[] {
+	return [
+		...(op.pathParams ?? []).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+		...(op.query ?? []).map((q) => ({
+			name: q.name,
+			in: 'query',
+			required: q.required ?? false,
+			description: q.description,
+			schema: { type: 'string' },
+		})),
+	];
+}
+
 export function openApiDocument(version: string): object {
 	const paths: Record<string, Record<string, object>> = {};
 	for (const op of operations) {
@@ -360,30 +373,7 @@ export function openApiDocument(version: string): object {
 			summary: op.summary,
 			description: `Who: ${op.access}.`,
 			security,
-			...(op.pathParams?.length
-				? {
-						parameters: op.pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-					}
-				: {}),
-			...(op.query?.length
-				? {
-						parameters: [
-							...(op.pathParams ?? []).map((name) => ({
-								name,
-								in: 'path',
-								required: true,
-								schema: { type: 'string' },
-							})),
-							...op.query.map((q) => ({
-								name: q.name,
-								in: 'query',
-								required: q.required ?? false,
-								description: q.description,
-								schema: { type: 'string' },
-							})),
-						],
-					}
-				: {}),
+			...(parameters(op).length ? { parameters: parameters(op) } : {}),
 			...(op.body
 				? {
 						requestBody: {

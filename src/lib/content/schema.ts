@@ -106,6 +106,15 @@ export const versionSchema = z
 			.strict()
 			.optional(),
 		changeSummary: z.array(z.string().min(1)).min(1),
+		/** Recorded by `zhidu submit`: a hash of the text as submitted, so approval refuses a text changed since. */
+		review: z
+			.object({
+				/** sha256 of versionToPlainText of the version. */
+				submittedHash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
+				submittedOn: calendarDate,
+			})
+			.strict()
+			.optional(),
 		/** Per-clause overrides of the computed change classification. */
 		classificationOverrides: z
 			.array(

@@ -325,4 +325,10 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	missRate: 'Miss rate',
 	yes: 'Yes',
 	no: 'No',
+	reviewsHeading: 'Periodic review',
+	review_overdue: 'Overdue',
+	review_due: 'Due soon',
+	review_not_due: 'Not due',
+	review_no_review_cycle_set: 'No review cycle set',
+	review_no_version_in_force: 'No version in force',
 };

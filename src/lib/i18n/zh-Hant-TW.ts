@@ -319,4 +319,10 @@ export const zhHantTW = {
 	missRate: '答錯率',
 	yes: '是',
 	no: '否',
+	reviewsHeading: '定期檢討',
+	review_overdue: '已逾期',
+	review_due: '即將到期',
+	review_not_due: '未到期',
+	review_no_review_cycle_set: '未設定檢討週期',
+	review_no_version_in_force: '尚無生效版本',
 } as const;

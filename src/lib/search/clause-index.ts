@@ -11,6 +11,7 @@ import lunr from 'lunr';
 import { partsToText, walkClauses, type Chapter } from '../content/clause-tree.ts';
 import type { Numbers } from '../content/numbering.ts';
 import type { VersionState } from '../versions.ts';
+import { excerptAround } from './excerpt.ts';
 import { fold, foldChars, parseQuery, tokenize } from './tokenizer.ts';
 
 export interface ClauseDocument {
@@ -112,10 +113,8 @@ export interface SearchOptions {
 	limit?: number;
 }
 
-export interface SnippetPart {
-	text: string;
-	match: boolean;
-}
+export type { ExcerptPart as SnippetPart } from './excerpt.ts';
+import type { ExcerptPart as SnippetPart } from './excerpt.ts';
 
 export interface SearchHit {
 	document: ClauseDocument;
@@ -209,17 +208,5 @@ export function snippet(
 		.filter((p) => p.length > 1)
 		.some((p) => markRun(p));
 	if (!phraseHit) for (const token of tokens) markRun(foldChars(token.text).chars);
-	const first = marked.indexOf(true);
-	const start = Math.max(0, Math.min(first < 0 ? 0 : first - Math.floor(width / 3), chars.length - width));
-	const end = Math.min(chars.length, start + width);
-	const parts: SnippetPart[] = [];
-	if (start > 0) parts.push({ text: '…', match: false });
-	for (let i = start; i < end; i++) {
-		const piece = text.slice(offsets[i], offsets[i + 1]);
-		const last = parts.at(-1);
-		if (last && last.text !== '…' && last.match === marked[i]) last.text += piece;
-		else parts.push({ text: piece, match: marked[i]! });
-	}
-	if (end < chars.length) parts.push({ text: '…', match: false });
-	return parts;
+	return excerptAround(text, offsets, marked, width, 1 / 3);
 }

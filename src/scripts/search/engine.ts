@@ -27,6 +27,7 @@
 import { ConverterFactory } from 'opencc-js/core';
 import STCharacters from 'opencc-js/dict/STCharacters';
 import TWVariants from 'opencc-js/dict/TWVariants';
+import { excerptAround, type ExcerptPart } from '../../lib/search/excerpt.ts';
 import { fold, foldChars, parseQuery, tokenize } from '../../lib/search/tokenizer.ts';
 import { pagefindBundlePath, type ClauseMeta } from './record.ts';
 
@@ -54,10 +55,7 @@ export interface SearchFilters {
 	includeSuperseded?: boolean | undefined;
 }
 
-export interface ExcerptPart {
-	text: string;
-	match: boolean;
-}
+export type { ExcerptPart } from '../../lib/search/excerpt.ts';
 
 export interface ClauseResult {
 	url: string;
@@ -239,17 +237,5 @@ export function excerpt(text: string, phrases: readonly string[], words: readonl
 	for (const p of needles(phrases, 2)) hit = markAll(p) || hit;
 	if (!hit) for (const w of needles(words, words.length > 1 ? 2 : 1)) hit = markAll(w) || hit;
 	if (!hit) for (const token of tokenize(phrases.join(' '))) markAll(foldChars(token.text).chars);
-	const first = marked.indexOf(true);
-	const start = Math.max(0, Math.min(first < 0 ? 0 : first - Math.floor(width / 4), chars.length - width));
-	const end = Math.min(chars.length, start + width);
-	const parts: ExcerptPart[] = [];
-	if (start > 0) parts.push({ text: '…', match: false });
-	for (let i = start; i < end; i++) {
-		const piece = text.slice(offsets[i], offsets[i + 1]);
-		const last = parts.at(-1);
-		if (last && last.text !== '…' && last.match === marked[i]) last.text += piece;
-		else parts.push({ text: piece, match: marked[i]! });
-	}
-	if (end < chars.length) parts.push({ text: '…', match: false });
-	return parts;
+	return excerptAround(text, offsets, marked, width, 1 / 4);
 }

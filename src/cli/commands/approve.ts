@@ -1,0 +1,41 @@
+/**
+ * `zhidu approve <policy> <version> --effective <YYYY-MM-DD> --by <name> --meaning <text>`: in-review →
+ * approved. Refuses (exit 1) while anything blocks it, when the text changed since submission, or when the
+ * effective date is before the version in force took effect.
+ */
+import { approve, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { parseCommandArgs, UsageError } from '../args.ts';
+import { contentOptions, workflowOptions } from '../workflow-options.ts';
+
+const usage =
+	'Usage: zhidu approve <policy> <version> --effective <YYYY-MM-DD> --by <name> --meaning <text> [--content <dir>] [--quizzes <dir>]';
+
+export async function run(args: string[]): Promise<number> {
+	const { values, positionals } = parseCommandArgs(args, {
+		...contentOptions,
+		effective: { type: 'string' },
+		by: { type: 'string' },
+		meaning: { type: 'string' },
+	});
+	const [policy, version, extra] = positionals;
+	if (!policy || !version || extra) throw new UsageError(usage);
+	if (!values.effective || !values.by || !values.meaning)
+		throw new UsageError(`--effective, --by and --meaning are required\n${usage}`);
+	try {
+		const result = approve(
+			policy,
+			version,
+			{ effective: values.effective, by: values.by, meaning: values.meaning },
+			workflowOptions(values),
+		);
+		console.log(
+			`${policy} ${version} approved by ${result.approval.by} on ${result.approval.on} (${result.approval.meaning}); ` +
+				`effective ${result.effective}, ${result.state === 'in-force' ? 'in force now' : result.state}.`,
+		);
+		return 0;
+	} catch (error) {
+		if (!(error instanceof WorkflowError)) throw error;
+		console.error(`zhidu approve: ${error.message}`);
+		return 1;
+	}
+}

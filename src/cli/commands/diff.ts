@@ -1,0 +1,63 @@
+/** `zhidu diff <policy> <from> <to> [--json]`: the redline between two versions, changed clauses only. */
+import { compareVersionTrees } from '../../lib/diff/redline.ts';
+import { formatRedline } from '../../lib/workflow/terminal-diff.ts';
+import { loadWorkflowContent, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { parseCommandArgs, UsageError } from '../args.ts';
+import { contentOptions, useColor, workflowOptions } from '../workflow-options.ts';
+
+const usage = 'Usage: zhidu diff <policy> <from> <to> [--json] [--content <dir>]';
+
+export async function run(args: string[]): Promise<number> {
+	const { values, positionals } = parseCommandArgs(args, {
+		...contentOptions,
+		json: { type: 'boolean', default: false },
+	});
+	const [policyId, from, to, extra] = positionals;
+	if (!policyId || !from || !to || extra) throw new UsageError(usage);
+	try {
+		const options = workflowOptions(values);
+		const result = loadWorkflowContent(options);
+		const policy = result.policies.find((p) => p.id === policyId);
+		if (!policy) throw new WorkflowError(`no policy "${policyId}" (or it does not load; run zhidu lint)`);
+		const find = (v: string) => {
+			const found = policy.versions.find((x) => x.meta.version === v);
+			if (!found)
+				throw new WorkflowError(
+					`${policyId} has no version ${v} (it has ${policy.versions.map((x) => x.meta.version).join(', ')})`,
+				);
+			return found;
+		};
+		const redline = compareVersionTrees(find(from), find(to));
+		if (values.json) {
+			const changes = redline.changes
+				.filter((c) => c.kind !== 'unchanged')
+				.map((c) => ({
+					id: c.id,
+					kind: c.kind,
+					reworded: c.reworded,
+					moved: c.moved,
+					renumbered: c.renumbered,
+					classification: c.classification,
+					reason: c.reason,
+					before: c.before ? { number: c.before.number, title: c.before.title, text: c.before.text } : undefined,
+					after: c.after ? { number: c.after.number, title: c.after.title, text: c.after.text } : undefined,
+					segments: c.segments,
+					titleSegments: c.titleSegments,
+				}));
+			console.log(
+				JSON.stringify(
+					{ policy: policyId, from, to, changes, structure: redline.structure, summary: redline.summary },
+					null,
+					'\t',
+				),
+			);
+			return 0;
+		}
+		console.log(formatRedline(redline, `${policyId}  ${policy.meta.title}  ${from} → ${to}`, { color: useColor() }));
+		return 0;
+	} catch (error) {
+		if (!(error instanceof WorkflowError)) throw error;
+		console.error(`zhidu diff: ${error.message}`);
+		return 1;
+	}
+}

@@ -1,0 +1,28 @@
+/** Options shared by the revision workflow commands (revise, status, diff, submit, approve). */
+import { resolve } from 'node:path';
+import { readBuildConfig } from '../lib/config.ts';
+import type { WorkflowOptions } from '../lib/workflow/workflow.ts';
+
+export const contentOptions = {
+	content: { type: 'string' },
+	quizzes: { type: 'string' },
+} as const;
+
+export const contentHelp =
+	'  --content <dir>  folder with one folder per policy (default content/policies)\n  --quizzes <dir>  folder with the quiz banks (default quizzes)';
+
+/** Today comes from ZHIDU_TODAY / ZHIDU_TIMEZONE, as for the build. */
+export function workflowOptions(values: {
+	content?: string | undefined;
+	quizzes?: string | undefined;
+}): WorkflowOptions {
+	const root = process.cwd();
+	return {
+		policiesDir: resolve(root, values.content ?? 'content/policies'),
+		quizzesDir: resolve(root, values.quizzes ?? 'quizzes'),
+		root,
+		today: readBuildConfig().today,
+	};
+}
+
+export const useColor = () => !!process.stdout.isTTY && !process.env['NO_COLOR'];
