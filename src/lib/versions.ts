@@ -25,27 +25,7 @@ export interface ResolvedVersion<T extends DatedVersion> {
 	supersededOn?: string;
 }
 
-/** Today's calendar date (YYYY-MM-DD) in a time zone such as Asia/Taipei. */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-export function todayIn(timeZone: string, now: Date = new Date()): string {
-	let format = dateFormats.get(timeZone);
-	// en-CA formats as YYYY-MM-DD. Formatters are costly to make and are reused (thousands of records per report).
-	if (!format)
-		dateFormats.set(
-			timeZone,
-			(format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })),
-		);
-	return format.format(now);
-}
-
-export function isTimeZone(timeZone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en', { timeZone });
-		return true;
-	} catch {
-		return false;
-	}
-}
+export { isTimeZone, todayIn } from './calendar.ts';
 
 const versionOrder = (a: string, b: string) => {
 	const [am, an] = a.split('.').map(Number);
@@ -88,20 +68,8 @@ export function scheduledVersions<T extends DatedVersion>(versions: readonly T[]
 	return effectiveOrder(versions).filter((v) => (v.effective ?? '') > today);
 }
 
-/** Adds months to a calendar date, clamping to the month's last day (2026-01-31 + 1 → 2026-02-28). */
-export function addMonths(date: string, months: number): string {
-	const [y, m, d] = date.split('-').map(Number);
-	const target = new Date(Date.UTC(y!, m! - 1 + months, 1));
-	const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-	target.setUTCDate(Math.min(d!, last));
-	return target.toISOString().slice(0, 10);
-}
-
-/** Adds days to a calendar date. */
-export function addDays(date: string, days: number): string {
-	const [y, m, d] = date.split('-').map(Number);
-	return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
-}
+export { addDays, addMonths } from './calendar.ts';
+import { addMonths } from './calendar.ts';
 
 /** When the version in force is due for periodic review (effective date + review cycle), if both are stated. */
 export function reviewDue(effective: string | undefined, reviewCycleMonths: number | undefined): string | undefined {

@@ -1,0 +1,90 @@
+/**
+ * The company calendar: every "today" in Zhidu is the calendar date in
+ * ZHIDU_TIMEZONE, from `companyToday()`. A calendar date is a `YYYY-MM-DD`
+ * string naming a real day, validated by one schema (`calendarDate`).
+ *
+ * The clock is injectable for tests only: `ZHIDU_NOW` (an ISO instant) is
+ * honoured when the test suite sets `ZHIDU_TEST_CLOCK=1`, and refused
+ * otherwise, so a production server can never be started on a wrong day.
+ */
+import { z } from 'zod';
+
+const isRealDate = (s: string): boolean => {
+	const d = new Date(`${s}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+
+/** A calendar date `YYYY-MM-DD` that exists (2026-02-30 is refused). YAML dates are turned back into the date they name. */
+export const calendarDate = z.preprocess(
+	(value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
+	z
+		.string()
+		.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD')
+		.refine(isRealDate, { error: (issue) => `${String(issue.input)} is not a real date` }),
+);
+export type CalendarDate = string;
+
+export function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export class ClockError extends Error {
+	override name = 'ClockError';
+}
+
+/** The current instant: the real clock, or ZHIDU_NOW under the test flag. */
+export function now(env: Record<string, string | undefined> = process.env): Date {
+	const injected = env['ZHIDU_NOW'];
+	if (!injected) return new Date();
+	if (env['ZHIDU_TEST_CLOCK'] !== '1') {
+		throw new ClockError('ZHIDU_NOW is only honoured by the test suite (ZHIDU_TEST_CLOCK=1); unset it');
+	}
+	const instant = new Date(injected);
+	if (Number.isNaN(instant.getTime())) throw new ClockError(`ZHIDU_NOW: "${injected}" is not an ISO date-time`);
+	return instant;
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone such as Asia/Taipei. */
+export function todayIn(timeZone: string, instant: Date = now()): CalendarDate {
+	let format = dateFormats.get(timeZone);
+	// en-CA formats as YYYY-MM-DD. Formatters are costly to make and are reused (thousands of records per report).
+	if (!format)
+		dateFormats.set(
+			timeZone,
+			(format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })),
+		);
+	return format.format(instant);
+}
+
+/** The company's time zone (ZHIDU_TIMEZONE, default Asia/Taipei). */
+export function companyTimeZone(env: Record<string, string | undefined> = process.env): string {
+	const zone = env['ZHIDU_TIMEZONE'] || 'Asia/Taipei';
+	if (!isTimeZone(zone)) throw new ClockError(`ZHIDU_TIMEZONE: "${zone}" is not an IANA time zone such as Asia/Taipei`);
+	return zone;
+}
+
+/** Today in the company: the one "today" every rule, page and record uses. */
+export function companyToday(env: Record<string, string | undefined> = process.env): CalendarDate {
+	return todayIn(companyTimeZone(env), now(env));
+}
+
+/** Adds days to a calendar date. */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+	const [y, m, d] = date.split('-').map(Number);
+	return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+}
+
+/** Adds months to a calendar date, clamping to the month's last day (2026-01-31 + 1 → 2026-02-28). */
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+	const [y, m, d] = date.split('-').map(Number);
+	const target = new Date(Date.UTC(y!, m! - 1 + months, 1));
+	const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+	target.setUTCDate(Math.min(d!, last));
+	return target.toISOString().slice(0, 10);
+}
