@@ -15,4 +15,8 @@ export default defineConfig({
 	// Pages live at /policies/<policy>/<version>/<chapter>/ (directory format, trailing slash).
 	trailingSlash: 'ignore',
 	server: { host: '127.0.0.1', port: 4321 },
+	// Our request pipeline (src/server/app.ts) checks the Origin of every form POST against
+	// ZHIDU_PUBLIC_URL; Astro's own check compares with http://<Host> and refuses every form
+	// behind a TLS-terminating proxy.
+	security: { checkOrigin: false },
 });

@@ -6,7 +6,7 @@ import type { ZhiduLocals } from './app.ts';
 export const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}) =>
 	new Response(JSON.stringify(body), {
 		status,
-		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store', ...headers },
 	});
 
 export class HttpError extends Error {
@@ -46,9 +46,16 @@ export function requireHr(locals: App.Locals, write = false): { actorId: string 
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.includes('application/json')) throw new HttpError(415, 'send JSON (Content-Type: application/json)');
+	const bytes = new Uint8Array(await request.arrayBuffer());
+	let text: string;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		throw new HttpError(400, 'the request body is not valid UTF-8', invalidUtf8Fields(bytes));
+	}
 	let data: unknown;
 	try {
-		data = await request.json();
+		data = JSON.parse(text);
 	} catch {
 		throw new HttpError(400, 'malformed JSON');
 	}
@@ -58,6 +65,33 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
 		throw new HttpError(400, 'invalid request', fields);
 	}
 	return parsed.data;
+}
+
+/**
+ * Names the fields whose text is not valid UTF-8: decoded leniently, they hold
+ * U+FFFD (only asked after strict decoding failed, so the U+FFFD are ours).
+ */
+function invalidUtf8Fields(bytes: Uint8Array): Record<string, string> {
+	const fields: Record<string, string> = {};
+	let data: unknown;
+	try {
+		data = JSON.parse(new TextDecoder('utf-8').decode(bytes));
+	} catch {
+		return { '(body)': 'not valid UTF-8' };
+	}
+	// An explicit stack, not recursion: the depth of the input is the sender's choice.
+	const stack: { value: unknown; path: string }[] = [{ value: data, path: '' }];
+	while (stack.length > 0) {
+		const { value, path } = stack.pop()!;
+		if (typeof value === 'string' && value.includes('\uFFFD')) fields[path || '(body)'] = 'not valid UTF-8';
+		else if (value && typeof value === 'object') {
+			for (const [key, child] of Object.entries(value)) {
+				if (key.includes('\uFFFD')) fields[path || '(body)'] = 'a key is not valid UTF-8';
+				stack.push({ value: child, path: path ? `${path}.${key}` : key });
+			}
+		}
+	}
+	return Object.keys(fields).length > 0 ? fields : { '(body)': 'not valid UTF-8' };
 }
 
 /** Runs a route body, turning HttpErrors into JSON answers (never a stack trace). */

@@ -8,9 +8,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../lib/store/database.ts';
 import type { ServerConfig } from './config.ts';
+import { isFormLike, isSameOrigin } from './form-origin.ts';
 import { clientAddress, resolveIdentity, type Identity } from './identity.ts';
+import { handBodyToAstro, readBodyWithin } from './request-body.ts';
+import { normaliseRequestPath } from './request-path.ts';
 import { contentSecurityPolicy, setSecurityHeaders } from './security-headers.ts';
-import { resolveStatic, sendStatic } from './static-files.ts';
+import { resolveStatic, sendNotFoundPage, sendStatic, type StaticCaching } from './static-files.ts';
 
 export type AstroHandler = (
 	req: IncomingMessage,
@@ -40,11 +43,16 @@ const openPaths = [
 	/^\/robots\.txt$/,
 ];
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods we answer; TRACE, CONNECT and the like get 405 (the WHATWG Request refuses some outright). */
+const knownMethods = new Set(['GET', 'HEAD', 'OPTIONS', ...unsafeMethods]);
+
+/** Answers from the server carry personal data or depend on who asks: never stored by any cache. */
+const privateNoStore = 'private, no-store';
 
 export function json(res: ServerResponse, status: number, body: unknown): void {
 	res.statusCode = status;
 	res.setHeader('Content-Type', 'application/json; charset=utf-8');
-	res.setHeader('Cache-Control', 'no-store');
+	res.setHeader('Cache-Control', privateNoStore);
 	res.end(JSON.stringify(body));
 }
 
@@ -66,23 +74,29 @@ export function createRequestHandler(options: AppOptions) {
 
 	return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		setSecurityHeaders(res, csp, https);
-		const url = new URL(req.url ?? '/', 'http://zhidu.local');
-		const path = url.pathname;
+		// One decoding and check of the path; every decision below and the file lookup use it.
+		const target = normaliseRequestPath(req.url);
+		const path = target.ok ? target.path : (req.url ?? '');
 		try {
-			const length = Number(req.headers['content-length'] ?? 0);
-			if (length > config.bodyLimitBytes) {
-				return json(res, 413, { error: `request body over the limit of ${config.bodyLimitBytes} bytes` });
+			if (!knownMethods.has(req.method ?? '')) {
+				res.setHeader('Allow', [...knownMethods].join(', '));
+				return json(res, 405, { error: `the ${req.method} method is not allowed` });
 			}
+			if (!target.ok) return json(res, 400, { error: `bad request path: ${target.reason}` });
+			req.url = target.encoded + target.search;
+			const length = Number(req.headers['content-length'] ?? 0);
+			if (length > config.bodyLimitBytes) return tooLarge(res, config.bodyLimitBytes);
 			const resolved = await resolveIdentity(config, store, req);
 			if (!resolved.ok) return json(res, resolved.status, { error: resolved.reason });
 			const identity = resolved.identity;
 			const open = openPaths.some((p) => p.test(path));
+			const guarded = !open && config.read === 'signed-in';
 
-			if (!identity && !open && config.read === 'signed-in') {
+			if (!identity && guarded) {
 				if (req.method === 'GET' && wantsHtml(req, path)) {
 					res.statusCode = 303;
-					res.setHeader('Location', `/login/?next=${encodeURIComponent(path + url.search)}`);
-					res.setHeader('Cache-Control', 'no-store');
+					res.setHeader('Location', `/login/?next=${encodeURIComponent(target.encoded + target.search)}`);
+					res.setHeader('Cache-Control', privateNoStore);
 					return void res.end();
 				}
 				return json(res, 401, { error: 'sign in or send an API token (Authorization: Bearer …)' });
@@ -92,23 +106,32 @@ export function createRequestHandler(options: AppOptions) {
 				if (identity?.kind === 'token' && identity.scope !== 'read-write') {
 					return json(res, 403, { error: 'this API token is read-only' });
 				}
-				// Cookie-authenticated writes need the session's CSRF token (forms: the same origin, checked here, and _csrf in the page).
-				if (identity?.kind === 'person' && identity.via === 'session') {
-					const type = String(req.headers['content-type'] ?? '');
-					const isForm = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
-					if (isForm) {
-						const origin = req.headers.origin;
-						if (!origin || new URL(origin).host !== req.headers.host) {
-							return json(res, 403, { error: 'cross-site form submission refused (Origin does not match)' });
-						}
-					} else if (req.headers['x-csrf-token'] !== identity.session.csrfToken) {
+				// HTML forms (signed in or not: sign-in and setup too) must come from our own pages.
+				if (identity?.kind !== 'token' && isFormLike(req.headers['content-type'])) {
+					if (!isSameOrigin(req.headers, config.publicUrl)) {
+						return json(res, 403, {
+							error: 'cross-site form submission refused (Origin does not match the site)',
+						});
+					}
+				} else if (identity?.kind === 'person' && identity.via === 'session') {
+					// Cookie-authenticated API writes need the session's CSRF token.
+					if (req.headers['x-csrf-token'] !== identity.session.csrfToken) {
 						return json(res, 403, { error: 'missing or wrong X-CSRF-Token header' });
 					}
 				}
 			}
 
+			if (req.method !== 'GET' && req.method !== 'HEAD') {
+				const body = await readBodyWithin(req, config.bodyLimitBytes);
+				if (!body.ok) return tooLarge(res, config.bodyLimitBytes);
+				handBodyToAstro(req, body.body);
+			}
+
+			// Server-rendered pages and API answers: private unless a route says otherwise.
+			res.setHeader('Cache-Control', privateNoStore);
 			const locals: ZhiduLocals = { store, config, identity, clientAddress: clientAddress(config, req), https };
-			await astro(req, res, () => serveStatic(req, res, clientDir, path, url.search), { zhidu: locals });
+			const caching: StaticCaching = path.startsWith('/_astro/') ? 'immutable' : guarded ? 'private' : 'public';
+			await astro(req, res, () => serveStatic(req, res, clientDir, path, target.search, caching), { zhidu: locals });
 		} catch (error) {
 			console.error(`${req.method} ${path}:`, error);
 			if (!res.headersSent) json(res, 500, { error: 'internal error' });
@@ -117,18 +140,40 @@ export function createRequestHandler(options: AppOptions) {
 	};
 }
 
-function serveStatic(req: IncomingMessage, res: ServerResponse, clientDir: string, path: string, search: string): void {
+function tooLarge(res: ServerResponse, limit: number): void {
+	// The rest of the body is not read: close the connection after answering.
+	res.setHeader('Connection', 'close');
+	json(res, 413, { error: `request body over the limit of ${limit} bytes (ZHIDU_BODY_LIMIT_KB)` });
+}
+
+function serveStatic(
+	req: IncomingMessage,
+	res: ServerResponse,
+	clientDir: string,
+	path: string,
+	search: string,
+	caching: StaticCaching,
+): void {
 	if (req.method !== 'GET' && req.method !== 'HEAD') {
 		return json(res, 405, { error: `${req.method} is not allowed on ${path}` });
 	}
+	const notFound = () => {
+		const page = resolveStatic(clientDir, '/404.html');
+		if (page && !('redirect' in page) && !path.startsWith('/api/')) return sendNotFoundPage(req, res, page);
+		json(res, 404, { error: `nothing at ${path}` });
+	};
 	const file = resolveStatic(clientDir, path);
-	if (file && 'redirect' in file) {
+	if (!file) return notFound();
+	if ('redirect' in file) {
 		res.statusCode = 301;
-		res.setHeader('Location', file.redirect + search);
+		res.setHeader('Location', encodeURI(file.redirect) + search);
 		return void res.end();
 	}
-	if (file) return sendStatic(req, res, file);
-	const notFound = resolveStatic(clientDir, '/404.html');
-	if (notFound && !('redirect' in notFound) && !path.startsWith('/api/')) return sendStatic(req, res, notFound, 404);
-	json(res, 404, { error: `nothing at ${path}` });
+	sendStatic(req, res, clientDir, file, caching, (error) => {
+		if (res.headersSent) return void res.destroy();
+		res.removeHeader('ETag');
+		res.removeHeader('Last-Modified');
+		if (error.status === 404) return notFound();
+		json(res, error.status && error.status < 500 ? error.status : 500, { error: `cannot serve ${path}` });
+	});
 }

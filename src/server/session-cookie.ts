@@ -18,6 +18,18 @@ export function clearedSessionCookie(https: boolean): string {
 	);
 }
 
-/** Only same-site relative paths are followed after sign-in (no open redirects). */
-export const safeNext = (next: string | null | undefined) =>
-	next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+const here = 'http://zhidu.invalid';
+
+/**
+ * Where to go after sign-in: a path on this site, or `/`. Parsed as a browser
+ * would (which drops tabs and newlines and reads `\\` as `/`, so `/%09/evil`
+ * and `/\\evil` mean `//evil`), and returned percent-encoded, so raw UTF-8
+ * cannot break the Location header.
+ */
+export function safeNext(next: string | null | undefined): string {
+	if (!next || !next.startsWith('/') || !URL.canParse(next, here)) return '/';
+	const url = new URL(next, here);
+	if (url.origin !== here) return '/';
+	const path = `${url.pathname}${url.search}${url.hash}`;
+	return path.startsWith('//') ? '/' : path;
+}

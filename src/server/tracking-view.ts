@@ -204,7 +204,7 @@ export const csvResponse = (text: string, filename: string) =>
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',
 			'content-disposition': `attachment; filename="${filename}"`,
-			'cache-control': 'no-store',
+			'cache-control': 'private, no-store',
 		},
 	});
 
