@@ -43,7 +43,8 @@ export function rawRequest(
 			'',
 			'',
 		].join('\r\n');
-		socket.end(Buffer.from(head, 'latin1'));
+		// UTF-8 on the wire: a raw non-ASCII target arrives as the bytes a careless client would send.
+		socket.end(Buffer.from(head, 'utf8'));
 	});
 }
 
