@@ -3,11 +3,12 @@
  * (validated, a 400 names the parameter), turning a filter into
  * `trackingAsOf` arguments, the JSON shape of a row, clause labels for
  * outdated clauses, and the CSV exports (UTF-8 with BOM, Chinese headers in a
- * stable order).
+ * stable order, formula-like cells neutralised by src/lib/csv/cells.ts).
  */
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { findPerson } from '../lib/auth/people.ts';
+import { rosterExportColumns } from '../lib/auth/roster-csv.ts';
+import { stringifyCsv } from '../lib/csv/cells.ts';
 import type { LoadedPolicy } from '../lib/content/loader.ts';
 import { translator } from '../lib/i18n/index.ts';
 import type { Store } from '../lib/store/database.ts';
@@ -149,10 +150,11 @@ export const certificationCsvColumns = [
 	'過時條文',
 ] as const;
 
-export const rosterCsvColumns = ['員工編號', '姓名', '電子郵件', '部門', '角色', '到職日'] as const;
+/** The roster import reads these headers back (src/lib/auth/roster-csv.ts). */
+export const rosterCsvColumns = rosterExportColumns;
 
-const csv = (columns: readonly string[], records: (string | number)[][]) =>
-	stringify([columns as string[], ...records], { bom: true, record_delimiter: 'windows' });
+// One writer for every export: cells that a spreadsheet would run as a formula are neutralised.
+const csv = stringifyCsv;
 
 export function certificationCsv(rows: readonly TrackingRow[]): string {
 	return csv(

@@ -1,7 +1,10 @@
 /** `zhidu users add | import <csv> | set-password | disable | list`: the roster, for local accounts. */
 import { readFileSync } from 'node:fs';
 import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '../../lib/auth/people.ts';
-import { parseRosterCsv } from '../../lib/auth/roster-csv.ts';
+import { describeProblem } from '../../lib/auth/roster-csv.ts';
+import { importRoster } from '../../lib/auth/roster-import.ts';
+import { readBuildConfig } from '../../lib/config.ts';
+import { translator } from '../../lib/i18n/index.ts';
 import { openStore } from '../../lib/store/database.ts';
 import { readServerConfig } from '../../server/config.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
@@ -79,22 +82,24 @@ export async function run(args: string[]): Promise<number> {
 			case 'import': {
 				const [file] = rest;
 				if (!file) throw new UsageError(usage);
-				const { people, problems } = parseRosterCsv(readFileSync(file, 'utf8'));
-				if (problems.length) {
-					for (const p of problems) console.error(`${file}:${p.line}: ${p.field}: ${p.message}`);
-					console.error('nothing was imported');
+				const t = translator(readBuildConfig().uiLanguage);
+				const outcome = await importRoster(store, readFileSync(file), { t, actorId: null });
+				if (!outcome.ok) {
+					for (const p of outcome.problems) console.error(`${file}: ${describeProblem(t, p)}`);
+					console.error(t('rosterNothingImported'));
 					return 1;
 				}
-				let added = 0;
-				for (const person of people) {
-					if (await findPerson(store, { email: person.email }))
-						console.log(`skipped ${person.email}: already in the roster`);
-					else {
-						await addPerson(store, person);
-						added += 1;
-					}
-				}
-				console.log(`imported ${added} of ${people.length}`);
+				const r = outcome.result;
+				for (const d of r.differs)
+					console.log(`${file}: ${describeProblem(t, { row: d.row, column: d.columns.join(', '), message: d.email })}`);
+				console.log(
+					t('rosterImportResult', {
+						added: r.added,
+						unchanged: r.unchanged,
+						differs: r.differs.length,
+						total: r.total,
+					}),
+				);
 				return 0;
 			}
 			case 'set-password': {

@@ -50,7 +50,13 @@ const components: Record<string, Schema> = {
 	CreatedToken: routes.tokenInfoSchema.extend({ token: z.string().describe('shown once; only its hash is kept') }),
 	AttemptEnvelope: z.object({ attempt: routes.attemptSchema, resumed: z.boolean().optional() }),
 	AlreadyGraded: z.object({ error: z.string(), attempt: routes.attemptSchema }),
-	ImportResult: z.object({ added: z.number(), skipped: z.array(z.string()) }),
+	ImportResult: z.object({
+		added: z.number(),
+		unchanged: z.number(),
+		differs: z.array(z.object({ row: z.number(), email: z.string(), columns: z.array(z.string()) })),
+		skipped: z.array(z.string()),
+		total: z.number(),
+	}),
 	Ok: z.object({}).catchall(z.unknown()),
 	AcknowledgeBody: routes.acknowledgeBody,
 	ExemptionBody: routes.exemptionBody,
@@ -160,7 +166,8 @@ export const operations: Operation[] = [
 	{
 		method: 'post',
 		path: '/api/v1/people/import',
-		summary: 'Import a roster CSV (employee_id,name,email,department,role,hire_date)',
+		summary:
+			'Import a roster CSV (employee_id,name,email,department,role,hire_date, or the roster export headers): all rows or none',
 		access: 'hr',
 		bodyType: 'text/csv',
 		responses: { 200: { description: 'imported', schema: 'ImportResult' }, 400: errors[400], 403: errors[403] },

@@ -49,7 +49,20 @@ interface Node {
 	explicitTitle?: boolean;
 }
 
-const boundaryBefore = /[。；;：:！!？?」』)）]\s*$/;
+const boundaryCharacters = new Set('。；;：:！!？?」』)）');
+/** Whether `a + b` ends with sentence punctuation and blanks: read from the end, never the whole paragraph. */
+function endsAtBoundary(a: string, b: string): boolean {
+	for (const text of [b, a])
+		for (let i = text.length - 1; i >= 0; i--) {
+			const ch = text[i]!;
+			if (/\s/.test(ch)) continue;
+			return boundaryCharacters.has(ch);
+		}
+	return false;
+}
+const MAX_TITLE = 200;
+/** Every character a marker of any scheme can begin with (see schemes.ts). */
+const markerStarts = new Set('0123456789一二三四五六七八九十百零〇两兩第(（CSA');
 const terminal = /[。.!?！？;；」』)）:：]$/;
 const sentencePunctuation = /[。；;！!？?，,：:]/;
 const openers = [
@@ -81,10 +94,10 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 	let autoNumbered = 0;
 
 	// Decimal markers say their depth: 1.2 is a clause in a two-level document, a section in a three-level one.
-	const decimalDepth = Math.max(
-		1,
-		...[...joined.matchAll(/(?:^|\n)\s*(\d{1,3}(?:\.\d{1,3})+)\.?\s/g)].map((m) => m[1]!.split('.').length),
-	);
+	// (A loop, not Math.max(...all): spreading every match of a large file overflows the stack.)
+	let decimalDepth = 1;
+	for (const m of joined.matchAll(/(?:^|\n)\s*(\d{1,3}(?:\.\d{1,3})+)\.?\s/g))
+		decimalDepth = Math.max(decimalDepth, m[1]!.split('.').length);
 
 	// Headings without a marker of their own, and Word's automatic numbering, get their level from depth.
 	const headingDepths = [...new Set(lines.filter((l) => l.heading).map((l) => l.heading!))].sort();
@@ -99,7 +112,7 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 		patterns.some((p) => p.level === level && new RegExp(p.regexp.source, 'gm').test(joined)) ||
 		structuralHeadings.some((d) => headingLevel(d) === level);
 	const listBase = hasMarkers('section') ? 2 : hasMarkers('chapter') ? 1 : 0;
-	const maxListDepth = Math.max(0, ...lines.map((l) => l.autoNumbered ?? 0));
+	const maxListDepth = lines.reduce((max, l) => Math.max(max, l.autoNumbered ?? 0), 0);
 	const listLevel = (depth: number): Level => {
 		const ladder: Level[] =
 			listBase === 0
@@ -160,6 +173,8 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 			(node.level === 'doc' || node.level === 'chapter' || node.level === 'section') &&
 			!node.lineBroken &&
 			node.paragraphs.length <= 1 &&
+			// A title is short: a long run of text is not one (and is not rescanned at every marker).
+			(node.paragraphs[0] ?? '').length <= MAX_TITLE &&
 			!sentencePunctuation.test(node.paragraphs[0] ?? '')
 		);
 	};
@@ -204,8 +219,12 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 			return;
 		}
 		let segmentStart = 0;
+		// Everything before the first non-blank character is the line's start (found once, not per position).
+		const firstText = text.search(/\S/);
 		for (let pos = 0; pos < text.length; pos++) {
-			const lineStart = text.slice(0, pos).trim() === '';
+			// Most characters cannot begin a marker: skip them without trying every pattern.
+			if (!markerStarts.has(text[pos]!)) continue;
+			const lineStart = firstText === -1 || pos <= firstText;
 			for (const pattern of patterns) {
 				if (pattern.lineStartOnly && !lineStart) continue;
 				pattern.regexp.lastIndex = pos;
@@ -220,7 +239,7 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 				const before = text.slice(segmentStart, pos);
 				const allowed =
 					lineStart ||
-					boundaryBefore.test(top().paragraphs.at(-1)! + before) ||
+					endsAtBoundary(top().paragraphs.at(-1)!, before) ||
 					(numbers.at(-1) === 1 && headerStillOpen() && rank(level) > rank(top().level));
 				if (!allowed) continue;
 				append(before);

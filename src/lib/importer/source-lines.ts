@@ -4,7 +4,7 @@
  * and automatically numbered list levels marked (mammoth does not emit the
  * numbers Word draws, only the list structure).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 
 export interface SourceLine {
@@ -25,34 +25,89 @@ export function formatOf(file: string): SourceFormat {
 	throw new Error(`${file}: unsupported file type "${ext || '(none)'}"; use .txt, .md or .docx`);
 }
 
+/** The largest source `zhidu import` reads: far above any policy document, well inside what it handles quickly. */
+export const MAX_SOURCE_BYTES = 32 * 1024 * 1024;
+
+export class SourceError extends Error {
+	override name = 'SourceError';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8, naming the first line that is not valid UTF-8 (never a silent U+FFFD). */
+export function decodeSource(bytes: Uint8Array, file: string): string {
+	try {
+		return utf8.decode(bytes).replace(/^\uFEFF/, '');
+	} catch {
+		let line = 1;
+		let start = 0;
+		for (let i = 0; i <= bytes.length; i++) {
+			if (i < bytes.length && bytes[i] !== 0x0a) continue;
+			try {
+				utf8.decode(bytes.subarray(start, i));
+			} catch {
+				throw new SourceError(`${file}:${line}: not valid UTF-8 text; save the file as UTF-8`);
+			}
+			line += 1;
+			start = i + 1;
+		}
+		throw new SourceError(`${file}: not valid UTF-8 text; save the file as UTF-8`);
+	}
+}
+
 export async function readSourceLines(file: string): Promise<SourceLine[]> {
 	const format = formatOf(file);
+	const { size } = await stat(file);
+	if (size > MAX_SOURCE_BYTES)
+		throw new SourceError(
+			`${file}: the file is too large (${(size / 1024 / 1024).toFixed(1)} MB); zhidu import reads files of at most ${MAX_SOURCE_BYTES / 1024 / 1024} MB`,
+		);
 	if (format === 'docx') return docxLines(await readFile(file));
-	const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+	const text = decodeSource(await readFile(file), file);
 	return format === 'md' ? markdownLines(text) : textLines(text);
 }
 
 export function textLines(text: string): SourceLine[] {
-	return text
-		.split(/\r?\n/)
-		.map((line) => ({ text: line.replace(/\s+$/, '') }))
-		.filter((line) => line.text.trim() !== '');
+	return (
+		text
+			.split(/\r?\n/)
+			// trimEnd, not /\s+$/: that regexp takes quadratic time on long runs of blanks.
+			.map((line) => ({ text: line.trimEnd() }))
+			.filter((line) => line.text.trim() !== '')
+	);
 }
 
 const isCjk = (ch: string | undefined) => !!ch && /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u.test(ch);
 
-/** Joins soft-wrapped lines: no space between CJK characters, one space otherwise. */
-function joinWrapped(a: string, b: string): string {
-	return isCjk(a.at(-1)) || isCjk(b[0]) ? a + b : `${a} ${b}`;
+/** `Title ##` → `Title` (a closing sequence of #), by a scan from the end rather than a backtracking regexp. */
+function withoutClosingHashes(text: string): string {
+	let i = text.trimEnd().length;
+	while (i > 0 && text[i - 1] === '#') i -= 1;
+	return text.slice(0, i).trimEnd();
 }
 
 export function markdownLines(markdown: string): SourceLine[] {
 	const body = markdown.replace(/^\uFEFF/, '').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
 	const lines: SourceLine[] = [];
-	let paragraph: string | undefined;
+	// A paragraph is collected as pieces and joined once: appending to one long string and reading its last
+	// character every line would copy it each time (quadratic in a long paragraph).
+	let paragraph: string[] | undefined;
+	let lastChar: string | undefined;
 	const flush = () => {
-		if (paragraph !== undefined && paragraph.trim() !== '') lines.push({ text: paragraph.trim() });
+		const text = paragraph?.join('').trim();
+		if (text) lines.push({ text });
 		paragraph = undefined;
+		lastChar = undefined;
+	};
+	const start = (text: string) => {
+		paragraph = [text];
+		lastChar = text.at(-1);
+	};
+	/** Joins soft-wrapped lines: no space between CJK characters, one space otherwise. */
+	const wrap = (text: string) => {
+		const space = !(isCjk(lastChar) || isCjk(text[0]));
+		paragraph!.push(space ? ` ${text}` : text);
+		lastChar = text.at(-1) ?? (space ? ' ' : lastChar);
 	};
 	const inline = (text: string) =>
 		text
@@ -62,10 +117,10 @@ export function markdownLines(markdown: string): SourceLine[] {
 			.replace(/\\([\\`*_[\]{}()#+\-.!|>])/g, '$1')
 			.trim();
 	for (const raw of body.split(/\r?\n/)) {
-		const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(raw);
+		const heading = /^(#{1,6})\s+(.*)$/.exec(raw);
 		if (heading) {
 			flush();
-			lines.push({ text: inline(heading[2]!), heading: heading[1]!.length });
+			lines.push({ text: inline(withoutClosingHashes(heading[2]!)), heading: heading[1]!.length });
 			continue;
 		}
 		if (raw.trim() === '' || /^\s*(?:[-*_]\s*){3,}$/.test(raw)) {
@@ -81,8 +136,9 @@ export function markdownLines(markdown: string): SourceLine[] {
 		const text = inline(bullet[1]!);
 		if (startsBlock) {
 			flush();
-			paragraph = text;
-		} else paragraph = paragraph === undefined ? text : joinWrapped(paragraph, text);
+			start(text);
+		} else if (paragraph === undefined) start(text);
+		else wrap(text);
 	}
 	flush();
 	return lines;

@@ -1,7 +1,11 @@
-/** POST /api/v1/people/import (HR): a roster CSV; all rows are checked before any is added. */
+/**
+ * POST /api/v1/people/import (HR): a roster CSV (UTF-8); every row is checked
+ * before any is added, then all are added in one transaction (src/lib/auth/roster-import.ts).
+ */
 import type { APIRoute } from 'astro';
-import { addPerson, findPerson } from '../../../../lib/auth/people.ts';
-import { parseRosterCsv } from '../../../../lib/auth/roster-csv.ts';
+import { importRoster } from '../../../../lib/auth/roster-import.ts';
+import { readBuildConfig } from '../../../../lib/config.ts';
+import { translator } from '../../../../lib/i18n/index.ts';
 import { handle, HttpError, jsonResponse, requireHr, zhidu } from '../../../../server/api.ts';
 
 export const prerender = false;
@@ -9,19 +13,21 @@ export const prerender = false;
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {
 		const { actorId } = requireHr(locals, true);
-		const { store } = zhidu(locals);
+		const { store, clientAddress } = zhidu(locals);
 		if (!(request.headers.get('content-type') ?? '').includes('text/csv'))
 			throw new HttpError(415, 'send the roster as text/csv');
-		const { people, problems } = parseRosterCsv(await request.text());
-		if (problems.length) return jsonResponse(400, { error: 'the CSV has problems; nothing was imported', problems });
-		let added = 0;
-		const skipped: string[] = [];
-		for (const person of people) {
-			if (await findPerson(store, { email: person.email })) skipped.push(person.email);
-			else {
-				await addPerson(store, person, actorId);
-				added += 1;
-			}
-		}
-		return jsonResponse(200, { added, skipped });
+		const t = translator(readBuildConfig().uiLanguage);
+		// The bytes, not request.text(): invalid UTF-8 must be refused, not turned into U+FFFD.
+		const outcome = await importRoster(store, new Uint8Array(await request.arrayBuffer()), {
+			t,
+			actorId,
+			address: clientAddress,
+		});
+		if (!outcome.ok)
+			return jsonResponse(400, {
+				error: t('rosterNothingImported'),
+				problems: outcome.problems,
+				fields: Object.fromEntries(outcome.problems.map((p) => [`row ${p.row}, ${p.column}`, p.message])),
+			});
+		return jsonResponse(200, outcome.result);
 	});
