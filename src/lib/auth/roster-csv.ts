@@ -72,7 +72,7 @@ export interface ParsedRoster {
 	headerOf: (column: RosterColumn) => string;
 }
 
-export function parseRosterCsv(input: Uint8Array | string, t: Translate): ParsedRoster {
+export async function parseRosterCsv(input: Uint8Array | string, t: Translate): Promise<ParsedRoster> {
 	let bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
 	if (bom.every((b, i) => bytes[i] === b)) bytes = bytes.subarray(3);
 	let records: string[][];
@@ -124,7 +124,9 @@ export function parseRosterCsv(input: Uint8Array | string, t: Translate): Parsed
 	const headerOf = (column: RosterColumn) => headers[columns.indexOf(column)] ?? column;
 
 	const rows: RosterRow[] = [];
-	body.forEach((record, index) => {
+	for (const [index, record] of body.entries()) {
+		// A large roster is checked in batches, letting other requests through in between.
+		if (index % 500 === 499) await new Promise<void>((resolve) => setImmediate(resolve));
 		const row = index + 2;
 		if (record.length !== headers.length) {
 			problems.push({
@@ -132,7 +134,7 @@ export function parseRosterCsv(input: Uint8Array | string, t: Translate): Parsed
 				column: '(row)',
 				message: t('rosterFieldCount', { found: record.length, expected: headers.length }),
 			});
-			return;
+			continue;
 		}
 		const values: Partial<Record<RosterColumn, string>> = {};
 		let ok = true;
@@ -144,7 +146,7 @@ export function parseRosterCsv(input: Uint8Array | string, t: Translate): Parsed
 			// The export puts a `'` before cells a spreadsheet would run as formulas; take it off again.
 			else values[column] = restoreCell(text.trim()).trim();
 		});
-		if (!ok) return;
+		if (!ok) continue;
 		const role = roleNames[(values.role ?? '').toLowerCase()];
 		const candidate = {
 			employeeId: values.employee_id ?? '',
@@ -178,6 +180,6 @@ export function parseRosterCsv(input: Uint8Array | string, t: Translate): Parsed
 		} else if (candidate.hireDate && !calendarDate.safeParse(candidate.hireDate).success)
 			problems.push({ row, column: headerOf('hire_date'), message: t('rosterBadDate') });
 		if (problems.length === before) rows.push({ row, person: { ...parsed.data!, role: parsed.data!.role } });
-	});
+	}
 	return { rows, problems, headerOf };
 }

@@ -54,7 +54,7 @@ export async function importRoster(
 	options: RosterImportOptions,
 ): Promise<RosterImportOutcome> {
 	const { t } = options;
-	const { rows, problems, headerOf: header } = parseRosterCsv(csv, t);
+	const { rows, problems, headerOf: header } = await parseRosterCsv(csv, t);
 	if (problems.length) return { ok: false, problems };
 
 	// One look-up of the roster: everyone's email and employee id, and their attributes today.
@@ -173,8 +173,9 @@ export async function importRoster(
 					.insertInto('person_history')
 					.values(batch.map((r) => r.history))
 					.execute();
-				// PostgreSQL: other requests run meanwhile. SQLite: at least requests that need no database do.
-				await yieldToEventLoop();
+				// PostgreSQL: other requests run meanwhile. SQLite has one connection, which every other request
+				// would wait for anyway: there the writes run back to back, keeping the transaction short.
+				if (store.dialect === 'postgres') await yieldToEventLoop();
 			}
 			// One entry for the import, in the same transaction: who added whom, with what role.
 			await recordAudit(

@@ -141,7 +141,7 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	hrAdd: 'Add',
 	hrImport: 'Import a roster',
 	hrImportHelp:
-		'CSV columns: employee_id, name, email, department, role (staff|hr), hire_date. If any row is wrong, nothing is imported.',
+		'CSV columns: employee_id, name, email, department, role (staff|hr), hire_date, or the headers of the roster export. If any row is wrong, nothing is imported; people already in the roster are not changed.',
 	hrCsvFile: 'CSV file',
 	hrImportButton: 'Import',
 	rosterProblem: 'row {row}, column "{column}": {message}',

@@ -138,7 +138,7 @@ export const zhHantTW = {
 	hrAdd: '新增',
 	hrImport: '匯入名冊',
 	hrImportHelp:
-		'CSV 欄位：employee_id, name, email, department, role (staff|hr), hire_date。任一列有誤時不會匯入任何資料。',
+		'CSV 欄位：employee_id, name, email, department, role (staff|hr), hire_date，或名冊匯出檔的標題。任一列有誤時不會匯入任何資料；已在名冊中的人員不會被變更。',
 	hrCsvFile: 'CSV 檔案',
 	hrImportButton: '匯入',
 	rosterProblem: '第 {row} 列「{column}」：{message}',

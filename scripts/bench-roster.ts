@@ -1,0 +1,174 @@
+/**
+ * Roster import benchmark (part of `npm run bench`): through the real server,
+ * HR imports a 5,000-row roster CSV in one request, on SQLite and on
+ * PostgreSQL; prints how long the import takes and how long /api/health waits
+ * meanwhile (on SQLite the import shares the server's thread).
+ *
+ *   node scripts/bench-roster.ts [--rows N] [--dist dist]
+ *
+ * Figures only. Needs a build (npm run build) and, for PostgreSQL,
+ * ZHIDU_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres);
+ * PostgreSQL is skipped with a note when it does not answer.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { hashPassword } from '../src/lib/auth/secrets.ts';
+import { openStore, type StoreOptions } from '../src/lib/store/database.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+	options: { rows: { type: 'string', default: '5000' }, dist: { type: 'string', default: 'dist' } },
+});
+const rowCount = Number(values.rows);
+const distDir = resolve(root, values.dist);
+
+const percentile = (xs: number[], p: number) =>
+	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+const departments = ['運營部門', '市場部', '研發部', '銷售部', '人力資源部'];
+const csv = [
+	'employee_id,name,email,department,role,hire_date',
+	...Array.from(
+		{ length: rowCount },
+		(_, i) =>
+			`E${String(i).padStart(5, '0')},員工${i},e${i}@example.com,${departments[i % departments.length]},staff,2025-${String((i % 12) + 1).padStart(2, '0')}-01`,
+	),
+].join('\n');
+
+function freePort(): Promise<number> {
+	return new Promise((done) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => done(port));
+		});
+	});
+}
+
+async function run(name: string, options: StoreOptions, env: Record<string, string>) {
+	// An HR account to sign in with.
+	const store = await openStore(options);
+	const at = new Date().toISOString();
+	const id = randomUUID();
+	await store.db
+		.insertInto('people')
+		.values({
+			id,
+			employee_id: 'HR0001',
+			name: '人資',
+			email: 'hr@example.com',
+			hire_date: null,
+			password_hash: await hashPassword('bench password'),
+			disabled_on: null,
+			created_at: at,
+		})
+		.execute();
+	await store.db
+		.insertInto('person_history')
+		.values({
+			id: randomUUID(),
+			person_id: id,
+			department: '人力資源部',
+			role: 'hr',
+			effective_from: '2025-01-01',
+			recorded_at: at,
+			recorded_by: null,
+		})
+		.execute();
+	await store.close();
+
+	const port = await freePort();
+	const child = spawn(process.execPath, ['src/server/main.ts'], {
+		cwd: root,
+		env: { ...process.env, ...env, ZHIDU_DIST_DIR: distDir, PORT: String(port), HOST: '127.0.0.1' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	child.stdout.on('data', (d) => (out += d));
+	child.stderr.on('data', (d) => (out += d));
+	try {
+		const deadline = Date.now() + 30_000;
+		while (!out.includes('zhidu: serving')) {
+			if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		const base = `http://127.0.0.1:${port}`;
+		const login = await fetch(`${base}/api/v1/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'hr@example.com', password: 'bench password' }),
+		});
+		if (!login.ok) throw new Error(`sign-in: ${login.status} ${await login.text()}`);
+		const { csrfToken } = (await login.json()) as { csrfToken: string };
+		const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+
+		// Warm up: the first request to a route loads its code.
+		for (let i = 0; i < 3; i++) await (await fetch(`${base}/api/health`)).arrayBuffer();
+		const health: number[] = [];
+		let done = false;
+		const probes = (async () => {
+			while (!done) {
+				const h0 = performance.now();
+				await (await fetch(`${base}/api/health`)).arrayBuffer();
+				health.push(performance.now() - h0);
+				await new Promise((r) => setTimeout(r, 10));
+			}
+		})();
+		const t0 = performance.now();
+		const response = await fetch(`${base}/api/v1/people/import`, {
+			method: 'POST',
+			headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'text/csv' },
+			body: csv,
+		});
+		const body = await response.text();
+		const seconds = (performance.now() - t0) / 1000;
+		done = true;
+		await probes;
+		if (!response.ok) throw new Error(`import: ${response.status} ${body.slice(0, 500)}`);
+		const { added } = JSON.parse(body) as { added: number };
+		console.log(`${name}: POST /api/v1/people/import, ${rowCount} rows (${added} added): ${seconds.toFixed(2)} s`);
+		console.log(
+			`${name}: /api/health during the import (${health.length} probes): p50 ${ms(percentile(health, 50))}, p95 ${ms(percentile(health, 95))}, max ${ms(Math.max(...health))}`,
+		);
+	} finally {
+		child.kill('SIGTERM');
+	}
+}
+
+if (!existsSync(join(distDir, 'server/entry.mjs'))) {
+	console.log(`roster import: no build in ${distDir}: run npm run build for these figures`);
+	process.exit(0);
+}
+const temp = mkdtempSync(join(tmpdir(), 'zhidu-bench-roster-'));
+try {
+	const sqliteFile = join(temp, 'zhidu.db');
+	await run('SQLite', { sqliteFile }, { ZHIDU_DB_FILE: sqliteFile });
+	const admin = process.env['ZHIDU_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+	const name = `zhidu_bench_${Date.now().toString(36)}`;
+	const client = new pg.Client({ connectionString: admin });
+	try {
+		await client.connect();
+		await client.query(`CREATE DATABASE ${name}`);
+	} catch (error) {
+		console.log(`PostgreSQL: skipped (${(error as Error).message})`);
+		await client.end().catch(() => {});
+		process.exit(0);
+	}
+	const url = new URL(admin);
+	url.pathname = `/${name}`;
+	try {
+		await run('PostgreSQL', { databaseUrl: url.toString() }, { DATABASE_URL: url.toString() });
+	} finally {
+		await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await client.end();
+	}
+} finally {
+	rmSync(temp, { recursive: true, force: true });
+}
