@@ -23,6 +23,10 @@ export interface WriteOptions {
 	version: string;
 	source: string;
 	force?: boolean;
+	/** Term substitutions to declare in version.yaml (carried over by an aligning import). */
+	substitutions?: VersionMeta['substitutions'];
+	/** Extra change-summary lines (an aligning import's counts). */
+	changeSummary?: string[];
 }
 
 export interface WrittenVersion {
@@ -102,11 +106,14 @@ export function writeImportedVersion(result: ImportResult, options: WriteOptions
 	const version: VersionMeta = {
 		version: options.version,
 		status: 'draft',
-		changeSummary: [`Imported from ${options.source.split(/[\\/]/).pop()}`],
+		changeSummary: [`Imported from ${options.source.split(/[\\/]/).pop()}`, ...(options.changeSummary ?? [])],
 		classificationOverrides: [],
+		substitutions: options.substitutions ?? [],
+		...(result.report.sourceNotes.length ? { sourceNotes: result.report.sourceNotes } : {}),
 		...(result.report.sourceEnds ? { sourceEnds: result.report.sourceEnds } : {}),
 	};
-	const { classificationOverrides: _unused, ...versionYaml } = version;
+	const { classificationOverrides: _unused, substitutions, ...rest } = version;
+	const versionYaml = substitutions.length ? { ...rest, substitutions } : rest;
 	writeFileSync(join(dir, 'version.yaml'), stringify(versionYaml));
 	files.push(join(dir, 'version.yaml'));
 
