@@ -202,11 +202,19 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 				: line.autoNumbered
 					? listLevel(line.autoNumbered)
 					: undefined;
+		let markerLevel: Level | undefined;
 		const startsWithMarker = patterns.some((p) => {
 			p.regexp.lastIndex = text.search(/\S/);
-			return p.regexp.exec(text) !== null;
+			const match = p.regexp.exec(text);
+			if (match && line.heading !== undefined && explicit && explicit !== 'doc' && p.level !== explicit) {
+				// A heading numbered at another level than its depth (### 1. Correction): the depth
+				// decides, and the typed number is only a label (derived again from position).
+				markerLevel = p.level;
+				text = text.slice(match.index + match[0].length);
+			}
+			return match !== null;
 		});
-		if (explicit && !startsWithMarker) {
+		if (explicit && (!startsWithMarker || markerLevel)) {
 			if (explicit === 'doc') {
 				doc.paragraphs = [text.trim()];
 				doc.lineBroken = true;
@@ -404,7 +412,8 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 	const lastClause = lastContainer?.clauses.at(-1);
 	if (lastContainer && lastClause && lastClause.items.length === 0) {
 		const text = lastClause.parts.map((p) => (p.kind === 'text' ? p.value : `[${p.label}]`)).join('');
-		if (!terminal.test(text)) {
+		// A closing web address (a reference, a link) is complete as it stands.
+		if (!terminal.test(text) && !/https?:\/\/\S+$/.test(text)) {
 			const lastNode = findLastClauseNode(doc);
 			lastContainer.clauses.pop();
 			if (lastClause.unnumbered) counts.unnumbered -= 1;

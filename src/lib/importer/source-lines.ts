@@ -47,7 +47,11 @@ function joinWrapped(a: string, b: string): string {
 }
 
 export function markdownLines(markdown: string): SourceLine[] {
-	const body = markdown.replace(/^\uFEFF/, '').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
+	// Front matter, YAML (---) or Hugo's TOML (+++), is metadata, not text.
+	const body = markdown
+		.replace(/^\uFEFF/, '')
+		.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '')
+		.replace(/^\+\+\+\r?\n[\s\S]*?\r?\n\+\+\+\r?\n/, '');
 	const lines: SourceLine[] = [];
 	let paragraph: string | undefined;
 	const flush = () => {
