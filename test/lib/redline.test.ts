@@ -185,18 +185,19 @@ const leavePolicy = (policiesDir = fixturePolicies): LoadedPolicy =>
 	loadContentOrThrow({ policiesDir }).find((p) => p.id === 'leave-policy')!;
 
 describe('redline of the fixture policy, 1.0 → 1.1', () => {
-	it('inserts c-1-0-3 before c-1-0-2, which keeps its id and is renumbered, editorial', () => {
+	it('inserts c-1-0-3 before c-1-0-2, which keeps its id and is renumbered, no change', () => {
 		const [from, to] = leavePolicy().versions;
 		const redline = compareVersionTrees(from!, to!);
 		expect(changeOf(redline, 'c-1-0-3')).toMatchObject({ kind: 'added', after: { number: '第二條' } });
 		expect(changeOf(redline, 'c-1-0-2')).toMatchObject({
 			kind: 'renumbered',
-			classification: 'editorial',
+			// Renumbering alone is no change: numbers derive from position.
+			classification: undefined,
 			before: { number: '第二條', text: '本辦法適用於本公司全體正式員工。' },
 			after: { number: '第三條', text: '本辦法適用於本公司全體正式員工。' },
 		});
 		// Statute articles are numbered across the version: the next chapter's article moves up too.
-		expect(changeOf(redline, 'c-2-1-1')).toMatchObject({ kind: 'renumbered', classification: 'editorial' });
+		expect(changeOf(redline, 'c-2-1-1')).toMatchObject({ kind: 'renumbered', classification: undefined });
 	});
 
 	it('adds section s-2-2 and clause c-2-2-1, substantive', () => {
@@ -259,7 +260,7 @@ describe('redline of small trees', () => {
 	const b = () => clause('c-b', '特休應於年度內休畢。');
 	const c = () => clause('c-c', '未休畢者依法折發工資。');
 
-	it('a clause inserted before an existing one: the existing one is renumbered, editorial, same id', () => {
+	it('a clause inserted before an existing one: the existing one is renumbered (no change), same id', () => {
 		const redline = compareVersionTrees(
 			version([chapter('ch-1', '總則', [a(), b()])]),
 			version([chapter('ch-1', '總則', [clause('c-new', '本辦法依勞動基準法訂定。'), a(), b()])]),
@@ -271,13 +272,13 @@ describe('redline of small trees', () => {
 			renumbered: true,
 			moved: false,
 			reworded: false,
-			classification: 'editorial',
-			classificationSource: 'rule',
+			classification: undefined,
+			classificationSource: undefined,
 			before: { number: '第一條' },
 			after: { number: '第二條' },
 		});
-		expect(changeOf(redline, 'c-b')).toMatchObject({ kind: 'renumbered', classification: 'editorial' });
-		expect(redline.summary.clauses.byClassification).toEqual({ editorial: 2, substantive: 1 });
+		expect(changeOf(redline, 'c-b')).toMatchObject({ kind: 'renumbered', classification: undefined });
+		expect(redline.summary.clauses.byClassification).toEqual({ editorial: 0, substantive: 1 });
 		expect(redline.gainedClausesByChapter).toEqual({ 'ch-1': ['c-new'] });
 	});
 
@@ -329,7 +330,7 @@ describe('redline of small trees', () => {
 			after: { sectionId: 's-2' },
 		});
 		// c-c moves up a number (第三條 → 第二條) but keeps its place among the clauses present in both.
-		expect(changeOf(across, 'c-c')).toMatchObject({ kind: 'renumbered', moved: false, classification: 'editorial' });
+		expect(changeOf(across, 'c-c')).toMatchObject({ kind: 'renumbered', moved: false, classification: undefined });
 
 		const reorderedTo = version([
 			chapter('ch-1', '總則', [], [section('s-1', '特休', [a(), c(), b()]), section('s-2', '事假', [])]),
@@ -341,7 +342,7 @@ describe('redline of small trees', () => {
 			renumbered: true,
 			classification: 'substantive',
 		});
-		expect(changeOf(reordered, 'c-c')).toMatchObject({ kind: 'renumbered', classification: 'editorial' });
+		expect(changeOf(reordered, 'c-c')).toMatchObject({ kind: 'renumbered', classification: undefined });
 		expect(ids(reordered)).toEqual(['c-a', 'c-c', 'c-b']);
 	});
 

@@ -1,5 +1,5 @@
 /** `zhidu diff <policy> <from> <to> [--json]`: the redline between two versions, changed clauses only. */
-import { compareVersionTrees } from '../../lib/diff/redline.ts';
+import { compareVersionTrees, isRealChange } from '../../lib/diff/redline.ts';
 import { formatRedline } from '../../lib/workflow/terminal-diff.ts';
 import { loadWorkflowContent, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
@@ -29,24 +29,32 @@ export async function run(args: string[]): Promise<number> {
 		};
 		const redline = compareVersionTrees(find(from), find(to));
 		if (values.json) {
-			const changes = redline.changes
-				.filter((c) => c.kind !== 'unchanged')
-				.map((c) => ({
-					id: c.id,
-					kind: c.kind,
-					reworded: c.reworded,
-					moved: c.moved,
-					renumbered: c.renumbered,
-					classification: c.classification,
-					reason: c.reason,
-					before: c.before ? { number: c.before.number, title: c.before.title, text: c.before.text } : undefined,
-					after: c.after ? { number: c.after.number, title: c.after.title, text: c.after.text } : undefined,
-					segments: c.segments,
-					titleSegments: c.titleSegments,
-				}));
+			const changes = redline.changes.filter(isRealChange).map((c) => ({
+				id: c.id,
+				kind: c.kind,
+				reworded: c.reworded,
+				moved: c.moved,
+				renumbered: c.renumbered,
+				classification: c.classification,
+				reason: c.reason,
+				editorialRules: c.editorial?.rules,
+				substitutions: c.editorial?.substitutions.length ? c.editorial.substitutions : undefined,
+				before: c.before ? { number: c.before.number, title: c.before.title, text: c.before.text } : undefined,
+				after: c.after ? { number: c.after.number, title: c.after.title, text: c.after.text } : undefined,
+				segments: c.segments,
+				titleSegments: c.titleSegments,
+			}));
 			console.log(
 				JSON.stringify(
-					{ policy: policyId, from, to, changes, structure: redline.structure, summary: redline.summary },
+					{
+						policy: policyId,
+						from,
+						to,
+						changes,
+						renumberedOnly: redline.changes.filter((c) => c.kind === 'renumbered').map((c) => c.id),
+						structure: redline.structure,
+						summary: redline.summary,
+					},
 					null,
 					'\t',
 				),

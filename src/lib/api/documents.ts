@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { partsToText, type Clause, type TextPart } from '../content/clause-tree.ts';
 import type { LoadedPolicy, LoadedVersion } from '../content/loader.ts';
-import { compareVersionTrees } from '../diff/redline.ts';
+import { compareVersionTrees, isRealChange } from '../diff/redline.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import type { TrainingPath } from '../training/loader.ts';
 import { chapterUrl, compareUrl, policyUrl, versionUrl } from '../urls.ts';
@@ -131,7 +131,9 @@ export const changesDocumentSchema = z.object({
 			moved: z.boolean(),
 			renumbered: z.boolean(),
 			classification: z.enum(['editorial', 'substantive']),
-			classificationSource: z.enum(['override', 'character-form', 'rule']),
+			classificationSource: z.enum(['override', 'character-form', 'editorial', 'rule']),
+			/** Why: the override's reason, the editorial rules and substitutions, or the rule applied. */
+			reason: z.string().nullable(),
 			before: z.object({ number: z.string().nullable(), text: z.string() }).nullable(),
 			after: z.object({ number: z.string().nullable(), text: z.string() }).nullable(),
 		}),
@@ -318,7 +320,8 @@ export function changesDocument(
 	to: LoadedVersion,
 ): z.infer<typeof changesDocumentSchema> {
 	const redline = compareVersionTrees(from, to);
-	const changed = redline.changes.filter((c) => c.kind !== 'unchanged');
+	// Renumbering alone is no change: numbers derive from position.
+	const changed = redline.changes.filter(isRealChange);
 	return {
 		policy: policy.id,
 		from: from.meta.version,
@@ -337,6 +340,7 @@ export function changesDocument(
 			renumbered: c.renumbered,
 			classification: c.classification!,
 			classificationSource: c.classificationSource!,
+			reason: c.reason ?? null,
 			before: c.before ? { number: c.before.number ?? null, text: c.before.text } : null,
 			after: c.after ? { number: c.after.number ?? null, text: c.after.text } : null,
 		})),

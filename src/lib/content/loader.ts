@@ -164,6 +164,7 @@ export function loadVersion(
 		numbers: deriveNumbers(
 			meta.numbering,
 			chapters.map((c) => c.chapter),
+			meta.language,
 		),
 	};
 }

@@ -1,7 +1,9 @@
 /**
  * Displayed numbers are derived from position, per the policy's numbering
  * scheme. Unnumbered paragraphs do not advance the count. Statute-style
- * articles (第N條) are numbered across the whole version.
+ * articles (第N條) are numbered across the whole version. Labels follow the
+ * document's own script: a `zh-Hans*` policy reads 第一节 / 第一条, any other
+ * (zh-Hant*, or no language given) 第一節 / 第一條.
  */
 import type { NumberingScheme } from './schema.ts';
 import type { Chapter, Clause } from './clause-tree.ts';
@@ -30,14 +32,29 @@ function chapterLabel(scheme: NumberingScheme, i: number): string {
 	}
 }
 
-function sectionLabel(scheme: NumberingScheme, chapter: number, j: number): string {
+/** Characters that differ between the scripts in derived labels. */
+interface ScriptForms {
+	section: string;
+	article: string;
+}
+const traditionalForms: ScriptForms = { section: '節', article: '條' };
+const simplifiedForms: ScriptForms = { section: '节', article: '条' };
+
+/** The label forms for a policy language (BCP 47): Simplified for zh-Hans* (and zh-CN/zh-SG without a script). */
+export function scriptForms(language: string | undefined): ScriptForms {
+	const tag = (language ?? '').toLowerCase();
+	const simplified = tag.startsWith('zh-hans') || /^zh-(cn|sg|my)\b/.test(tag);
+	return simplified ? simplifiedForms : traditionalForms;
+}
+
+function sectionLabel(scheme: NumberingScheme, chapter: number, j: number, forms: ScriptForms): string {
 	switch (scheme) {
 		case 'zh-outline':
 			return `(${zh(j)})`;
 		case 'zh-outline-fullwidth':
 			return `（${zh(j)}）`;
 		case 'zh-statute':
-			return `第${zh(j)}節`;
+			return `第${zh(j)}${forms.section}`;
 		case 'decimal':
 			return `${chapter}.${j}`;
 		case 'en-article':
@@ -45,13 +62,13 @@ function sectionLabel(scheme: NumberingScheme, chapter: number, j: number): stri
 	}
 }
 
-function clauseLabel(scheme: NumberingScheme, path: number[], k: number, article: number): string {
+function clauseLabel(scheme: NumberingScheme, path: number[], k: number, article: number, forms: ScriptForms): string {
 	switch (scheme) {
 		case 'zh-outline':
 		case 'zh-outline-fullwidth':
 			return `${k}.`;
 		case 'zh-statute':
-			return `第${zh(article)}條`;
+			return `第${zh(article)}${forms.article}`;
 		case 'decimal':
 			return [...path, k].join('.');
 		case 'en-article':
@@ -73,7 +90,8 @@ function itemLabel(scheme: NumberingScheme, depth: number, k: number): string {
 	}
 }
 
-export function deriveNumbers(scheme: NumberingScheme, chapters: readonly Chapter[]): Numbers {
+export function deriveNumbers(scheme: NumberingScheme, chapters: readonly Chapter[], language?: string): Numbers {
+	const forms = scriptForms(language);
 	const numbers: Numbers = { chapters: new Map(), sections: new Map(), clauses: new Map() };
 	let article = 0;
 	const numberClauses = (clauses: Clause[], path: number[]) => {
@@ -82,7 +100,7 @@ export function deriveNumbers(scheme: NumberingScheme, chapters: readonly Chapte
 			if (clause.unnumbered) continue;
 			k += 1;
 			article += 1;
-			const label = clauseLabel(scheme, path, k, article);
+			const label = clauseLabel(scheme, path, k, article, forms);
 			numbers.clauses.set(clause.id, label);
 			numberItems(clause.items, 1);
 		}
@@ -102,7 +120,7 @@ export function deriveNumbers(scheme: NumberingScheme, chapters: readonly Chapte
 		numbers.chapters.set(chapter.id, chapterLabel(scheme, i));
 		numberClauses(chapter.clauses, [i]);
 		chapter.sections.forEach((section, si) => {
-			numbers.sections.set(section.id, sectionLabel(scheme, i, si + 1));
+			numbers.sections.set(section.id, sectionLabel(scheme, i, si + 1, forms));
 			numberClauses(section.clauses, [i, si + 1]);
 		});
 	});

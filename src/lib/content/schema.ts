@@ -127,6 +127,28 @@ export const versionSchema = z
 					.strict(),
 			)
 			.default([]),
+		/**
+		 * Term substitutions this version makes throughout (a department renamed):
+		 * a clause whose every difference from the previous version is one of
+		 * these (or another editorial difference) is an editorial change.
+		 */
+		substitutions: z
+			.array(
+				z
+					.object({
+						from: z.string().min(1),
+						to: z.string().min(1),
+						reason: z.string().min(1),
+					})
+					.strict(),
+			)
+			.default([]),
+		/**
+		 * Lines of the source before the first chapter, other than the title: the
+		 * title block, adoption and amendment notes (「…通过」「…修正」). Shown on
+		 * the version page and in print; not policy text.
+		 */
+		sourceNotes: z.array(z.string().min(1)).optional(),
 		/** Where an incomplete source breaks off; the fragment is kept as a record, never shown as policy text. */
 		sourceEnds: z
 			.object({

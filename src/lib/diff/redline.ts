@@ -9,9 +9,12 @@
  * `to` version's `classificationOverrides` names the id:
  *
  * - added, removed, moved: substantive;
- * - reworded: editorial when every text and title difference is a reviewed
- *   character-form fix (`isReviewedFix`), else substantive;
- * - renumbered only: editorial.
+ * - reworded: editorial when every text and title difference is whitespace,
+ *   punctuation, full/half-width forms, a reviewed character-form fix or one
+ *   of the `to` version's declared `substitutions` (see editorial.ts), with
+ *   the reason saying which; else substantive;
+ * - renumbered only: no change (numbers derive from position), unclassified;
+ * - chapter and section titles that differ only in whitespace or width: no change.
  *
  * Plain TypeScript, no Astro: the site, the CLI and certification share it.
  */
@@ -19,11 +22,11 @@ import { diffChars, diffWordsWithSpace, type Change } from 'diff';
 import { partsToText, type Chapter, type Clause, type Section } from '../content/clause-tree.ts';
 import type { Numbers } from '../content/numbering.ts';
 import type { ChangeClassification, VersionMeta } from '../content/schema.ts';
-import { isReviewedFix } from '../lint/character-forms.ts';
+import { editorialReason, editorialVerdict, sameHeading, type EditorialVerdict } from './editorial.ts';
 
 /** What compareVersionTrees needs of a version; a LoadedVersion is one. */
 export interface RedlineInput {
-	meta: Pick<VersionMeta, 'classificationOverrides'>;
+	meta: Pick<VersionMeta, 'classificationOverrides'> & Partial<Pick<VersionMeta, 'substitutions'>>;
 	chapters: readonly { chapter: Chapter }[];
 	numbers: Numbers;
 }
@@ -32,7 +35,7 @@ export type ClauseChangeKind = 'added' | 'removed' | 'reworded' | 'moved' | 'ren
 export type StructureChangeKind = 'added' | 'removed' | 'retitled' | 'moved' | 'renumbered';
 export type Classification = ChangeClassification;
 /** Where a classification came from: the version's override, the character-form check, or the default rule. */
-export type ClassificationSource = 'override' | 'character-form' | 'rule';
+export type ClassificationSource = 'override' | 'character-form' | 'editorial' | 'rule';
 
 export type SegmentOp = 'equal' | 'insert' | 'delete';
 /** A run of an inline diff: equal + delete runs give the old text, equal + insert runs the new text. */
@@ -85,7 +88,13 @@ export interface ClauseChange {
 	classificationSource: ClassificationSource | undefined;
 	/** The override's reason, or a short explanation of the rule applied. */
 	reason: string | undefined;
+	/** For editorial rewording: the rules and declared substitutions that make it editorial. */
+	editorial: EditorialVerdict | undefined;
 }
+
+/** A change a reader sees: anything but unchanged and renumbered-only clauses. */
+export const isRealChange = (change: ClauseChange): boolean =>
+	change.kind !== 'unchanged' && change.kind !== 'renumbered';
 
 export interface StructureSnapshot {
 	title: string;
@@ -110,6 +119,7 @@ export interface StructureChange {
 	classification: Classification;
 	classificationSource: ClassificationSource;
 	reason: string | undefined;
+	editorial: EditorialVerdict | undefined;
 }
 
 /** The merged tree: the `to` version's order, with removed nodes where they were. */
@@ -386,10 +396,21 @@ function reordered(
 // ---------------------------------------------------------------------------
 // Comparing
 
-/** Whether every difference between the pairs is a reviewed character-form fix (and there is one). */
-function onlyCharacterForms(pairs: readonly [string | undefined, string | undefined][]): boolean {
-	const changed = pairs.filter(([a, b]) => a !== b);
-	return changed.length > 0 && changed.every(([a, b]) => a !== undefined && b !== undefined && isReviewedFix(a, b));
+/** The classification rule for reworded text: editorial when a reader would see no real change. */
+function rewordRule(
+	pairs: [string, string][],
+	substitutions: VersionMeta['substitutions'],
+	substantiveReason: string,
+): { classification: Classification; source: ClassificationSource; reason: string; editorial?: EditorialVerdict } {
+	const verdict = editorialVerdict(pairs, substitutions);
+	if (!verdict) return { classification: 'substantive', source: 'rule', reason: substantiveReason };
+	const onlyForms = verdict.rules.length === 1 && verdict.rules[0] === 'character-form';
+	return {
+		classification: 'editorial',
+		source: onlyForms ? 'character-form' : 'editorial',
+		reason: editorialReason(verdict),
+		editorial: verdict,
+	};
 }
 
 const emptyCounts = <K extends string>(kinds: readonly K[]): RedlineCounts<K> => ({
@@ -405,18 +426,39 @@ export function compareVersionTrees(from: RedlineInput, to: RedlineInput): Redli
 	const a = indexVersion(from);
 	const b = indexVersion(to);
 	const overrides = new Map(to.meta.classificationOverrides.map((o) => [o.clause, o]));
+	const substitutions = to.meta.substitutions ?? [];
 	const usedOverrides = new Set<string>();
 
 	const classify = (
 		id: string,
-		rule: { classification: Classification; source: ClassificationSource; reason: string },
-	): { classification: Classification; classificationSource: ClassificationSource; reason: string } => {
+		rule: {
+			classification: Classification;
+			source: ClassificationSource;
+			reason: string;
+			editorial?: EditorialVerdict;
+		},
+	): {
+		classification: Classification;
+		classificationSource: ClassificationSource;
+		reason: string;
+		editorial: EditorialVerdict | undefined;
+	} => {
 		const override = overrides.get(id);
 		if (override) {
 			usedOverrides.add(id);
-			return { classification: override.classification, classificationSource: 'override', reason: override.reason };
+			return {
+				classification: override.classification,
+				classificationSource: 'override',
+				reason: override.reason,
+				editorial: undefined,
+			};
 		}
-		return { classification: rule.classification, classificationSource: rule.source, reason: rule.reason };
+		return {
+			classification: rule.classification,
+			classificationSource: rule.source,
+			reason: rule.reason,
+			editorial: rule.editorial,
+		};
 	};
 
 	// Moves: a different container, or a different order among siblings that stayed.
@@ -453,6 +495,7 @@ export function compareVersionTrees(from: RedlineInput, to: RedlineInput): Redli
 			classification: undefined,
 			classificationSource: undefined,
 			reason: undefined,
+			editorial: undefined,
 		};
 		if (!before || !after) {
 			change.kind = before ? 'removed' : 'added';
@@ -489,28 +532,16 @@ export function compareVersionTrees(from: RedlineInput, to: RedlineInput): Redli
 					}),
 				);
 			} else if (change.reworded) {
-				const pairs: [string | undefined, string | undefined][] = [
+				const pairs: [string, string][] = [
 					[before.text, after.text],
-					[before.title, after.title],
+					[before.title ?? '', after.title ?? ''],
 				];
-				Object.assign(
-					change,
-					classify(
-						id,
-						onlyCharacterForms(pairs)
-							? {
-									classification: 'editorial',
-									source: 'character-form',
-									reason: 'only reviewed character-form fixes',
-								}
-							: { classification: 'substantive', source: 'rule', reason: 'wording changed' },
-					),
-				);
+				Object.assign(change, classify(id, rewordRule(pairs, substitutions, 'wording changed')));
+			} else if (change.renumbered && overrides.has(id)) {
+				Object.assign(change, classify(id, { classification: 'editorial', source: 'rule', reason: '' }));
 			} else if (change.renumbered) {
-				Object.assign(
-					change,
-					classify(id, { classification: 'editorial', source: 'rule', reason: 'displayed number changed only' }),
-				);
+				// Numbers derive from position: a clause that only shows another number has not changed.
+				change.reason = 'displayed number changed only (no change)';
 			}
 		}
 		clauseChanges.set(id, change);
@@ -524,7 +555,8 @@ export function compareVersionTrees(from: RedlineInput, to: RedlineInput): Redli
 		const type = (old ?? now)!.type;
 		const before = old?.snapshot;
 		const after = now?.snapshot;
-		const retitled = !!before && !!after && before.title !== after.title;
+		// Titles compare as a reader reads them: spacing and full/half-width forms are no change.
+		const retitled = !!before && !!after && !sameHeading(before.title, after.title);
 		const moved = !!old && !!now && (old.container !== now.container || structuresReordered.has(id));
 		const renumbered = !!before && !!after && before.number !== after.number;
 		const kind: StructureChangeKind | undefined = !before
@@ -546,13 +578,7 @@ export function compareVersionTrees(from: RedlineInput, to: RedlineInput): Redli
 				: moved
 					? { classification: 'substantive' as const, source: 'rule' as const, reason: `${name} moved` }
 					: retitled
-						? onlyCharacterForms([[before!.title, after!.title]])
-							? {
-									classification: 'editorial' as const,
-									source: 'character-form' as const,
-									reason: 'only reviewed character-form fixes',
-								}
-							: { classification: 'substantive' as const, source: 'rule' as const, reason: `${name} retitled` }
+						? rewordRule([[before!.title, after!.title]], substitutions, `${name} retitled`)
 						: {
 								classification: 'editorial' as const,
 								source: 'rule' as const,

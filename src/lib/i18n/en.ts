@@ -28,6 +28,8 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	approvalEvidence: '{meaning}: {by}, {on}',
 	reviewDue: 'Review due',
 	changeSummary: 'Change summary',
+	sourceNotes: 'Source notes',
+	editorialReason: 'Editorial: {reason}',
 	whatChanged: 'What changed in this version',
 	status: 'Status',
 	state_in_force: 'In force',

@@ -26,6 +26,8 @@ export const zhHantTW = {
 	approvalEvidence: '{meaning}：{by}，{on}',
 	reviewDue: '下次檢討日期',
 	changeSummary: '修訂摘要',
+	sourceNotes: '來源註記',
+	editorialReason: '編輯性修訂：{reason}',
 	whatChanged: '本版修訂內容',
 	status: '狀態',
 	state_in_force: '現行',

@@ -24,6 +24,8 @@ export interface ImportReport {
 	guessedTitles: { id: string; title: string; rest: string }[];
 	/** Text the importer could not place in the tree (printed, never dropped silently). */
 	unplaced: string[];
+	/** Lines before the first chapter other than the title (title block, adoption and amendment notes). */
+	sourceNotes: string[];
 	/** Lines whose numbers Word drew automatically; placed by list level. */
 	autoNumbered: number;
 	/** The incomplete last clause left out, if the source breaks off mid-sentence. */
@@ -47,6 +49,8 @@ interface Node {
 	lineBroken: boolean;
 	children: Node[];
 	explicitTitle?: boolean;
+	/** A statute paragraph (款) after a run of items: an unnumbered sub-clause of the article. */
+	unnumbered?: boolean;
 }
 
 const boundaryCharacters = new Set('。；;：:！!？?」』)）');
@@ -179,6 +183,18 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 		);
 	};
 
+	/** Whether the line starts with a marker the sequence expects here. */
+	const opensMarker = (text: string): boolean => {
+		const start = text.search(/\S/);
+		if (start < 0) return false;
+		return patterns.some((p) => {
+			p.regexp.lastIndex = start;
+			const match = p.regexp.exec(text);
+			const numbers = match ? p.numbers(match) : undefined;
+			return !!numbers && expected(p.level, numbers);
+		});
+	};
+
 	const append = (text: string) => {
 		const node = top();
 		if (node.paragraphs.length === 0) node.paragraphs.push('');
@@ -201,11 +217,19 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 				: line.autoNumbered
 					? listLevel(line.autoNumbered)
 					: undefined;
+		let markerLevel: Level | undefined;
 		const startsWithMarker = patterns.some((p) => {
 			p.regexp.lastIndex = text.search(/\S/);
-			return p.regexp.exec(text) !== null;
+			const match = p.regexp.exec(text);
+			if (match && line.heading !== undefined && explicit && explicit !== 'doc' && p.level !== explicit) {
+				// A heading numbered at another level than its depth (### 1. Correction): the depth
+				// decides, and the typed number is only a label (derived again from position).
+				markerLevel = p.level;
+				text = text.slice(match.index + match[0].length);
+			}
+			return match !== null;
 		});
-		if (explicit && !startsWithMarker) {
+		if (explicit && (!startsWithMarker || markerLevel)) {
 			if (explicit === 'doc') {
 				doc.paragraphs = [text.trim()];
 				doc.lineBroken = true;
@@ -217,6 +241,21 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 			top().lineBroken = true;
 			if (explicit === 'chapter' || explicit === 'section') top().paragraphs.push('');
 			return;
+		}
+		// Statutes: a paragraph after a run of items （一）（二）… is the article's next paragraph (款), not
+		// more of the last item. It becomes an unnumbered sub-clause, so reading order is kept.
+		if (scheme === 'zh-statute' && (top().level === 'item' || top().level === 'subitem') && !opensMarker(text)) {
+			while (top().level !== 'clause') stack.pop();
+			const paragraph: Node = {
+				level: 'item',
+				marker: '',
+				paragraphs: [''],
+				lineBroken: false,
+				children: [],
+				unnumbered: true,
+			};
+			top().children.push(paragraph);
+			stack.push(paragraph);
 		}
 		let segmentStart = 0;
 		// Everything before the first non-blank character is the line's start (found once, not per position).
@@ -255,8 +294,12 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 	// ---- From nodes to the clause tree ----
 	const guessedTitles: ImportReport['guessedTitles'] = [];
 	let title = (doc.paragraphs[0] ?? '').trim();
-	const preamble = doc.paragraphs.slice(1).filter((p) => p.trim());
-	if (preamble.length) unplaced.push(...preamble.map((p) => `before the first chapter: ${p.trim()}`));
+	// Lines before the first chapter (title block, adoption and amendment notes) are kept as source notes.
+	const sourceNotes = doc.paragraphs
+		.slice(1)
+		.flatMap((p) => p.split('\n'))
+		.map((p) => p.trim())
+		.filter((p) => p);
 	if (!title && doc.children.length === 0) unplaced.push(joined);
 
 	/** Where a run-together header ends and its body begins. */
@@ -284,7 +327,7 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 	const clauseFrom = (node: Node, id: string): Clause => {
 		const [first, ...more] = node.paragraphs.map((p) => p.trim()).filter((p, i) => i === 0 || p !== '');
 		let text = first ?? '';
-		const clause: Clause = { id, unnumbered: false, parts: [], items: [] };
+		const clause: Clause = { id, unnumbered: !!node.unnumbered, parts: [], items: [] };
 		const titled = /^([^,，。;；:：\s]{1,12}?)([:：])(?=\S)/.exec(text);
 		if (titled && node.level === 'clause' && (scheme === 'zh-outline' || scheme === 'zh-outline-fullwidth')) {
 			clause.title = titled[1]!;
@@ -299,7 +342,8 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 		for (const child of node.children) {
 			m += 1;
 			clause.items.push(clauseFrom(child, `${id}-${m}`));
-			counts.items += 1;
+			if (child.unnumbered) counts.unnumbered += 1;
+			else counts.items += 1;
 		}
 		if (scheme !== 'zh-statute') {
 			for (const paragraph of more) {
@@ -387,7 +431,8 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 	const lastClause = lastContainer?.clauses.at(-1);
 	if (lastContainer && lastClause && lastClause.items.length === 0) {
 		const text = lastClause.parts.map((p) => (p.kind === 'text' ? p.value : `[${p.label}]`)).join('');
-		if (!terminal.test(text)) {
+		// A closing web address (a reference, a link) is complete as it stands.
+		if (!terminal.test(text) && !/https?:\/\/\S+$/.test(text)) {
 			const lastNode = findLastClauseNode(doc);
 			lastContainer.clauses.pop();
 			if (lastClause.unnumbered) counts.unnumbered -= 1;
@@ -413,6 +458,7 @@ export function buildTree(lines: SourceLine[], options: { scheme?: NumberingSche
 			blanks,
 			guessedTitles,
 			unplaced,
+			sourceNotes,
 			autoNumbered,
 			...(sourceEnds ? { sourceEnds } : {}),
 			notes,

@@ -22,6 +22,10 @@ export function formatImportReport(report: ImportReport): string {
 		lines.push('Titles split off run-together text (check them):');
 		for (const g of report.guessedTitles) lines.push(`  ${g.id}: 「${g.title}」 | ${g.rest}…`);
 	}
+	if (report.sourceNotes.length) {
+		lines.push(`Source notes before the first chapter (kept in version.yaml as sourceNotes):`);
+		for (const note of report.sourceNotes) lines.push(`  ${note}`);
+	}
 	if (report.sourceEnds)
 		lines.push(`Source breaks off after ${report.sourceEnds.after}; left out: ${report.sourceEnds.omitted}`);
 	for (const note of report.notes.filter((n) => !n.startsWith('the source breaks off'))) lines.push(`Note: ${note}`);

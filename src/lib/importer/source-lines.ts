@@ -87,7 +87,11 @@ function withoutClosingHashes(text: string): string {
 }
 
 export function markdownLines(markdown: string): SourceLine[] {
-	const body = markdown.replace(/^\uFEFF/, '').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
+	// Front matter, YAML (---) or Hugo's TOML (+++), is metadata, not text.
+	const body = markdown
+		.replace(/^\uFEFF/, '')
+		.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '')
+		.replace(/^\+\+\+\r?\n[\s\S]*?\r?\n\+\+\+\r?\n/, '');
 	const lines: SourceLine[] = [];
 	// A paragraph is collected as pieces and joined once: appending to one long string and reading its last
 	// character every line would copy it each time (quadratic in a long paragraph).

@@ -5,9 +5,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as OpenCC from 'opencc-js';
 import { stringify } from 'yaml';
 import { chapterToMdx } from '../content/chapter-mdx.ts';
-import { partsToText } from '../content/clause-tree.ts';
+import { partsToText, walkClauses } from '../content/clause-tree.ts';
 import {
 	policySchema,
 	versionNumber,
@@ -23,6 +24,10 @@ export interface WriteOptions {
 	version: string;
 	source: string;
 	force?: boolean;
+	/** Term substitutions to declare in version.yaml (carried over by an aligning import). */
+	substitutions?: VersionMeta['substitutions'];
+	/** Extra change-summary lines (an aligning import's counts). */
+	changeSummary?: string[];
 }
 
 export interface WrittenVersion {
@@ -42,11 +47,20 @@ export function chapterSlug(title: string): string {
 	return slug || 'chapter';
 }
 
+/** Counts characters a conversion changes: how much of the text is in the other script. */
+function changedBy(convert: (text: string) => string, text: string): number {
+	const a = Array.from(text);
+	const b = Array.from(convert(text));
+	if (a.length !== b.length) return 0;
+	return a.reduce((n, ch, i) => n + (ch !== b[i] ? 1 : 0), 0);
+}
+
 function languageOf(text: string): string {
 	if (!/\p{Script=Han}/u.test(text)) return 'en';
-	// Characters that exist only in one script decide which script the text is in.
-	const traditional = (text.match(/[們這個說為與對於們會來時還國從體製實際點應經]/g) ?? []).length;
-	const simplified = (text.match(/[们这个说为与对于会来时还国从体实际点应经]/g) ?? []).length;
+	// Characters that exist only in one script decide: those a Simplified → Traditional conversion changes
+	// are Simplified, those the reverse changes are Traditional.
+	const simplified = changedBy(OpenCC.Converter({ from: 'cn', to: 't' }), text);
+	const traditional = changedBy(OpenCC.Converter({ from: 't', to: 'cn' }), text);
 	return simplified > traditional ? 'zh-Hans-CN' : 'zh-Hant-TW';
 }
 
@@ -66,6 +80,13 @@ function findAudience(result: ImportResult): PolicyMeta['audience'] | undefined 
 	}
 	return undefined;
 }
+
+const chapterText = (chapter: ImportResult['chapters'][number]): string =>
+	[
+		chapter.title,
+		...[...walkClauses(chapter)].map(({ clause }) => partsToText(clause.parts)),
+		...chapter.sections.map((s) => s.title),
+	].join('');
 
 export function writeImportedVersion(result: ImportResult, options: WriteOptions): WrittenVersion {
 	const idCheck = policyIdSchema.safeParse(options.policyId);
@@ -91,7 +112,7 @@ export function writeImportedVersion(result: ImportResult, options: WriteOptions
 		const policy = policySchema.parse({
 			title: result.title || options.policyId,
 			...(audience ? { audience } : {}),
-			language: languageOf(result.chapters.map((c) => c.title).join('') + result.title),
+			language: languageOf(result.title + result.chapters.map(chapterText).join('')),
 			numbering: result.scheme,
 		});
 		writeFileSync(policyFile, stringify(policy));
@@ -102,11 +123,14 @@ export function writeImportedVersion(result: ImportResult, options: WriteOptions
 	const version: VersionMeta = {
 		version: options.version,
 		status: 'draft',
-		changeSummary: [`Imported from ${options.source.split(/[\\/]/).pop()}`],
+		changeSummary: [`Imported from ${options.source.split(/[\\/]/).pop()}`, ...(options.changeSummary ?? [])],
 		classificationOverrides: [],
+		substitutions: options.substitutions ?? [],
+		...(result.report.sourceNotes.length ? { sourceNotes: result.report.sourceNotes } : {}),
 		...(result.report.sourceEnds ? { sourceEnds: result.report.sourceEnds } : {}),
 	};
-	const { classificationOverrides: _unused, ...versionYaml } = version;
+	const { classificationOverrides: _unused, substitutions, ...rest } = version;
+	const versionYaml = substitutions.length ? { ...rest, substitutions } : rest;
 	writeFileSync(join(dir, 'version.yaml'), stringify(versionYaml));
 	files.push(join(dir, 'version.yaml'));
 

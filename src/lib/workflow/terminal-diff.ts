@@ -3,7 +3,13 @@
  * and the inline differences marked with ANSI colour (red strikethrough deletions, green insertions) or,
  * without colour, with `[-…-]` and `{+…+}` markers.
  */
-import type { ClauseChange, DiffSegment, Redline, StructureChange } from '../diff/redline.ts';
+import {
+	isRealChange,
+	type ClauseChange,
+	type DiffSegment,
+	type Redline,
+	type StructureChange,
+} from '../diff/redline.ts';
 
 export interface TerminalDiffOptions {
 	color: boolean;
@@ -58,7 +64,9 @@ export function formatRedline(redline: Redline, title: string, options: Terminal
 	const lines: string[] = [color ? ansi.bold(title) : title, ''];
 	for (const change of redline.structure) lines.push(structureLine(change, color));
 	if (redline.structure.length) lines.push('');
-	const changed = redline.changes.filter((c) => c.kind !== 'unchanged');
+	// Renumbering alone is no change (numbers derive from position): counted, not listed.
+	const changed = redline.changes.filter(isRealChange);
+	const renumbered = redline.changes.filter((c) => c.kind === 'renumbered').length;
 	for (const change of changed) {
 		const heading = clauseHeading(change);
 		lines.push(color ? ansi.bold(heading) : heading);
@@ -71,5 +79,6 @@ export function formatRedline(redline: Redline, title: string, options: Terminal
 			? `${changed.length} clause${changed.length === 1 ? '' : 's'} changed: ${counts.substantive} substantive, ${counts.editorial} editorial`
 			: 'no clause changed',
 	);
+	if (renumbered) lines.push(`${renumbered} clause${renumbered === 1 ? '' : 's'} renumbered only (no change)`);
 	return lines.join('\n');
 }

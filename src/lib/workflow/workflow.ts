@@ -150,6 +150,7 @@ export function revise(policyId: string, options: WorkflowOptions, revise: Revis
 		classificationOverrides: [],
 	};
 	if (base.meta.sourceEnds) meta['sourceEnds'] = base.meta.sourceEnds;
+	if (base.meta.sourceNotes) meta['sourceNotes'] = base.meta.sourceNotes;
 	writeFileSync(
 		join(dir, 'version.yaml'),
 		`# Revision of ${base.meta.version}, created by zhidu revise. Replace the change summary before submitting.\n` +
