@@ -1,6 +1,12 @@
-/** The JSON shape of an attempt: questions without answers before grading, full feedback after. */
+/**
+ * The JSON shape of an attempt: questions without answers before grading;
+ * after grading, what its stored record says (never the bank as it is now),
+ * with the answers withheld on a fail when the quiz does not reveal them.
+ */
 import type { AttemptRecord } from '../lib/quiz/attempts.ts';
-import { presentQuestions } from '../lib/quiz/engine.ts';
+import { presentedQuestions } from '../lib/quiz/attempts.ts';
+import { presentSnapshot } from '../lib/quiz/engine.ts';
+import { visibleResult, type Cite } from '../lib/quiz/record.ts';
 import type { Quiz } from '../lib/quiz/schema.ts';
 import { walkClauses } from '../lib/content/clause-tree.ts';
 import type { LoadedVersion } from '../lib/content/loader.ts';
@@ -22,36 +28,46 @@ export function clauseLabel(version: LoadedVersion, clauseId: string): string {
 	return clauseId;
 }
 
-export function attemptJson(quiz: Quiz, attempt: AttemptRecord) {
-	const version = policyOf(quiz.policy)?.versions.find((v) => v.meta.version === attempt.policyVersion);
+/** Names cited clauses as the attempt's policy version shows them: what the record keeps at grading. */
+export function citeIn(policyId: string, policyVersion: string): Cite {
+	const version = policyOf(policyId)?.versions.find((v) => v.meta.version === policyVersion);
+	return (clause) => ({
+		clause,
+		label: version ? clauseLabel(version, clause) : clause,
+		url: version ? (clauseLink(policyId, version, clause) ?? null) : null,
+	});
+}
+
+/** `quiz` (the bank now) is used only to show an open attempt started before snapshots were kept. */
+export function attemptJson(attempt: AttemptRecord, quiz: Quiz | undefined) {
 	const base = {
 		id: attempt.id,
-		quiz: quiz.id,
-		policy: quiz.policy,
+		quiz: attempt.quizId,
+		policy: attempt.policyId,
 		policyVersion: attempt.policyVersion,
 		startedAt: attempt.startedAt,
 		deadlineAt: attempt.deadlineAt,
-		questions: presentQuestions(quiz, attempt.drawn),
 	};
-	if (!attempt.grade) return { ...base, status: 'open' as const };
-	const { result } = attempt.grade;
+	if (!attempt.grade) return { ...base, questions: presentedQuestions(attempt, quiz), status: 'open' as const };
+	const { record } = attempt.grade;
+	const visible = visibleResult(record);
 	return {
 		...base,
+		questions: record.format === 1 ? presentSnapshot(record.questions) : [],
 		status: 'graded' as const,
 		gradedAt: attempt.grade.gradedAt,
-		late: attempt.grade.late,
-		score: result.score,
-		correct: result.correct,
-		total: result.total,
-		passed: result.passed,
-		passMark: quiz.passMark,
-		feedback: result.questions.map((q) => ({
-			...q,
-			citations: q.cites.map((id) => ({
-				clause: id,
-				label: version ? clauseLabel(version, id) : id,
-				url: version ? (clauseLink(quiz.policy, version, id) ?? null) : null,
-			})),
-		})),
+		late: record.late,
+		score: record.score,
+		correct: record.correct,
+		total: record.total,
+		passed: record.passed,
+		passMark: record.format === 1 ? record.passMark : null,
+		bankHash: record.format === 1 ? record.bankHash : null,
+		record: record.format === 1 ? ('kept' as const) : ('legacy' as const),
+		answersWithheld: visible.withheld,
+		feedback: visible.feedback,
+		reread: visible.reread,
 	};
 }
+
+export type AttemptView = ReturnType<typeof attemptJson>;

@@ -121,6 +121,7 @@ export interface SiteQuiz {
 	passMark: number;
 	timeLimitMinutes: number | undefined;
 	cooldownMinutes: number;
+	maxAttemptsPerDay: number;
 	validityMonths: number;
 }
 
@@ -141,6 +142,7 @@ export function siteQuizzes(): SiteQuiz[] {
 		passMark: q.passMark,
 		timeLimitMinutes: q.timeLimitMinutes,
 		cooldownMinutes: q.cooldownMinutes,
+		maxAttemptsPerDay: q.maxAttemptsPerDay,
 		validityMonths: q.validityMonths,
 	}));
 	return quizCache;

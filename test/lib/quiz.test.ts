@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { drawQuestions, gradeAttempt, presentQuestions, seededRandom, shuffle } from '../../src/lib/quiz/engine.ts';
+import {
+	drawNew,
+	drawQuestions,
+	gradeAttempt,
+	gradeQuestions,
+	presentQuestions,
+	seededRandom,
+	shuffle,
+} from '../../src/lib/quiz/engine.ts';
+import { nextCompanyDay, startOfDayIn } from '../../src/lib/quiz/limits.ts';
+import { buildRecord, plainCite, takeSnapshot, visibleResult } from '../../src/lib/quiz/record.ts';
 import { quizSchema, type Quiz } from '../../src/lib/quiz/schema.ts';
 
 const quiz: Quiz = {
@@ -151,5 +161,60 @@ describe('quiz schema', () => {
 		expect(messages).toMatch(/exactly one correct option/);
 		expect(messages).toMatch(/questions\.1\.id: duplicate question id q1/);
 		expect(messages).toMatch(/questionsPerAttempt: more than the 2 questions/);
+	});
+});
+
+describe('records and limits', () => {
+	it('defaults: a 60-minute cool-down and 3 attempts per day', () => {
+		expect(quiz.cooldownMinutes).toBe(60);
+		expect(quiz.maxAttemptsPerDay).toBe(3);
+	});
+
+	it('a new draw differs from the previous one: another selection, or another order when the bank is the quiz', () => {
+		let seed = 0;
+		const seeds = () => seed++;
+		let previous = drawNew(quiz, undefined, chapterOf, seeds).drawn;
+		for (let i = 0; i < 50; i++) {
+			const next = drawNew(quiz, previous, chapterOf, seeds).drawn;
+			expect(next.map((d) => d.id).sort()).not.toEqual(previous.map((d) => d.id).sort());
+			previous = next;
+		}
+		const whole = { ...quiz, questionsPerAttempt: 8 };
+		previous = drawNew(whole, undefined, chapterOf, seeds).drawn;
+		for (let i = 0; i < 50; i++) {
+			const next = drawNew(whole, previous, chapterOf, seeds).drawn;
+			expect(JSON.stringify(next)).not.toBe(JSON.stringify(previous));
+			previous = next;
+		}
+	});
+
+	it('grades against the snapshot, and a failed record shows only the clauses to re-read', () => {
+		const drawn = drawQuestions(quiz, 3, chapterOf);
+		const snapshot = takeSnapshot(quiz, drawn);
+		// The bank changes after the draw: the snapshot still grades as shown.
+		const edited = { ...quiz, questions: quiz.questions.map((q) => ({ ...q, explanation: '改了' })) };
+		expect(takeSnapshot(edited, drawn).bankHash).not.toBe(snapshot.bankHash);
+		const right = Object.fromEntries(snapshot.questions.map((q) => [q.id, q.right]));
+		const passed = gradeQuestions(snapshot.questions, right, snapshot.passMark);
+		expect(passed).toMatchObject({ score: 100, passed: true });
+		const record = buildRecord(snapshot, '1.0', passed, false, plainCite);
+		expect(record.questions.every((q) => !q.explanation.includes('改了'))).toBe(true);
+		expect(visibleResult(record).feedback).toHaveLength(5);
+		const failed = buildRecord(snapshot, '1.0', gradeQuestions(snapshot.questions, {}, 80), false, plainCite);
+		const shown = visibleResult(failed);
+		expect(shown).toMatchObject({ withheld: true, feedback: [] });
+		expect(shown.reread.map((c) => c.clause).sort()).toEqual(
+			[...new Set(snapshot.questions.flatMap((q) => q.cites))].sort(),
+		);
+		expect(JSON.stringify(shown)).not.toMatch(/說明|right/);
+	});
+
+	it('the company day starts at local midnight, daylight saving included', () => {
+		expect(startOfDayIn('Asia/Taipei', '2026-11-30').toISOString()).toBe('2026-11-29T16:00:00.000Z');
+		expect(startOfDayIn('Europe/Berlin', '2026-03-29').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+		expect(startOfDayIn('Europe/Berlin', '2026-03-30').toISOString()).toBe('2026-03-29T22:00:00.000Z');
+		expect(nextCompanyDay('Asia/Taipei', new Date('2026-11-30T15:59:59Z')).toISOString()).toBe(
+			'2026-11-30T16:00:00.000Z',
+		);
 	});
 });

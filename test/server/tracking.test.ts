@@ -6,7 +6,8 @@
  * attempt; the CSV exports carry a BOM and Chinese headers, parse back, and
  * each is in the audit log.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -92,7 +93,8 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 			expect(response.status).toBe(201);
 			ids[person.employeeId] = ((await response.json()) as { person: { id: string } }).person.id;
 		}
-		spawnSync(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'learner@example.com'], {
+		// Asynchronously: a blocked event loop lets the server close pooled keep-alive sockets unseen.
+		await promisify(execFile)(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'learner@example.com'], {
 			cwd: projectRoot,
 			env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: 'learner password' },
 		});

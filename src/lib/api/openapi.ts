@@ -45,6 +45,7 @@ const components: Record<string, Schema> = {
 	SubmitAttemptBody: routes.submitAttemptBody,
 	Attempt: routes.attemptSchema,
 	QuizStatus: routes.quizStatusSchema,
+	RetryLater: routes.retryLaterSchema,
 	PeopleList: z.object({ people: z.array(routes.personSchema) }),
 	TokenList: z.object({ tokens: z.array(routes.tokenInfoSchema) }),
 	CreatedToken: routes.tokenInfoSchema.extend({ token: z.string().describe('shown once; only its hash is kept') }),
@@ -224,7 +225,7 @@ export const operations: Operation[] = [
 			201: { description: 'started', schema: 'AttemptEnvelope' },
 			400: errors[400],
 			404: { description: 'no such quiz', schema: 'Error' },
-			429: { description: 'cool-down after a fail', schema: 'Error' },
+			429: { description: 'cool-down after a fail, or the attempts of the day used up', schema: 'RetryLater' },
 		},
 	},
 	{

@@ -99,6 +99,7 @@ const attemptBase = {
 	deadlineAt: z.string().nullable(),
 	questions: z.array(presentedQuestion),
 };
+const citation = z.object({ clause: z.string(), label: z.string(), url: z.string().nullable() });
 export const attemptSchema = z.union([
 	z.object({ ...attemptBase, status: z.literal('open') }),
 	z.object({
@@ -110,7 +111,14 @@ export const attemptSchema = z.union([
 		correct: z.number(),
 		total: z.number(),
 		passed: z.boolean(),
-		passMark: z.number(),
+		passMark: z.number().nullable().describe('null for attempts graded before records were kept'),
+		bankHash: z.string().nullable().describe('sha256 of the question bank the attempt was drawn from'),
+		record: z
+			.enum(['kept', 'legacy'])
+			.describe('kept: read from the record written at grading; legacy: graded before records, score only'),
+		answersWithheld: z
+			.boolean()
+			.describe('a failed attempt of a quiz that does not reveal answers: no feedback, only clauses to re-read'),
 		feedback: z.array(
 			z.object({
 				id: z.string(),
@@ -119,9 +127,10 @@ export const attemptSchema = z.union([
 				rightAnswer: z.union([z.array(z.string()), z.boolean()]).optional(),
 				explanation: z.string(),
 				cites: z.array(z.string()),
-				citations: z.array(z.object({ clause: z.string(), label: z.string(), url: z.string().nullable() })),
+				citations: z.array(citation),
 			}),
 		),
+		reread: z.array(citation).describe('clauses of the missed questions, when answers are withheld'),
 	}),
 ]);
 
@@ -131,6 +140,17 @@ export const quizStatusSchema = z.object({
 	lastGraded: z.object({ id: z.string(), gradedAt: z.string(), passed: z.boolean() }).optional(),
 	lastPass: z.object({ id: z.string(), gradedAt: z.string() }).optional(),
 	cooldownUntil: z.string().optional(),
+	attemptsToday: z.number(),
+	maxAttemptsPerDay: z.number(),
+	retryAt: z.string().optional(),
+	retryReason: z.enum(['cooldown', 'daily-limit']).optional(),
+	retryAtText: z.string().optional().describe('retryAt in the company time zone and UI language'),
+});
+
+export const retryLaterSchema = z.object({
+	error: z.string(),
+	reason: z.enum(['cooldown', 'daily-limit']),
+	retryAt: z.string(),
 });
 
 /** A real calendar date (2025-02-30 is refused). */

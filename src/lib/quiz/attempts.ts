@@ -1,19 +1,32 @@
 /**
- * Attempts on the server: start (draw and record), submit (grade exactly
- * once: the grade's primary key is the attempt id, so a second submission
- * inserts nothing, on SQLite and PostgreSQL alike), read back.
+ * Attempts on the server: start (draw, copy the questions as shown, record),
+ * submit (grade exactly once: the grade's primary key is the attempt id, so a
+ * second submission inserts nothing, on SQLite and PostgreSQL alike), read
+ * back. A person has at most one open attempt per quiz: the `open_attempts`
+ * primary key says so in the database, so twenty concurrent starts create one.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { companyTimeZone, now as clockNow, todayIn } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
 import {
-	drawQuestions,
-	gradeAttempt,
+	drawNew,
+	gradeQuestions,
 	presentQuestions,
+	presentSnapshot,
 	type Answers,
 	type DrawnQuestion,
-	type Grade,
 	type PresentedQuestion,
 } from './engine.ts';
+import { nextCompanyDay } from './limits.ts';
+import {
+	buildRecord,
+	plainCite,
+	takeSnapshot,
+	type AttemptSnapshot,
+	type Cite,
+	type GradedRecord,
+	type LegacyRecord,
+} from './record.ts';
 import type { Quiz } from './schema.ts';
 
 /** Submissions this late after the deadline still count (network, a slow click). */
@@ -28,7 +41,9 @@ export interface AttemptRecord {
 	startedAt: string;
 	deadlineAt: string | null;
 	drawn: DrawnQuestion[];
-	grade: (GradeRecord & { result: Grade }) | undefined;
+	/** The questions as shown, with their key; undefined for attempts started before records were kept. */
+	snapshot: AttemptSnapshot | undefined;
+	grade: GradeRecord | undefined;
 }
 
 export interface GradeRecord {
@@ -37,19 +52,34 @@ export interface GradeRecord {
 	passed: boolean;
 	late: boolean;
 	answers: Answers;
+	/** The permanent record (format 1), or what a grade from before records were kept says (format 0). */
+	record: GradedRecord | LegacyRecord;
 }
 
 export type StartResult =
 	| { ok: true; attempt: AttemptRecord; resumed: boolean; questions: PresentedQuestion[] }
-	| { ok: false; reason: 'cooldown'; until: string }
+	| { ok: false; reason: 'cooldown' | 'daily-limit'; until: string }
 	| { ok: false; reason: 'no-attempts-left' };
 
-export async function getAttempt(store: Store, quiz: Quiz | undefined, id: string): Promise<AttemptRecord | undefined> {
+export interface AttemptOptions {
+	/** Names a cited clause in the attempt's policy version, for the record. */
+	cite?: Cite;
+	/** The company time zone ("day" for maxAttemptsPerDay); default ZHIDU_TIMEZONE. */
+	timeZone?: string;
+}
+
+export async function getAttempt(store: Store, id: string): Promise<AttemptRecord | undefined> {
 	const row = await store.db.selectFrom('attempts').selectAll().where('id', '=', id).executeTakeFirst();
 	if (!row) return undefined;
 	const grade = await store.db.selectFrom('attempt_grades').selectAll().where('attempt_id', '=', id).executeTakeFirst();
-	const drawn = JSON.parse(row.questions) as DrawnQuestion[];
-	const answers = grade ? (JSON.parse(grade.answers) as Answers) : {};
+	const legacy = (): LegacyRecord => ({
+		format: 0,
+		score: Number(grade!.score),
+		correct: Number(grade!.correct),
+		total: Number(grade!.total),
+		passed: Number(grade!.passed) === 1,
+		late: Number(grade!.late) === 1,
+	});
 	return {
 		id: row.id,
 		personId: row.person_id,
@@ -58,19 +88,25 @@ export async function getAttempt(store: Store, quiz: Quiz | undefined, id: strin
 		policyVersion: row.policy_version,
 		startedAt: row.started_at,
 		deadlineAt: row.deadline_at,
-		drawn,
-		grade:
-			grade && quiz
-				? {
-						gradedAt: grade.graded_at,
-						score: Number(grade.score),
-						passed: Number(grade.passed) === 1,
-						late: Number(grade.late) === 1,
-						answers,
-						result: gradeAttempt(quiz, drawn, Number(grade.late) === 1 ? {} : answers),
-					}
-				: undefined,
+		drawn: JSON.parse(row.questions) as DrawnQuestion[],
+		snapshot: row.snapshot ? (JSON.parse(row.snapshot) as AttemptSnapshot) : undefined,
+		grade: grade
+			? {
+					gradedAt: grade.graded_at,
+					score: Number(grade.score),
+					passed: Number(grade.passed) === 1,
+					late: Number(grade.late) === 1,
+					answers: JSON.parse(grade.answers) as Answers,
+					record: grade.record ? (JSON.parse(grade.record) as GradedRecord) : legacy(),
+				}
+			: undefined,
 	};
+}
+
+/** The questions of an open attempt as the person sees them: from its snapshot, or (older attempts) the bank. */
+export function presentedQuestions(attempt: AttemptRecord, quiz: Quiz | undefined): PresentedQuestion[] {
+	if (attempt.snapshot) return presentSnapshot(attempt.snapshot.questions);
+	return quiz ? presentQuestions(quiz, attempt.drawn) : [];
 }
 
 async function attemptsOf(store: Store, personId: string, quizId: string) {
@@ -81,6 +117,7 @@ async function attemptsOf(store: Store, personId: string, quizId: string) {
 			'attempts.id',
 			'attempts.started_at',
 			'attempts.deadline_at',
+			'attempts.questions',
 			'attempt_grades.graded_at',
 			'attempt_grades.passed',
 		])
@@ -90,32 +127,77 @@ async function attemptsOf(store: Store, personId: string, quizId: string) {
 		.execute();
 }
 
+async function openAttemptId(store: Store, personId: string, quizId: string): Promise<string | undefined> {
+	const row = await store.db
+		.selectFrom('open_attempts')
+		.select('attempt_id')
+		.where('person_id', '=', personId)
+		.where('quiz_id', '=', quizId)
+		.executeTakeFirst();
+	return row?.attempt_id;
+}
+
+const expired = (deadlineAt: string | null, at: Date) =>
+	deadlineAt !== null && new Date(deadlineAt).getTime() + GRACE_MS <= at.getTime();
+
 export interface QuizStatus {
 	openAttempt: string | undefined;
 	lastGraded: { id: string; gradedAt: string; passed: boolean } | undefined;
 	lastPass: { id: string; gradedAt: string } | undefined;
+	/** The end of the wait after the last fail, while it lasts. */
 	cooldownUntil: string | undefined;
+	/** Attempts started on the current company calendar day. */
+	attemptsToday: number;
+	maxAttemptsPerDay: number;
+	/** When a new attempt may start, if not now: the later of the cool-down and the next company day. */
+	retryAt: string | undefined;
+	retryReason: 'cooldown' | 'daily-limit' | undefined;
 }
 
-export async function quizStatus(store: Store, quiz: Quiz, personId: string, now = new Date()): Promise<QuizStatus> {
+export async function quizStatus(
+	store: Store,
+	quiz: Quiz,
+	personId: string,
+	now = clockNow(),
+	timeZone = companyTimeZone(),
+): Promise<QuizStatus> {
 	const rows = await attemptsOf(store, personId, quiz.id);
-	const open = rows.find(
-		(r) => !r.graded_at && (!r.deadline_at || new Date(r.deadline_at).getTime() + GRACE_MS > now.getTime()),
-	);
+	const openId = await openAttemptId(store, personId, quiz.id);
+	const open = rows.find((r) => r.id === openId && !r.graded_at && !expired(r.deadline_at, now));
 	const graded = rows.filter((r) => r.graded_at).sort((a, b) => b.graded_at!.localeCompare(a.graded_at!));
 	const last = graded[0];
 	const pass = graded.find((r) => Number(r.passed) === 1);
-	const cooldownUntil =
+	// An attempt that ran out of time ended at its deadline, whenever it was closed.
+	const endOf = (r: (typeof rows)[number]) =>
+		Math.min(new Date(r.graded_at!).getTime(), r.deadline_at ? new Date(r.deadline_at).getTime() + GRACE_MS : Infinity);
+	const cooldownEnd =
 		last && Number(last.passed) !== 1 && quiz.cooldownMinutes > 0
-			? new Date(new Date(last.graded_at!).getTime() + quiz.cooldownMinutes * 60_000).toISOString()
+			? endOf(last) + quiz.cooldownMinutes * 60_000
 			: undefined;
+	const cooldownUntil =
+		cooldownEnd !== undefined && cooldownEnd > now.getTime() ? new Date(cooldownEnd).toISOString() : undefined;
+	const today = todayIn(timeZone, now);
+	const attemptsToday = rows.filter((r) => todayIn(timeZone, new Date(r.started_at)) === today).length;
+	const dailyUntil =
+		attemptsToday >= quiz.maxAttemptsPerDay && !open ? nextCompanyDay(timeZone, now).toISOString() : undefined;
+	const retryAt = [cooldownUntil, dailyUntil]
+		.filter((x): x is string => !!x)
+		.sort()
+		.at(-1);
 	return {
 		openAttempt: open?.id,
 		lastGraded: last ? { id: last.id, gradedAt: last.graded_at!, passed: Number(last.passed) === 1 } : undefined,
 		lastPass: pass ? { id: pass.id, gradedAt: pass.graded_at! } : undefined,
-		cooldownUntil: cooldownUntil && cooldownUntil > now.toISOString() ? cooldownUntil : undefined,
+		cooldownUntil,
+		attemptsToday,
+		maxAttemptsPerDay: quiz.maxAttemptsPerDay,
+		retryAt,
+		retryReason: retryAt === undefined ? undefined : retryAt === dailyUntil ? 'daily-limit' : 'cooldown',
 	};
 }
+
+/** Thrown inside the start transaction when another start won the person's open-attempt slot. */
+class SlotTaken extends Error {}
 
 export async function startAttempt(
 	store: Store,
@@ -123,77 +205,119 @@ export async function startAttempt(
 	personId: string,
 	policyVersion: string,
 	chapterOf: (clauseId: string) => string | undefined,
-	now = new Date(),
+	now = clockNow(),
+	options: AttemptOptions = {},
 ): Promise<StartResult> {
-	const status = await quizStatus(store, quiz, personId, now);
-	if (status.openAttempt) {
-		const attempt = (await getAttempt(store, quiz, status.openAttempt))!;
-		return { ok: true, attempt, resumed: true, questions: presentQuestions(quiz, attempt.drawn) };
+	const resume = async (id: string): Promise<StartResult> => {
+		const attempt = (await getAttempt(store, id))!;
+		return { ok: true, attempt, resumed: true, questions: presentedQuestions(attempt, quiz) };
+	};
+	const openId = await openAttemptId(store, personId, quiz.id);
+	if (openId) {
+		const open = (await getAttempt(store, openId))!;
+		if (!open.grade && !expired(open.deadlineAt, now)) return resume(openId);
+		// It ran out of time unsubmitted: it is graded late (nothing counted), which frees the slot.
+		await submitAttempt(store, quiz, open, {}, now, options.cite);
 	}
-	if (status.cooldownUntil) return { ok: false, reason: 'cooldown', until: status.cooldownUntil };
-	if (quiz.attemptsAllowed) {
+	const status = await quizStatus(store, quiz, personId, now, options.timeZone);
+	if (status.openAttempt) return resume(status.openAttempt);
+	if (status.retryAt) return { ok: false, reason: status.retryReason!, until: status.retryAt };
+	if (quiz.attemptsAllowed && !status.lastPass) {
 		const rows = await attemptsOf(store, personId, quiz.id);
-		const sinceLastPass = rows.filter(
-			(r) => r.graded_at && (!status.lastPass || r.graded_at > status.lastPass.gradedAt),
-		);
-		if (sinceLastPass.length >= quiz.attemptsAllowed && !status.lastPass)
+		if (rows.filter((r) => r.graded_at).length >= quiz.attemptsAllowed)
 			return { ok: false, reason: 'no-attempts-left' };
 	}
-	const seed = randomInt(0, 2 ** 31);
-	const drawn = drawQuestions(quiz, seed, chapterOf);
+	const previous = (await attemptsOf(store, personId, quiz.id))[0];
+	const { seed, drawn } = drawNew(
+		quiz,
+		previous ? (JSON.parse(previous.questions) as DrawnQuestion[]) : undefined,
+		chapterOf,
+		() => randomInt(0, 2 ** 31),
+	);
+	const snapshot = takeSnapshot(quiz, drawn);
 	const id = randomUUID();
 	const startedAt = now.toISOString();
 	const deadlineAt = quiz.timeLimitMinutes
 		? new Date(now.getTime() + quiz.timeLimitMinutes * 60_000).toISOString()
 		: null;
-	await store.db
-		.insertInto('attempts')
-		.values({
-			id,
-			person_id: personId,
-			quiz_id: quiz.id,
-			policy_id: quiz.policy,
-			policy_version: policyVersion,
-			seed,
-			questions: JSON.stringify(drawn),
-			started_at: startedAt,
-			deadline_at: deadlineAt,
-		})
-		.execute();
-	const attempt = (await getAttempt(store, quiz, id))!;
-	return { ok: true, attempt, resumed: false, questions: presentQuestions(quiz, drawn) };
+	try {
+		await store.db.transaction().execute(async (trx) => {
+			await trx
+				.insertInto('attempts')
+				.values({
+					id,
+					person_id: personId,
+					quiz_id: quiz.id,
+					policy_id: quiz.policy,
+					policy_version: policyVersion,
+					seed,
+					questions: JSON.stringify(drawn),
+					started_at: startedAt,
+					deadline_at: deadlineAt,
+					snapshot: JSON.stringify(snapshot),
+				})
+				.execute();
+			const slot = await trx
+				.insertInto('open_attempts')
+				.values({ person_id: personId, quiz_id: quiz.id, attempt_id: id })
+				.onConflict((oc) => oc.columns(['person_id', 'quiz_id']).doNothing())
+				.returning('attempt_id')
+				.executeTakeFirst();
+			if (!slot) throw new SlotTaken();
+		});
+	} catch (error) {
+		if (!(error instanceof SlotTaken)) throw error;
+		const winner = await openAttemptId(store, personId, quiz.id);
+		if (winner) return resume(winner);
+		throw error;
+	}
+	const attempt = (await getAttempt(store, id))!;
+	return { ok: true, attempt, resumed: false, questions: presentSnapshot(snapshot.questions) };
 }
 
 export type SubmitResult =
 	{ ok: true; attempt: AttemptRecord } | { ok: false; reason: 'already-graded'; attempt: AttemptRecord };
 
-/** Grades once. After the time limit the answers do not count (graded late, with none). */
+/**
+ * Grades once, against the questions as shown at start, and writes the whole
+ * record with the grade. After the time limit the answers do not count
+ * (graded late, with none).
+ */
 export async function submitAttempt(
 	store: Store,
 	quiz: Quiz,
 	attempt: AttemptRecord,
 	answers: Answers,
-	now = new Date(),
+	now = clockNow(),
+	cite: Cite = plainCite,
 ): Promise<SubmitResult> {
 	const late = attempt.deadlineAt !== null && now.getTime() > new Date(attempt.deadlineAt).getTime() + GRACE_MS;
-	const known = new Set(attempt.drawn.map((d) => d.id));
+	// An attempt started before snapshots were kept is graded on the questions the bank still has.
+	const snapshot = attempt.snapshot ?? takeSnapshot(quiz, attempt.drawn);
+	const known = new Set(snapshot.questions.map((q) => q.id));
 	const kept: Answers = Object.fromEntries(Object.entries(answers).filter(([id]) => known.has(id)));
-	const grade = gradeAttempt(quiz, attempt.drawn, late ? {} : kept);
-	const result = await store.db
-		.insertInto('attempt_grades')
-		.values({
-			attempt_id: attempt.id,
-			graded_at: now.toISOString(),
-			answers: JSON.stringify(kept),
-			correct: grade.correct,
-			total: grade.total,
-			score: grade.score,
-			passed: grade.passed ? 1 : 0,
-			late: late ? 1 : 0,
-		})
-		.onConflict((oc) => oc.column('attempt_id').doNothing())
-		.returning('attempt_id')
-		.executeTakeFirst();
-	const graded = (await getAttempt(store, quiz, attempt.id))!;
-	return result ? { ok: true, attempt: graded } : { ok: false, reason: 'already-graded', attempt: graded };
+	const graded = gradeQuestions(snapshot.questions, late ? {} : kept, snapshot.passMark);
+	const record = buildRecord(snapshot, attempt.policyVersion, graded, late, cite);
+	const inserted = await store.db.transaction().execute(async (trx) => {
+		const row = await trx
+			.insertInto('attempt_grades')
+			.values({
+				attempt_id: attempt.id,
+				graded_at: now.toISOString(),
+				answers: JSON.stringify(kept),
+				correct: graded.correct,
+				total: graded.total,
+				score: graded.score,
+				passed: graded.passed ? 1 : 0,
+				late: late ? 1 : 0,
+				record: JSON.stringify(record),
+			})
+			.onConflict((oc) => oc.column('attempt_id').doNothing())
+			.returning('attempt_id')
+			.executeTakeFirst();
+		await trx.deleteFrom('open_attempts').where('attempt_id', '=', attempt.id).execute();
+		return row;
+	});
+	const after = (await getAttempt(store, attempt.id))!;
+	return inserted ? { ok: true, attempt: after } : { ok: false, reason: 'already-graded', attempt: after };
 }

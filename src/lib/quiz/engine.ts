@@ -70,6 +70,41 @@ export function drawQuestions(
 	}));
 }
 
+const selectionOf = (drawn: readonly DrawnQuestion[]) =>
+	drawn
+		.map((d) => d.id)
+		.sort()
+		.join(' ');
+const orderOf = (drawn: readonly DrawnQuestion[]) => JSON.stringify(drawn);
+
+/**
+ * A new draw for a new attempt: another selection of questions than the
+ * previous attempt when the bank is larger than the quiz, otherwise at least
+ * another order of questions or options. A handful of seeds is enough (five
+ * of six 5-of-6 draws already differ); when the bank allows only one draw,
+ * that draw is returned.
+ */
+export function drawNew(
+	quiz: Quiz,
+	previous: readonly DrawnQuestion[] | undefined,
+	chapterOf: (clauseId: string) => string | undefined,
+	nextSeed: () => number,
+): { seed: number; drawn: DrawnQuestion[] } {
+	let fallback: { seed: number; drawn: DrawnQuestion[] } | undefined;
+	for (let i = 0; i < 64; i++) {
+		const seed = nextSeed();
+		const drawn = drawQuestions(quiz, seed, chapterOf);
+		if (!previous) return { seed, drawn };
+		if (selectionOf(drawn) !== selectionOf(previous)) return { seed, drawn };
+		if (orderOf(drawn) !== orderOf(previous)) {
+			if (quiz.questions.length <= quiz.questionsPerAttempt) return { seed, drawn };
+			fallback ??= { seed, drawn };
+		}
+		if (i === 63) return fallback ?? { seed, drawn };
+	}
+	throw new Error('unreachable');
+}
+
 /** What the browser may see before grading: no correctness, no explanation. */
 export interface PresentedQuestion {
 	id: string;
@@ -78,23 +113,43 @@ export interface PresentedQuestion {
 	options: { id: string; text: string }[];
 }
 
-export function presentQuestions(quiz: Quiz, drawn: readonly DrawnQuestion[]): PresentedQuestion[] {
-	return drawn.map((d) => {
-		const q = quiz.questions.find((x) => x.id === d.id);
-		if (!q) throw new Error(`question ${d.id} is no longer in quiz ${quiz.id}`);
-		if (q.type === 'true-false') return { id: q.id, type: q.type, prompt: q.prompt, options: [] };
-		return {
-			id: q.id,
-			type: q.type,
-			prompt: q.prompt,
-			options: d.options.map((id) => ({ id, text: q.options.find((o) => o.id === id)!.text })),
-		};
-	});
-}
-
 /** An answer: option ids for choice questions, true/false for true/false. */
 export type Answer = string[] | boolean;
 export type Answers = Record<string, Answer | undefined>;
+
+/**
+ * One drawn question as it was shown, with its key: what an attempt is graded
+ * against and what its record keeps, so later edits to the bank change neither.
+ */
+export interface SnapshotQuestion extends PresentedQuestion {
+	right: Answer;
+	explanation: string;
+	cites: string[];
+}
+
+/**
+ * The drawn questions copied from the bank, in the order shown. A question no
+ * longer in the bank is left out (only an attempt drawn before snapshots were
+ * stored can meet one), so nothing fails on it.
+ */
+export function snapshotQuestions(quiz: Quiz, drawn: readonly DrawnQuestion[]): SnapshotQuestion[] {
+	return drawn.flatMap((d): SnapshotQuestion[] => {
+		const q = quiz.questions.find((x) => x.id === d.id);
+		if (!q) return [];
+		const common = { id: q.id, type: q.type, prompt: q.prompt, explanation: q.explanation, cites: [...q.cites] };
+		if (q.type === 'true-false') return [{ ...common, options: [], right: q.answer }];
+		const options = d.options.flatMap((id) => q.options.filter((o) => o.id === id).map((o) => ({ id, text: o.text })));
+		return [{ ...common, options, right: q.options.filter((o) => o.correct).map((o) => o.id) }];
+	});
+}
+
+export function presentSnapshot(questions: readonly SnapshotQuestion[]): PresentedQuestion[] {
+	return questions.map(({ id, type, prompt, options }) => ({ id, type, prompt, options }));
+}
+
+export function presentQuestions(quiz: Quiz, drawn: readonly DrawnQuestion[]): PresentedQuestion[] {
+	return presentSnapshot(snapshotQuestions(quiz, drawn));
+}
 
 export interface QuestionResult {
 	id: string;
@@ -116,36 +171,48 @@ export interface Grade {
 	questions: QuestionResult[];
 }
 
+/** A graded question with everything kept: the right answer always (views decide what to show). */
+export interface GradedQuestion {
+	id: string;
+	correct: boolean;
+	chosen: Answer | null;
+	right: Answer;
+	explanation: string;
+	cites: string[];
+}
+
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
-export function gradeAttempt(quiz: Quiz, drawn: readonly DrawnQuestion[], answers: Answers): Grade {
-	const results = drawn.map((d): Omit<QuestionResult, 'rightAnswer'> & { right: Answer } => {
-		const q = quiz.questions.find((x) => x.id === d.id)!;
-		const chosen = answers[d.id];
-		let right: Answer;
+/** Grades against the questions as shown (a snapshot), never against the bank as it is now. */
+export function gradeQuestions(
+	questions: readonly SnapshotQuestion[],
+	answers: Answers,
+	passMark: number,
+): { correct: number; total: number; score: number; passed: boolean; questions: GradedQuestion[] } {
+	const results = questions.map((q): GradedQuestion => {
+		const chosen = answers[q.id];
 		let correct: boolean;
-		if (q.type === 'true-false') {
-			right = q.answer;
-			correct = chosen === q.answer;
-		} else {
-			right = q.options.filter((o) => o.correct).map((o) => o.id);
+		if (typeof q.right === 'boolean') correct = chosen === q.right;
+		else {
+			const right = q.right;
 			const picked = Array.isArray(chosen) ? [...new Set(chosen)] : [];
 			correct = q.type === 'single' ? picked.length === 1 && right.includes(picked[0]!) : sameSet(picked, right);
 		}
-		return { id: q.id, correct, chosen: chosen ?? null, right, explanation: q.explanation, cites: q.cites };
+		return { id: q.id, correct, chosen: chosen ?? null, right: q.right, explanation: q.explanation, cites: q.cites };
 	});
 	const correct = results.filter((r) => r.correct).length;
-	const total = drawn.length;
-	const score = Math.floor((correct * 100) / total);
-	const passed = score >= quiz.passMark;
+	const total = questions.length;
+	const score = total ? Math.floor((correct * 100) / total) : 0;
+	return { correct, total, score, passed: total > 0 && score >= passMark, questions: results };
+}
+
+export function gradeAttempt(quiz: Quiz, drawn: readonly DrawnQuestion[], answers: Answers): Grade {
+	const graded = gradeQuestions(snapshotQuestions(quiz, drawn), answers, quiz.passMark);
 	return {
-		correct,
-		total,
-		score,
-		passed,
-		questions: results.map(({ right, ...r }) => ({
+		...graded,
+		questions: graded.questions.map(({ right, ...r }) => ({
 			...r,
-			...(passed || quiz.revealAnswersOnFail ? { rightAnswer: right } : {}),
+			...(graded.passed || quiz.revealAnswersOnFail ? { rightAnswer: right } : {}),
 		})),
 	};
 }

@@ -53,11 +53,13 @@ export const quizSchema = z
 		timeLimitMinutes: z.number().int().positive().optional(),
 		/** Attempts allowed per validity period before HR must reset (unset: unlimited). */
 		attemptsAllowed: z.number().int().positive().optional(),
-		/** Minutes to wait after a failed attempt before the next. */
-		cooldownMinutes: z.number().min(0).default(0),
+		/** Minutes to wait after a failed attempt before starting the next (0: none). */
+		cooldownMinutes: z.number().min(0).default(60),
+		/** Attempts a person may start per company calendar day (ZHIDU_TIMEZONE). */
+		maxAttemptsPerDay: z.number().int().positive().default(3),
 		/** How long a pass certifies, in months. */
 		validityMonths: z.number().int().positive(),
-		/** Whether a failed attempt reveals the right options (explanations are always shown after grading). */
+		/** Whether a failed attempt reveals the right options and explanations (otherwise: the score and the clauses to re-read). */
 		revealAnswersOnFail: z.boolean().default(false),
 		questions: z.array(questionSchema).min(1),
 	})

@@ -176,5 +176,34 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 				await appendOnly(db, dialect, 'exemptions');
 			},
 		},
+		'0004-attempt-records': {
+			async up(db: Kysely<unknown>) {
+				// The questions as shown (with their key) at start, and the whole record at grading: both written
+				// with their row and never changed, so an edited or shrunk bank cannot change what an attempt says.
+				// Rows from before stay null and are shown from the grade row alone.
+				await db.schema.alterTable('attempts').addColumn('snapshot', 'text').execute();
+				await db.schema.alterTable('attempt_grades').addColumn('record', 'text').execute();
+				// At most one open attempt per person and quiz: the primary key is the constraint, on both
+				// databases. The row goes when the attempt is graded; attempts themselves stay append-only.
+				await db.schema
+					.createTable('open_attempts')
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('quiz_id', 'text', (c) => c.notNull())
+					.addColumn('attempt_id', 'text', (c) => c.notNull().unique().references('attempts.id'))
+					.addPrimaryKeyConstraint('open_attempts_pk', ['person_id', 'quiz_id'])
+					.execute();
+				// Each person's newest ungraded attempt per quiz stays open (older ones were abandoned).
+				await sql`
+					insert into open_attempts (person_id, quiz_id, attempt_id)
+					select a.person_id, a.quiz_id, a.id from attempts a
+					where not exists (select 1 from attempt_grades g where g.attempt_id = a.id)
+					and not exists (
+						select 1 from attempts b
+						where b.person_id = a.person_id and b.quiz_id = a.quiz_id
+						and (b.started_at > a.started_at or (b.started_at = a.started_at and b.id > a.id))
+					)
+				`.execute(db);
+			},
+		},
 	};
 }

@@ -91,6 +91,15 @@ export interface AttemptsTable {
 	questions: string;
 	started_at: string;
 	deadline_at: string | null;
+	/** JSON AttemptSnapshot: the questions as shown with their key (0004; null before). */
+	snapshot: string | null;
+}
+
+/** A person's open attempt at a quiz: the primary key allows one. Removed when the attempt is graded. */
+export interface OpenAttemptsTable {
+	person_id: string;
+	quiz_id: string;
+	attempt_id: string;
 }
 
 /** The grade of an attempt; one row at most per attempt (primary key), never changed. */
@@ -105,6 +114,8 @@ export interface AttemptGradesTable {
 	passed: number;
 	/** 1 when submitted after the time limit (graded with no answers). */
 	late: number;
+	/** JSON GradedRecord: the permanent record of the attempt (0004; null before). */
+	record: string | null;
 }
 
 /** A read-and-understood acknowledgement of a policy version. Append-only. */
@@ -134,6 +145,7 @@ export interface Database {
 	exemptions: ExemptionsTable;
 	attempts: AttemptsTable;
 	attempt_grades: AttemptGradesTable;
+	open_attempts: OpenAttemptsTable;
 	people: PeopleTable;
 	person_history: PersonHistoryTable;
 	sessions: SessionsTable;

@@ -15,6 +15,9 @@ interface Status {
 	lastGraded?: { passed: boolean };
 	lastPass?: { gradedAt: string };
 	cooldownUntil?: string;
+	retryAt?: string;
+	/** retryAt in the company time zone and UI language, said by the server. */
+	retryAtText?: string;
 }
 
 export async function fillQuizStatus(): Promise<void> {
@@ -29,7 +32,7 @@ export async function fillQuizStatus(): Promise<void> {
 			? 'passed'
 			: status.openAttempt
 				? 'open'
-				: status.cooldownUntil
+				: status.retryAt
 					? 'cooldown'
 					: status.lastGraded
 						? 'failed'
@@ -38,8 +41,8 @@ export async function fillQuizStatus(): Promise<void> {
 			? text.passed(status.lastPass.gradedAt.slice(0, 10))
 			: status.openAttempt
 				? text.open
-				: status.cooldownUntil
-					? text.cooldown(new Date(status.cooldownUntil).toLocaleTimeString())
+				: status.retryAt
+					? text.cooldown(status.retryAtText ?? status.retryAt)
 					: status.lastGraded
 						? text.failed
 						: text.none;

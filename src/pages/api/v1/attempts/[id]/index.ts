@@ -1,4 +1,4 @@
-/** GET /api/v1/attempts/:id: the attempt (its owner or HR); feedback only once graded. */
+/** GET /api/v1/attempts/:id: the attempt (its owner or HR); once graded, what its record says. */
 import type { APIRoute } from 'astro';
 import { getAttempt } from '../../../../../lib/quiz/attempts.ts';
 import { handle, HttpError, jsonResponse, zhidu } from '../../../../../server/api.ts';
@@ -11,10 +11,8 @@ export const prerender = false;
 export const GET: APIRoute = ({ params, locals }) =>
 	handle(async () => {
 		const { store } = zhidu(locals);
-		const stub = await getAttempt(store, undefined, params.id ?? '');
-		if (!stub) throw new HttpError(404, `no attempt ${params.id}`);
-		attemptReader(locals, stub.personId);
-		const quiz = findQuiz(stub.quizId);
-		if (!quiz) throw new HttpError(410, `quiz ${stub.quizId} no longer exists`);
-		return jsonResponse(200, { attempt: attemptJson(quiz, (await getAttempt(store, quiz, stub.id))!) });
+		const attempt = await getAttempt(store, params.id ?? '');
+		if (!attempt) throw new HttpError(404, `no attempt ${params.id}`);
+		attemptReader(locals, attempt.personId);
+		return jsonResponse(200, { attempt: attemptJson(attempt, findQuiz(attempt.quizId)) });
 	});
