@@ -1,5 +1,6 @@
 /** `zhidu users add | import <csv> | set-password | disable | list`: the roster, for local accounts. */
 import { readFileSync } from 'node:fs';
+import { cliActor } from '../../lib/auth/audit.ts';
 import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '../../lib/auth/people.ts';
 import { parseRosterCsv } from '../../lib/auth/roster-csv.ts';
 import { openStore } from '../../lib/store/database.ts';
@@ -31,6 +32,8 @@ export async function run(args: string[]): Promise<number> {
 	}
 	const config = readServerConfig();
 	const store = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.dbFile });
+	// The audit log names the CLI and the OS user who ran it.
+	const actor = cliActor();
 	try {
 		switch (action) {
 			case 'list': {
@@ -65,14 +68,18 @@ export async function run(args: string[]): Promise<number> {
 					},
 					false,
 				);
-				const person = await addPerson(store, {
-					employeeId: values['employee-id'] ?? '',
-					name: values.name ?? '',
-					email: values.email ?? '',
-					department: values.department ?? '',
-					role: (values.role ?? '') as 'staff',
-					...(values['hire-date'] ? { hireDate: values['hire-date'] } : {}),
-				});
+				const person = await addPerson(
+					store,
+					{
+						employeeId: values['employee-id'] ?? '',
+						name: values.name ?? '',
+						email: values.email ?? '',
+						department: values.department ?? '',
+						role: (values.role ?? '') as 'staff',
+						...(values['hire-date'] ? { hireDate: values['hire-date'] } : {}),
+					},
+					actor,
+				);
 				console.log(`added ${person.email} (${person.role}, ${person.department})`);
 				return 0;
 			}
@@ -90,7 +97,7 @@ export async function run(args: string[]): Promise<number> {
 					if (await findPerson(store, { email: person.email }))
 						console.log(`skipped ${person.email}: already in the roster`);
 					else {
-						await addPerson(store, person);
+						await addPerson(store, person, actor);
 						added += 1;
 					}
 				}
@@ -102,7 +109,7 @@ export async function run(args: string[]): Promise<number> {
 				if (!email) throw new UsageError(usage);
 				const person = await findPerson(store, { email });
 				if (!person) throw new UsageError(`${email}: not in the roster`);
-				await setPassword(store, person.id, await readPassword(), null);
+				await setPassword(store, person.id, await readPassword(), actor);
 				console.log(`password set for ${person.email}`);
 				return 0;
 			}
@@ -110,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
 				const { values, positionals } = parseCommandArgs(rest, { on: { type: 'string' } });
 				const person = await findPerson(store, { email: positionals[0] ?? '' });
 				if (!person) throw new UsageError(`${positionals[0] ?? '(no email)'}: not in the roster`);
-				await disablePerson(store, person.id, values.on, null);
+				await disablePerson(store, person.id, values.on, actor);
 				console.log(`disabled ${person.email}`);
 				return 0;
 			}

@@ -124,7 +124,7 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	hrImported: 'Imported {added} of {total}.',
 	hrChanged: 'Change recorded (history kept).',
 	hrDisabled: 'Disabled.',
-	hrTokenExpiry: 'The expiry must be a future date (YYYY-MM-DD).',
+	hrTokenExpiry: 'The expiry must be a future date (YYYY-MM-DD), at most one year ahead.',
 	hrRevoked: 'Revoked.',
 	hrTokenShownOnce: 'New token (shown this once only; keep it safe):',
 	hrPeople: 'People',

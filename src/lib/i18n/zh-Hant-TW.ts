@@ -121,7 +121,7 @@ export const zhHantTW = {
 	hrImported: '已匯入 {added} 人（共 {total} 筆）。',
 	hrChanged: '已記錄變更（保留歷史）。',
 	hrDisabled: '已停用。',
-	hrTokenExpiry: '到期日須為未來的日期（YYYY-MM-DD）。',
+	hrTokenExpiry: '到期日須為未來的日期（YYYY-MM-DD），且不超過一年後。',
 	hrRevoked: '已撤銷。',
 	hrTokenShownOnce: '新權杖（只顯示這一次，請妥善保存）：',
 	hrPeople: '人員',

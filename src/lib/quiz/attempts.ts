@@ -5,6 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Store } from '../store/database.ts';
+import { personActor, recordAudit } from '../auth/audit.ts';
 import {
 	drawQuestions,
 	gradeAttempt,
@@ -146,20 +147,29 @@ export async function startAttempt(
 	const deadlineAt = quiz.timeLimitMinutes
 		? new Date(now.getTime() + quiz.timeLimitMinutes * 60_000).toISOString()
 		: null;
-	await store.db
-		.insertInto('attempts')
-		.values({
-			id,
-			person_id: personId,
-			quiz_id: quiz.id,
-			policy_id: quiz.policy,
-			policy_version: policyVersion,
-			seed,
-			questions: JSON.stringify(drawn),
-			started_at: startedAt,
-			deadline_at: deadlineAt,
-		})
-		.execute();
+	// The attempt and its audit entry commit together.
+	await store.db.transaction().execute(async (tx) => {
+		await tx
+			.insertInto('attempts')
+			.values({
+				id,
+				person_id: personId,
+				quiz_id: quiz.id,
+				policy_id: quiz.policy,
+				policy_version: policyVersion,
+				seed,
+				questions: JSON.stringify(drawn),
+				started_at: startedAt,
+				deadline_at: deadlineAt,
+			})
+			.execute();
+		await recordAudit(tx, {
+			event: 'attempt.started',
+			actor: personActor(personId),
+			subject: id,
+			detail: { quiz: quiz.id, policy: quiz.policy, version: policyVersion },
+		});
+	});
 	const attempt = (await getAttempt(store, quiz, id))!;
 	return { ok: true, attempt, resumed: false, questions: presentQuestions(quiz, drawn) };
 }
@@ -179,21 +189,32 @@ export async function submitAttempt(
 	const known = new Set(attempt.drawn.map((d) => d.id));
 	const kept: Answers = Object.fromEntries(Object.entries(answers).filter(([id]) => known.has(id)));
 	const grade = gradeAttempt(quiz, attempt.drawn, late ? {} : kept);
-	const result = await store.db
-		.insertInto('attempt_grades')
-		.values({
-			attempt_id: attempt.id,
-			graded_at: now.toISOString(),
-			answers: JSON.stringify(kept),
-			correct: grade.correct,
-			total: grade.total,
-			score: grade.score,
-			passed: grade.passed ? 1 : 0,
-			late: late ? 1 : 0,
-		})
-		.onConflict((oc) => oc.column('attempt_id').doNothing())
-		.returning('attempt_id')
-		.executeTakeFirst();
+	// The grade and its audit entry commit together; a second grading writes neither.
+	const result = await store.db.transaction().execute(async (tx) => {
+		const inserted = await tx
+			.insertInto('attempt_grades')
+			.values({
+				attempt_id: attempt.id,
+				graded_at: now.toISOString(),
+				answers: JSON.stringify(kept),
+				correct: grade.correct,
+				total: grade.total,
+				score: grade.score,
+				passed: grade.passed ? 1 : 0,
+				late: late ? 1 : 0,
+			})
+			.onConflict((oc) => oc.column('attempt_id').doNothing())
+			.returning('attempt_id')
+			.executeTakeFirst();
+		if (inserted)
+			await recordAudit(tx, {
+				event: 'attempt.graded',
+				actor: personActor(attempt.personId),
+				subject: attempt.id,
+				detail: { quiz: quiz.id, score: grade.score, passed: grade.passed, late },
+			});
+		return inserted;
+	});
 	const graded = (await getAttempt(store, quiz, attempt.id))!;
 	return result ? { ok: true, attempt: graded } : { ok: false, reason: 'already-graded', attempt: graded };
 }
