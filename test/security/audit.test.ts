@@ -85,7 +85,7 @@ describe.each(testDatabases)('audit trail on $name', (database) => {
 	});
 
 	it('an entry made from the CLI names the CLI and the OS user', async () => {
-		const result = cli(rig.env, [
+		const result = await cli(rig.env, [
 			'users',
 			'add',
 			'--employee-id',

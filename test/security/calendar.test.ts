@@ -40,7 +40,7 @@ describe.each(testDatabases)('company calendar on $name', (database) => {
 		const html = await page.text();
 		// 10:00 UTC is 18:00 in Taipei, written the zh-Hant-TW way.
 		expect(html).toContain(formatDateTime('2026-03-01T10:00:00Z', 'zh-Hant-TW', 'Asia/Taipei'));
-		expect(formatDateTime('2026-03-01T10:00:00Z', 'zh-Hant-TW', 'Asia/Taipei')).toBe('2026/03/01 18:00');
+		expect(formatDateTime('2026-03-01T10:00:00Z', 'zh-Hant-TW', 'Asia/Taipei')).toMatch(/^2026\/03\/01\s18:00$/);
 		expect(html).not.toContain('2026-03-01 10:00');
 	});
 

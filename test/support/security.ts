@@ -1,5 +1,5 @@
 /** For the security tests: a real server on a fresh SQLite or PostgreSQL database, with HR set up, and a store on the same data. */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
 import { inject } from 'vitest';
 import { openStore, type Store } from '../../src/lib/store/database.ts';
@@ -56,12 +56,24 @@ export async function securityRig(database: TestDatabase, extra: Record<string, 
 	return rig;
 }
 
-/** Runs the CLI against the rig's data. */
-export function cli(env: Record<string, string>, args: string[], extra: Record<string, string> = {}) {
-	return spawnSync(process.execPath, ['src/cli/zhidu.ts', ...args], {
-		cwd: projectRoot,
-		env: { ...process.env, ...env, ...extra },
-		encoding: 'utf8',
+/**
+ * Runs the CLI against the rig's data. Asynchronously: a blocking spawnSync
+ * would let the server close idle keep-alive sockets unnoticed, and the next
+ * fetch would fail with "other side closed".
+ */
+export function cli(
+	env: Record<string, string>,
+	args: string[],
+	extra: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+	return new Promise((done) => {
+		execFile(
+			process.execPath,
+			['src/cli/zhidu.ts', ...args],
+			{ cwd: projectRoot, env: { ...process.env, ...env, ...extra }, encoding: 'utf8' },
+			(error, stdout, stderr) =>
+				done({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+		);
 	});
 }
 
@@ -80,7 +92,10 @@ export async function staffWithPassword(
 	});
 	if (response.status !== 201) throw new Error(`add ${person.email}: ${response.status} ${await response.text()}`);
 	const id = ((await response.json()) as { person: { id: string } }).person.id;
-	const result = cli(rig.env, ['users', 'set-password', person.email], { ZHIDU_NEW_PASSWORD: password, ...extraEnv });
+	const result = await cli(rig.env, ['users', 'set-password', person.email], {
+		ZHIDU_NEW_PASSWORD: password,
+		...extraEnv,
+	});
 	if (result.status !== 0) throw new Error(result.stderr);
 	return id;
 }
