@@ -14,13 +14,16 @@ const isRealDate = (s: string): boolean => {
 	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 };
 
-/** A calendar date `YYYY-MM-DD` that exists (2026-02-30 is refused). YAML dates are turned back into the date they name. */
+/** A calendar date `YYYY-MM-DD` that exists (2026-02-30 is refused), as text. */
+export const calendarDateText = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD')
+	.refine(isRealDate, { error: (issue) => `${String(issue.input)} is not a real date` });
+
+/** The same, also accepting YAML's parsed dates, turned back into the date they name. */
 export const calendarDate = z.preprocess(
 	(value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
-	z
-		.string()
-		.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD')
-		.refine(isRealDate, { error: (issue) => `${String(issue.input)} is not a real date` }),
+	calendarDateText,
 );
 export type CalendarDate = string;
 

@@ -1,6 +1,8 @@
 /** Helpers for API routes: plain JSON in and out, zod-validated, 4xx with a reason and field errors. */
 import type { z } from 'zod';
+import type { Actor } from '../lib/auth/audit.ts';
 import type { Person } from '../lib/auth/people.ts';
+import type { Identity } from './identity.ts';
 import type { ZhiduLocals } from './app.ts';
 
 export const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -31,16 +33,34 @@ export function signedInPerson(locals: App.Locals): Person {
 	return identity.person;
 }
 
-/** HR only: staff get 403; API tokens may act for HR with read-write scope. */
-export function requireHr(locals: App.Locals, write = false): { actorId: string | null } {
+/** Who the audit log names for a request: the person, or the API token with its name and creator. */
+export function actorOf(identity: Identity): Actor {
+	return identity.kind === 'token'
+		? { kind: 'token', tokenId: identity.tokenId, tokenName: identity.name, createdBy: identity.createdBy }
+		: { kind: 'person', personId: identity.person.id };
+}
+
+/** HR only: staff get 403; API tokens may act for HR with read-write (or admin) scope. */
+export function requireHr(
+	locals: App.Locals,
+	write = false,
+): { actor: Actor; actorId: string | null; identity: Identity } {
 	const { identity } = zhidu(locals);
 	if (!identity) throw new HttpError(401, 'sign in first');
 	if (identity.kind === 'token') {
-		if (write && identity.scope !== 'read-write') throw new HttpError(403, 'this API token is read-only');
-		return { actorId: null };
+		if (write && identity.scope === 'read') throw new HttpError(403, 'this API token is read-only');
+		return { actor: actorOf(identity), actorId: null, identity };
 	}
 	if (identity.person.role !== 'hr') throw new HttpError(403, 'HR only');
-	return { actorId: identity.person.id };
+	return { actor: actorOf(identity), actorId: identity.person.id, identity };
+}
+
+/** Creating an HR person or making someone HR: people may, API tokens only with the explicit `admin` scope. */
+export function requireHrGrant(identity: Identity, role: string | undefined, field = 'role'): void {
+	if (role === 'hr' && identity.kind === 'token' && identity.scope !== 'admin')
+		throw new HttpError(403, 'only an API token with the admin scope may create or promote HR people', {
+			[field]: 'hr needs a token with the admin scope',
+		});
 }
 
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
@@ -101,9 +121,14 @@ export async function handle(run: () => Promise<Response>): Promise<Response> {
 	} catch (error) {
 		if (error instanceof HttpError)
 			return jsonResponse(error.status, { error: error.message, ...(error.fields ? { fields: error.fields } : {}) });
-		if (error instanceof Error && error.name === 'PersonError') {
+		// Domain errors name the field; a date that would rewrite history is a conflict with the records.
+		const fieldErrors: Record<string, number> = { PersonError: 400, TokenError: 400, HistoryError: 409 };
+		if (error instanceof Error && error.name in fieldErrors) {
 			const field = (error as Error & { field: string }).field;
-			return jsonResponse(400, { error: error.message, fields: { [field]: error.message.replace(`${field}: `, '') } });
+			return jsonResponse(fieldErrors[error.name]!, {
+				error: error.message,
+				fields: { [field]: error.message.replace(`${field}: `, '') },
+			});
 		}
 		console.error(error);
 		return jsonResponse(500, { error: 'internal error' });

@@ -103,7 +103,7 @@ export function createRequestHandler(options: AppOptions) {
 			}
 
 			if (unsafeMethods.has(req.method ?? '')) {
-				if (identity?.kind === 'token' && identity.scope !== 'read-write') {
+				if (identity?.kind === 'token' && identity.scope === 'read') {
 					return json(res, 403, { error: 'this API token is read-only' });
 				}
 				// HTML forms (signed in or not: sign-in and setup too) must come from our own pages.

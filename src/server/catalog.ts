@@ -11,7 +11,8 @@ import { readBuildConfig } from '../lib/config.ts';
 import { loadQuizzes } from '../lib/quiz/loader.ts';
 import type { Quiz } from '../lib/quiz/schema.ts';
 import { chapterUrl } from '../lib/urls.ts';
-import { todayIn, versionInForce } from '../lib/versions.ts';
+import { companyToday } from '../lib/calendar.ts';
+import { versionInForce } from '../lib/versions.ts';
 
 export interface Catalog {
 	policies: LoadedPolicy[];
@@ -31,7 +32,8 @@ export function catalog(): Catalog {
 	return cache;
 }
 
-export const today = () => todayIn(catalog().timeZone);
+/** Today in the company (ZHIDU_TIMEZONE): the one calendar. */
+export const today = () => companyToday();
 
 export function findQuiz(id: string): Quiz | undefined {
 	return catalog().quizzes.find((q) => q.id === id);

@@ -7,7 +7,8 @@
 import type { IncomingMessage } from 'node:http';
 import { addPerson, findPerson, type Person } from '../lib/auth/people.ts';
 import { apiTokenScope, sessionFor, type Session, type TokenScope } from '../lib/auth/sessions.ts';
-import { recordAudit } from '../lib/auth/audit.ts';
+import { anonymousActor, recordAudit } from '../lib/auth/audit.ts';
+import { companyToday } from '../lib/calendar.ts';
 import type { Store } from '../lib/store/database.ts';
 import { isTrustedProxy, type ServerConfig } from './config.ts';
 
@@ -16,7 +17,7 @@ export const SESSION_COOKIE = 'zhidu_session';
 export type Identity =
 	| { kind: 'person'; person: Person; via: 'session'; session: Session; token: string }
 	| { kind: 'person'; person: Person; via: 'proxy' }
-	| { kind: 'token'; tokenId: string; scope: TokenScope };
+	| { kind: 'token'; tokenId: string; scope: TokenScope; name: string; createdBy: string };
 
 export type IdentityResult =
 	{ ok: true; identity: Identity | undefined } | { ok: false; status: 401 | 403; reason: string };
@@ -58,7 +59,10 @@ export async function resolveIdentity(
 		const match = /^Bearer\s+(\S+)$/i.exec(authorization);
 		const scope = match ? await apiTokenScope(store, match[1]!) : undefined;
 		if (!scope) return { ok: false, status: 401, reason: 'invalid, expired or revoked API token' };
-		return { ok: true, identity: { kind: 'token', tokenId: scope.id, scope: scope.scope } };
+		return {
+			ok: true,
+			identity: { kind: 'token', tokenId: scope.id, scope: scope.scope, name: scope.name, createdBy: scope.createdBy },
+		};
 	}
 	if (config.identity === 'proxy') {
 		const header = req.headers[config.proxyHeader];
@@ -68,18 +72,22 @@ export async function resolveIdentity(
 		let person = await findPerson(store, { email });
 		if (!person) {
 			if (config.proxyUnknownUsers === 'reject') {
-				await recordAudit(store, { event: 'auth.proxy-rejected', subject: email, address: clientAddress(config, req) });
+				await recordAudit(store.db, {
+					event: 'auth.proxy-rejected',
+					actor: anonymousActor,
+					subject: email,
+					address: clientAddress(config, req),
+				});
 				return { ok: false, status: 403, reason: `${email} is not in the roster` };
 			}
-			person = await addPerson(store, {
-				employeeId: `sso:${email}`,
-				name: email.split('@')[0]!,
-				email,
-				department: '未載明',
-				role: 'staff',
-			});
+			// Added on first sight, as the SSO proxy vouches for them: they are the actor of their own entry.
+			person = await addPerson(
+				store,
+				{ employeeId: `sso:${email}`, name: email.split('@')[0]!, email, department: '未載明', role: 'staff' },
+				anonymousActor,
+			);
 		}
-		if (person.disabledOn && person.disabledOn <= new Date().toISOString().slice(0, 10)) {
+		if (person.disabledOn && person.disabledOn <= companyToday()) {
 			return { ok: false, status: 403, reason: 'this account is disabled' };
 		}
 		return { ok: true, identity: { kind: 'person', person, via: 'proxy' } };

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { countHr } from '../lib/auth/people.ts';
 import { issueSetupToken } from '../lib/auth/sessions.ts';
+import { ClockError, companyToday } from '../lib/calendar.ts';
 import { openStore } from '../lib/store/database.ts';
 import { createRequestHandler, type AstroHandler } from './app.ts';
 import { catalog } from './catalog.ts';
@@ -18,6 +19,8 @@ const root = resolve(import.meta.dirname, '../..');
 
 export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? join(root, 'dist')) {
 	const config = readServerConfig();
+	// The company calendar: refuses ZHIDU_NOW without the test flag, and a bad ZHIDU_TIMEZONE, before anything starts.
+	companyToday();
 	const entry = join(distDir, 'server', 'entry.mjs');
 	const clientDir = join(distDir, 'client');
 	if (!existsSync(entry)) throw new Error(`${entry} not found: build first (npm run build)`);
@@ -36,15 +39,16 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	const base =
 		config.publicUrl?.replace(/\/$/, '') ??
 		`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+	// The setup link is made before the serving line, so both are printed together.
+	const setupToken =
+		config.identity === 'local' && (await countHr(store)) === 0 ? await issueSetupToken(store) : undefined;
 	console.log(
 		`zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`,
 	);
-	if (config.identity === 'local' && (await countHr(store)) === 0) {
-		const token = await issueSetupToken(store);
+	if (setupToken)
 		console.log(
-			`zhidu: no HR account yet. Create the first one here (the link works once):\n  ${base}/setup/?token=${token}`,
+			`zhidu: no HR account yet. Create the first one here (the link works until the first HR account exists):\n  ${base}/setup/?token=${setupToken}`,
 		);
-	}
 	let closing = false;
 	const close = async () => {
 		if (closing) return;
@@ -60,7 +64,11 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 	startServer().catch((error: unknown) => {
-		console.error(error instanceof ServerConfigError ? error.message : `zhidu: ${(error as Error).message}`);
+		console.error(
+			error instanceof ServerConfigError || error instanceof ClockError
+				? error.message
+				: `zhidu: ${(error as Error).message}`,
+		);
 		process.exit(1);
 	});
 }

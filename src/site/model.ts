@@ -102,7 +102,9 @@ export const stateLabel = (state: VersionState) => t(`state_${state.replace('-',
 
 export function approvalText(version: SiteVersion | undefined): string {
 	const approval = version?.loaded.meta.approval;
-	return approval ? t('approvalEvidence', approval) : t('notStated');
+	return approval
+		? t('approvalEvidence', { by: approval.by, on: approval.on, meaning: approval.meaning })
+		: t('notStated');
 }
 
 /** The language of a page listing several policies: theirs if they agree, else the UI language. */

@@ -7,6 +7,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../../src/lib/auth/audit.ts';
 import { importRoster } from '../../src/lib/auth/roster-import.ts';
 import { companyToday } from '../../src/lib/calendar.ts';
 import { neutraliseCell, restoreCell, stringifyCsv } from '../../src/lib/csv/cells.ts';
@@ -101,7 +102,11 @@ describe.each(testDatabases)('CSV injection on $name', (database) => {
 		);
 		const fresh = await openTestStore(database);
 		try {
-			const outcome = await importRoster(fresh.store, new TextEncoder().encode(exported), { t, actorId: null });
+			const outcome = await importRoster(fresh.store, new TextEncoder().encode(exported), {
+				t,
+				actor: cliActor(),
+				actorId: null,
+			});
 			expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
 			const again = rosterCsv(await rosterAsOf(fresh.store, companyToday(), 'Asia/Taipei'));
 			expect(again).toBe(exported);

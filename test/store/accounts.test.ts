@@ -11,7 +11,6 @@ import {
 } from '../../src/lib/auth/people.ts';
 import {
 	apiTokenScope,
-	consumeSetupToken,
 	createApiToken,
 	issueSetupToken,
 	revokeApiToken,
@@ -19,8 +18,13 @@ import {
 	signIn,
 	signOut,
 } from '../../src/lib/auth/sessions.ts';
+import { cliActor, personActor } from '../../src/lib/auth/audit.ts';
+import { completeSetup } from '../../src/lib/auth/setup.ts';
+import { companyToday } from '../../src/lib/calendar.ts';
 import { openStore, type Store } from '../../src/lib/store/database.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
+
+const cli = cliActor();
 
 describe.each(testDatabases)('accounts on $name', (database) => {
 	let store: Store;
@@ -32,14 +36,18 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 	afterAll(() => drop());
 
 	it('adds people with a validated email and refuses duplicates, naming the field', async () => {
-		const person = await addPerson(store, {
-			employeeId: 'E001',
-			name: '陳小華',
-			email: 'Hua.Chen@Example.com',
-			department: '運營部',
-			role: 'staff',
-			hireDate: '2026-01-05',
-		});
+		const person = await addPerson(
+			store,
+			{
+				employeeId: 'E001',
+				name: '陳小華',
+				email: 'Hua.Chen@Example.com',
+				department: '運營部',
+				role: 'staff',
+				hireDate: '2026-01-05',
+			},
+			cli,
+		);
 		expect(person).toMatchObject({
 			email: 'hua.chen@example.com',
 			role: 'staff',
@@ -47,22 +55,26 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 			hasPassword: false,
 		});
 		await expect(
-			addPerson(store, {
-				employeeId: 'E002',
-				name: 'x',
-				email: 'hua.chen@example.com',
-				department: 'x',
-				role: 'staff',
-			}),
+			addPerson(
+				store,
+				{
+					employeeId: 'E002',
+					name: 'x',
+					email: 'hua.chen@example.com',
+					department: 'x',
+					role: 'staff',
+				},
+				cli,
+			),
 		).rejects.toThrow(/email: hua.chen@example.com is already in the roster/);
 		await expect(
-			addPerson(store, { employeeId: 'E003', name: 'x', email: 'not-an-email', department: 'x', role: 'staff' }),
+			addPerson(store, { employeeId: 'E003', name: 'x', email: 'not-an-email', department: 'x', role: 'staff' }, cli),
 		).rejects.toBeInstanceOf(PersonError);
 	});
 
 	it('signs in with the right password only, with a fresh session id each time', async () => {
 		const person = (await findPerson(store, { employeeId: 'E001' }))!;
-		await setPassword(store, person.id, 'correct horse battery', null);
+		await setPassword(store, person.id, 'correct horse battery', cli);
 		expect(await signIn(store, 'hua.chen@example.com', 'wrong password!', '10.0.0.1')).toMatchObject({
 			ok: false,
 			reason: 'invalid',
@@ -89,23 +101,29 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 		if (result.ok) expect(await sessionFor(store, result.token)).toBeUndefined();
 	});
 
-	it('rate-limits failed sign-ins per account, counted in the database (another instance sees them)', async () => {
-		const person = await addPerson(store, {
-			employeeId: 'E010',
-			name: '林',
-			email: 'lin@example.com',
-			department: 'HR',
-			role: 'hr',
-		});
-		await setPassword(store, person.id, 'another good password', null);
-		for (let i = 0; i < 5; i++) await signIn(store, 'lin@example.com', `guess ${i}`, `10.1.0.${i}`);
+	it('rate-limits failed sign-ins per account and address, counted in the database (another instance sees them)', async () => {
+		const person = await addPerson(
+			store,
+			{
+				employeeId: 'E010',
+				name: '林',
+				email: 'lin@example.com',
+				department: 'HR',
+				role: 'hr',
+			},
+			cli,
+		);
+		await setPassword(store, person.id, 'another good password', cli);
+		for (let i = 0; i < 5; i++) await signIn(store, 'lin@example.com', `guess ${i}`, '10.1.0.1');
 		// A second connection to the same database, as a second server instance would have.
 		const other = await openStore(options);
 		try {
-			expect(await signIn(other, 'lin@example.com', 'another good password', '10.1.0.99')).toMatchObject({
+			expect(await signIn(other, 'lin@example.com', 'another good password', '10.1.0.1')).toMatchObject({
 				ok: false,
 				reason: 'rate-limited',
 			});
+			// The owner, from another address, is not locked out by the attacker.
+			expect(await signIn(other, 'lin@example.com', 'another good password', '10.1.0.99')).toMatchObject({ ok: true });
 		} finally {
 			await other.close();
 		}
@@ -113,7 +131,7 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 
 	it('keeps department and role changes as history, answerable for a past date', async () => {
 		const person = (await findPerson(store, { employeeId: 'E001' }))!;
-		await changeAttributes(store, person.id, { department: '市場部', effectiveFrom: '2026-06-01' }, null);
+		await changeAttributes(store, person.id, { department: '市場部', effectiveFrom: '2026-06-01' }, cli);
 		expect((await findPerson(store, { id: person.id }, '2026-03-01'))!.department).toBe('運營部');
 		expect((await findPerson(store, { id: person.id }, '2026-07-01'))!.department).toBe('市場部');
 		await expect(sql`update person_history set department = 'x'`.execute(store.db)).rejects.toThrow(/append-only/);
@@ -121,16 +139,20 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 	});
 
 	it('a disabled person cannot sign in and loses their sessions', async () => {
-		const person = await addPerson(store, {
-			employeeId: 'E020',
-			name: '王',
-			email: 'wang@example.com',
-			department: '運營部',
-			role: 'staff',
-		});
-		await setPassword(store, person.id, 'wang password 1', null);
+		const person = await addPerson(
+			store,
+			{
+				employeeId: 'E020',
+				name: '王',
+				email: 'wang@example.com',
+				department: '運營部',
+				role: 'staff',
+			},
+			cli,
+		);
+		await setPassword(store, person.id, 'wang password 1', cli);
 		const session = await signIn(store, 'wang@example.com', 'wang password 1', '10.2.0.1');
-		await disablePerson(store, person.id, new Date().toISOString().slice(0, 10), null);
+		await disablePerson(store, person.id, companyToday(), cli);
 		if (session.ok) expect(await sessionFor(store, session.token)).toBeUndefined();
 		expect(await signIn(store, 'wang@example.com', 'wang password 1', '10.2.0.1')).toMatchObject({ ok: false });
 	});
@@ -139,8 +161,8 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 		const hr = (await findPerson(store, { email: 'lin@example.com' }))!;
 		const { token, info } = await createApiToken(
 			store,
-			{ name: 'LMS', scope: 'read', expiresAt: '2099-01-01T00:00:00.000Z' },
-			hr.id,
+			{ name: 'LMS', scope: 'read', expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+			personActor(hr.id),
 		);
 		const stored = await store.db
 			.selectFrom('api_tokens')
@@ -148,21 +170,27 @@ describe.each(testDatabases)('accounts on $name', (database) => {
 			.where('id', '=', info.id)
 			.executeTakeFirstOrThrow();
 		expect(stored.token_hash).not.toContain(token);
-		expect(await apiTokenScope(store, token)).toEqual({ id: info.id, scope: 'read' });
-		expect(await revokeApiToken(store, info.id, hr.id)).toBe(true);
+		expect(await apiTokenScope(store, token)).toEqual({ id: info.id, scope: 'read', name: 'LMS', createdBy: hr.id });
+		expect(await revokeApiToken(store, info.id, personActor(hr.id))).toBe(true);
 		expect(await apiTokenScope(store, token)).toBeUndefined();
-		const expired = await createApiToken(
-			store,
-			{ name: 'old', scope: 'read-write', expiresAt: '2000-01-01T00:00:00.000Z' },
-			hr.id,
-		);
-		expect(await apiTokenScope(store, expired.token)).toBeUndefined();
+		await expect(
+			createApiToken(
+				store,
+				{ name: 'old', scope: 'read-write', expiresAt: '2000-01-01T00:00:00.000Z' },
+				personActor(hr.id),
+			),
+		).rejects.toThrow(/expiresAt: must be in the future/);
+		await expect(
+			createApiToken(store, { name: 'far', scope: 'read', expiresAt: '2099-01-01T00:00:00.000Z' }, personActor(hr.id)),
+		).rejects.toThrow(/expiresAt: must be at most one year ahead/);
 	});
 
-	it('a setup token works once', async () => {
+	it('a setup token works once, and not once an HR account exists', async () => {
 		const token = await issueSetupToken(store);
-		expect(await consumeSetupToken(store, token)).toBe(true);
-		expect(await consumeSetupToken(store, token)).toBe(false);
+		const input = { employeeId: 'HR9', name: '人資', email: 'setup@example.com', department: 'HR' };
+		// HR people already exist in this store (lin@example.com): the link is refused and stays unused by nothing.
+		await expect(completeSetup(store, token, input, 'a long enough password', null)).rejects.toThrow(/setup link used/);
+		await expect(completeSetup(store, token, input, 'a long enough password', null)).rejects.toThrow(/setup link used/);
 	});
 
 	it('audits sign-ins, failures, changes and tokens', async () => {

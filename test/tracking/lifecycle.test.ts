@@ -3,6 +3,7 @@
  * PostgreSQL: the real policies (1.0 → 1.1 is editorial) plus a 2.0 added in
  * a temporary copy of the content that changes a clause the quiz cites.
  */
+import { cliActor } from '../../src/lib/auth/audit.ts';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,20 +80,24 @@ describe.each(testDatabases)('certification lifecycle on $name', (database) => {
 
 	beforeAll(async () => {
 		({ store, drop } = await openTestStore(database));
-		const person = await addPerson(store, {
-			employeeId: 'T001',
-			name: '張新人',
-			email: 'zhang@example.com',
-			department: '運營部門',
-			role: 'staff',
-			hireDate: '2026-01-05',
-		});
+		const person = await addPerson(
+			store,
+			{
+				employeeId: 'T001',
+				name: '張新人',
+				email: 'zhang@example.com',
+				department: '運營部門',
+				role: 'staff',
+				hireDate: '2026-01-05',
+			},
+			cliActor(),
+		);
 		personId = person.id;
 		// The events, recorded in the order they happened.
 		await acknowledge(store, pharma, '1.0', personId, new Date('2026-02-20T04:00:00Z'));
 		await passOn(store, personId, '2026-03-01', '1.0');
-		await changeAttributes(store, personId, { department: '市場部', effectiveFrom: '2026-07-01' }, null);
-		await changeAttributes(store, personId, { department: '運營部門', effectiveFrom: '2026-09-01' }, null);
+		await changeAttributes(store, personId, { department: '市場部', effectiveFrom: '2026-07-01' }, cliActor());
+		await changeAttributes(store, personId, { department: '運營部門', effectiveFrom: '2026-09-01' }, cliActor());
 		await passOn(store, personId, '2027-01-10', '2.0');
 	}, 60_000);
 	afterAll(() => drop());

@@ -3,12 +3,18 @@
  * approved. Refuses (exit 1) while anything blocks it, when the text changed since submission, or when the
  * effective date is before the version in force took effect.
  */
+import { cliActor } from '../../lib/auth/audit.ts';
 import { approve, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, workflowOptions } from '../workflow-options.ts';
 
 const usage =
 	'Usage: zhidu approve <policy> <version> --effective <YYYY-MM-DD> --by <name> --meaning <text> [--content <dir>] [--quizzes <dir>]';
+
+const cliUser = () => {
+	const actor = cliActor();
+	return actor.kind === 'cli' ? actor.osUser : 'unknown';
+};
 
 export async function run(args: string[]): Promise<number> {
 	const { values, positionals } = parseCommandArgs(args, {
@@ -25,7 +31,8 @@ export async function run(args: string[]): Promise<number> {
 		const result = approve(
 			policy,
 			version,
-			{ effective: values.effective, by: values.by, meaning: values.meaning },
+			// Both the person who approves (--by) and who recorded it (the CLI and the OS user) are stored.
+			{ effective: values.effective, by: values.by, meaning: values.meaning, recordedBy: `cli:${cliUser()}` },
 			workflowOptions(values),
 		);
 		console.log(

@@ -1,5 +1,6 @@
 /** `zhidu users add | import <csv> | set-password | disable | list`: the roster, for local accounts. */
 import { readFileSync } from 'node:fs';
+import { cliActor } from '../../lib/auth/audit.ts';
 import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '../../lib/auth/people.ts';
 import { describeProblem } from '../../lib/auth/roster-csv.ts';
 import { importRoster } from '../../lib/auth/roster-import.ts';
@@ -34,6 +35,8 @@ export async function run(args: string[]): Promise<number> {
 	}
 	const config = readServerConfig();
 	const store = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.dbFile });
+	// The audit log names the CLI and the OS user who ran it.
+	const actor = cliActor();
 	try {
 		switch (action) {
 			case 'list': {
@@ -68,14 +71,18 @@ export async function run(args: string[]): Promise<number> {
 					},
 					false,
 				);
-				const person = await addPerson(store, {
-					employeeId: values['employee-id'] ?? '',
-					name: values.name ?? '',
-					email: values.email ?? '',
-					department: values.department ?? '',
-					role: (values.role ?? '') as 'staff',
-					...(values['hire-date'] ? { hireDate: values['hire-date'] } : {}),
-				});
+				const person = await addPerson(
+					store,
+					{
+						employeeId: values['employee-id'] ?? '',
+						name: values.name ?? '',
+						email: values.email ?? '',
+						department: values.department ?? '',
+						role: (values.role ?? '') as 'staff',
+						...(values['hire-date'] ? { hireDate: values['hire-date'] } : {}),
+					},
+					actor,
+				);
 				console.log(`added ${person.email} (${person.role}, ${person.department})`);
 				return 0;
 			}
@@ -83,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
 				const [file] = rest;
 				if (!file) throw new UsageError(usage);
 				const t = translator(readBuildConfig().uiLanguage);
-				const outcome = await importRoster(store, readFileSync(file), { t, actorId: null });
+				const outcome = await importRoster(store, readFileSync(file), { t, actor, actorId: null });
 				if (!outcome.ok) {
 					for (const p of outcome.problems) console.error(`${file}: ${describeProblem(t, p)}`);
 					console.error(t('rosterNothingImported'));
@@ -107,7 +114,7 @@ export async function run(args: string[]): Promise<number> {
 				if (!email) throw new UsageError(usage);
 				const person = await findPerson(store, { email });
 				if (!person) throw new UsageError(`${email}: not in the roster`);
-				await setPassword(store, person.id, await readPassword(), null);
+				await setPassword(store, person.id, await readPassword(), actor);
 				console.log(`password set for ${person.email}`);
 				return 0;
 			}
@@ -115,7 +122,7 @@ export async function run(args: string[]): Promise<number> {
 				const { values, positionals } = parseCommandArgs(rest, { on: { type: 'string' } });
 				const person = await findPerson(store, { email: positionals[0] ?? '' });
 				if (!person) throw new UsageError(`${positionals[0] ?? '(no email)'}: not in the roster`);
-				await disablePerson(store, person.id, values.on, null);
+				await disablePerson(store, person.id, values.on, actor);
 				console.log(`disabled ${person.email}`);
 				return 0;
 			}

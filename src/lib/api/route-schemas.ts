@@ -43,7 +43,7 @@ export const meResponse = z.union([
 		person: personSchema.pick({ id: true, employeeId: true, name: true, email: true, department: true, role: true }),
 		csrfToken: z.string().nullable(),
 	}),
-	z.object({ token: z.object({ id: z.string(), scope: z.enum(['read', 'read-write']) }) }),
+	z.object({ token: z.object({ id: z.string(), scope: z.enum(['read', 'read-write', 'admin']) }) }),
 ]);
 
 export const addPersonBody = z.object({
@@ -66,14 +66,14 @@ export const changePersonBody = z
 
 export const createTokenBody = z.object({
 	name: z.string().trim().min(1, 'required'),
-	scope: z.enum(['read', 'read-write']),
+	scope: z.enum(['read', 'read-write', 'admin']),
 	expiresAt: z.iso.datetime({ error: 'expected an ISO date-time such as 2027-01-01T00:00:00Z' }),
 });
 
 export const tokenInfoSchema = z.object({
 	id: z.string(),
 	name: z.string(),
-	scope: z.enum(['read', 'read-write']),
+	scope: z.enum(['read', 'read-write', 'admin']),
 	createdAt: z.string(),
 	expiresAt: z.string(),
 	revokedAt: z.string().nullable(),

@@ -1,15 +1,17 @@
 /**
  * The roster: people, their department and role as history (a change is a
  * new row effective from a date, never an edit), and leaving (disabled_on).
+ * Each change and its audit entry commit in one transaction.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { calendarDate, calendarDateText, companyToday, now as clockNow } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
-import type { Role } from '../store/schema.ts';
-import { recordAudit } from './audit.ts';
+import type { Database, Role } from '../store/schema.ts';
+import { HistoryError, latestRecord } from '../tracking/record-dates.ts';
+import { actorPersonId, recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './secrets.ts';
-
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD');
 
 export const newPersonSchema = z.object({
 	employeeId: z.string().trim().min(1, 'employee id is required'),
@@ -21,9 +23,10 @@ export const newPersonSchema = z.object({
 		.pipe(z.email({ error: 'not an email address' })),
 	department: z.string().trim().min(1, 'department is required'),
 	role: z.enum(['staff', 'hr'], { error: 'role must be staff or hr' }),
-	hireDate: calendarDate.optional(),
+	hireDate: calendarDateText.optional(),
 });
 export type NewPerson = z.input<typeof newPersonSchema>;
+export type ParsedPerson = z.output<typeof newPersonSchema>;
 
 export interface Person {
 	id: string;
@@ -37,8 +40,7 @@ export interface Person {
 	hasPassword: boolean;
 }
 
-const now = () => new Date().toISOString();
-const today = () => new Date().toISOString().slice(0, 10);
+const now = () => clockNow().toISOString();
 
 export class PersonError extends Error {
 	override name = 'PersonError';
@@ -49,14 +51,21 @@ export class PersonError extends Error {
 	}
 }
 
-export async function addPerson(store: Store, input: NewPerson, actorId: string | null = null): Promise<Person> {
+export function parsePerson(input: NewPerson): ParsedPerson {
 	const parsed = newPersonSchema.safeParse(input);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
 		throw new PersonError(String(issue.path[0] ?? 'person'), issue.message);
 	}
-	const p = parsed.data;
-	const existing = await store.db
+	return parsed.data;
+}
+
+/**
+ * Writes a new person, their first history row and the audit entry with `tx` (the caller's
+ * transaction). `self`: the person adds themselves (the first HR account, from the setup link).
+ */
+export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Actor | 'self'): Promise<string> {
+	const existing = await tx
 		.selectFrom('people')
 		.select(['email', 'employee_id'])
 		.where((eb) => eb.or([eb('email', '=', p.email), eb('employee_id', '=', p.employeeId)]))
@@ -67,48 +76,53 @@ export async function addPerson(store: Store, input: NewPerson, actorId: string 
 			: new PersonError('employeeId', `${p.employeeId} is already in the roster`);
 	}
 	const id = randomUUID();
+	const actor: Actor = by === 'self' ? { kind: 'person', personId: id } : by;
 	const at = now();
-	await store.db.transaction().execute(async (tx) => {
-		await tx
-			.insertInto('people')
-			.values({
-				id,
-				employee_id: p.employeeId,
-				name: p.name,
-				email: p.email,
-				hire_date: p.hireDate ?? null,
-				password_hash: null,
-				disabled_on: null,
-				created_at: at,
-			})
-			.execute();
-		await tx
-			.insertInto('person_history')
-			.values({
-				id: randomUUID(),
-				person_id: id,
-				department: p.department,
-				role: p.role,
-				effective_from: p.hireDate ?? today(),
-				recorded_at: at,
-				recorded_by: actorId,
-			})
-			.execute();
-	});
-	await recordAudit(store, {
+	await tx
+		.insertInto('people')
+		.values({
+			id,
+			employee_id: p.employeeId,
+			name: p.name,
+			email: p.email,
+			hire_date: p.hireDate ?? null,
+			password_hash: null,
+			disabled_on: null,
+			created_at: at,
+		})
+		.execute();
+	await tx
+		.insertInto('person_history')
+		.values({
+			id: randomUUID(),
+			person_id: id,
+			department: p.department,
+			role: p.role,
+			effective_from: p.hireDate ?? companyToday(),
+			recorded_at: at,
+			recorded_by: actorPersonId(actor),
+		})
+		.execute();
+	await recordAudit(tx, {
 		event: 'person.added',
-		actorId,
+		actor,
 		subject: p.email,
-		detail: { role: p.role, department: p.department },
+		detail: { person: id, role: p.role, department: p.department },
 	});
+	return id;
+}
+
+export async function addPerson(store: Store, input: NewPerson, actor: Actor): Promise<Person> {
+	const p = parsePerson(input);
+	const id = await store.db.transaction().execute((tx) => insertPerson(tx, p, actor));
 	return (await findPerson(store, { id }))!;
 }
 
-/** A person with the department and role in effect on `onDate` (default today). */
+/** A person with the department and role in effect on `onDate` (default: today in the company). */
 export async function findPerson(
-	store: Store,
+	store: Pick<Store, 'db'>,
 	by: { id?: string; email?: string; employeeId?: string },
-	onDate: string = today(),
+	onDate: string = companyToday(),
 ): Promise<Person | undefined> {
 	let query = store.db.selectFrom('people').selectAll();
 	if (by.id) query = query.where('id', '=', by.id);
@@ -138,32 +152,38 @@ export async function findPerson(
 	};
 }
 
-export async function listPeople(store: Store): Promise<Person[]> {
+export async function listPeople(store: Pick<Store, 'db'>): Promise<Person[]> {
 	const ids = await store.db.selectFrom('people').select('id').orderBy('employee_id').execute();
 	return Promise.all(ids.map(async ({ id }) => (await findPerson(store, { id }))!));
 }
 
-export async function setPassword(
-	store: Store,
-	personId: string,
-	password: string,
-	actorId: string | null,
-): Promise<void> {
+export function checkPassword(password: string): void {
 	if (password.length < MIN_PASSWORD_LENGTH)
 		throw new PersonError('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-	await store.db
-		.updateTable('people')
-		.set({ password_hash: await hashPassword(password) })
-		.where('id', '=', personId)
-		.execute();
+}
+
+/** Stores a password hash (computed before the transaction: scrypt never holds a write lock) and ends the person's sessions. */
+export async function writePasswordHash(
+	tx: Kysely<Database>,
+	personId: string,
+	hash: string,
+	actor: Actor,
+): Promise<void> {
+	await tx.updateTable('people').set({ password_hash: hash }).where('id', '=', personId).execute();
 	// A new password ends every session of that person.
-	await store.db
+	await tx
 		.updateTable('sessions')
 		.set({ revoked_at: now() })
 		.where('person_id', '=', personId)
 		.where('revoked_at', 'is', null)
 		.execute();
-	await recordAudit(store, { event: 'person.password-set', actorId, subject: personId });
+	await recordAudit(tx, { event: 'person.password-set', actor, subject: personId });
+}
+
+export async function setPassword(store: Store, personId: string, password: string, actor: Actor): Promise<void> {
+	checkPassword(password);
+	const hash = await hashPassword(password);
+	await store.db.transaction().execute((tx) => writePasswordHash(tx, personId, hash, actor));
 }
 
 /** Records a department or role change, effective from a date; history is kept. */
@@ -171,57 +191,72 @@ export async function changeAttributes(
 	store: Store,
 	personId: string,
 	change: { department?: string; role?: Role; effectiveFrom?: string },
-	actorId: string | null,
+	actor: Actor,
 ): Promise<Person> {
 	const person = await findPerson(store, { id: personId });
 	if (!person) throw new PersonError('person', 'no such person');
-	const effectiveFrom = change.effectiveFrom ?? today();
-	calendarDate.parse(effectiveFrom);
-	await store.db
-		.insertInto('person_history')
-		.values({
-			id: randomUUID(),
-			person_id: personId,
-			department: change.department ?? person.department,
-			role: change.role ?? person.role,
-			effective_from: effectiveFrom,
-			recorded_at: now(),
-			recorded_by: actorId,
-		})
-		.execute();
-	await recordAudit(store, {
-		event: change.role && change.role !== person.role ? 'person.role-changed' : 'person.department-changed',
-		actorId,
-		subject: person.email,
-		detail: { from: { department: person.department, role: person.role }, to: change, effectiveFrom },
+	const effectiveFrom = change.effectiveFrom ?? companyToday();
+	const date = calendarDate.safeParse(effectiveFrom);
+	if (!date.success) throw new PersonError('effectiveFrom', date.error.issues[0]!.message);
+	await store.db.transaction().execute(async (tx) => {
+		await tx
+			.insertInto('person_history')
+			.values({
+				id: randomUUID(),
+				person_id: personId,
+				department: change.department ?? person.department,
+				role: change.role ?? person.role,
+				effective_from: effectiveFrom,
+				recorded_at: now(),
+				recorded_by: actorPersonId(actor),
+			})
+			.execute();
+		await recordAudit(tx, {
+			event: change.role && change.role !== person.role ? 'person.role-changed' : 'person.department-changed',
+			actor,
+			subject: person.email,
+			detail: { from: { department: person.department, role: person.role }, to: change, effectiveFrom },
+		});
 	});
 	return (await findPerson(store, { id: personId }))!;
 }
 
-/** The person leaves on `on`: they can no longer sign in and owe nothing from that day. */
+/**
+ * The person leaves on `on`: from the company's midnight that day they can no
+ * longer sign in or write, and owe nothing. A date on or before one of their
+ * records (an acknowledgement, an attempt) is refused: it would rewrite history.
+ */
 export async function disablePerson(
 	store: Store,
 	personId: string,
-	on: string = today(),
-	actorId: string | null,
+	on: string = companyToday(),
+	actor: Actor,
 ): Promise<void> {
-	calendarDate.parse(on);
-	const result = await store.db
-		.updateTable('people')
-		.set({ disabled_on: on })
-		.where('id', '=', personId)
-		.executeTakeFirst();
-	if (Number(result.numUpdatedRows) === 0) throw new PersonError('person', 'no such person');
-	await store.db
-		.updateTable('sessions')
-		.set({ revoked_at: now() })
-		.where('person_id', '=', personId)
-		.where('revoked_at', 'is', null)
-		.execute();
-	await recordAudit(store, { event: 'person.disabled', actorId, subject: personId, detail: { on } });
+	const date = calendarDate.safeParse(on);
+	if (!date.success) throw new PersonError('disabledOn', date.error.issues[0]!.message);
+	await store.db.transaction().execute(async (tx) => {
+		const person = await tx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
+		if (!person) throw new PersonError('person', 'no such person');
+		const latest = await latestRecord(tx, personId);
+		if (latest && on <= latest.on)
+			throw new HistoryError(
+				'disabledOn',
+				`${on} is not after this person's ${latest.kind} on ${latest.on}; choose a later date`,
+			);
+		await tx.updateTable('people').set({ disabled_on: on }).where('id', '=', personId).execute();
+		// From that day on, no session works (sessionFor checks the date); end them now if the day has come.
+		if (on <= companyToday())
+			await tx
+				.updateTable('sessions')
+				.set({ revoked_at: now() })
+				.where('person_id', '=', personId)
+				.where('revoked_at', 'is', null)
+				.execute();
+		await recordAudit(tx, { event: 'person.disabled', actor, subject: personId, detail: { on } });
+	});
 }
 
-export async function countHr(store: Store): Promise<number> {
+export async function countHr(store: Pick<Store, 'db'>): Promise<number> {
 	const people = await listPeople(store);
 	return people.filter((p) => p.role === 'hr' && !p.disabledOn).length;
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { companyToday } from '../calendar.ts';
 import type { Translate } from '../i18n/index.ts';
 import type { Store } from '../store/database.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit, type Actor } from './audit.ts';
 import { parseRosterCsv, type RosterProblem } from './roster-csv.ts';
 
 export interface RosterDifference {
@@ -39,8 +39,12 @@ export type RosterImportOutcome = { ok: true; result: RosterImportResult } | { o
 
 export interface RosterImportOptions {
 	t: Translate;
+	/** Who imports: written with the audit entry. */
+	actor: Actor;
 	actorId: string | null;
 	address?: string | null;
+	/** Whether rows may create HR people (an API token needs the admin scope for that). */
+	mayGrantHr?: boolean;
 	/** The day the import takes effect for people without a hire date (default: the company's today). */
 	today?: string;
 }
@@ -132,6 +136,10 @@ export async function importRoster(
 			else unchanged += 1;
 			continue;
 		}
+		if (person.role === 'hr' && options.mayGrantHr === false) {
+			problems.push({ row, column: header('role'), message: t('rosterHrNeedsAdmin') });
+			continue;
+		}
 		toAdd.push({ row, person });
 	}
 	// Problems are reported in row order, whichever check found them.
@@ -178,27 +186,24 @@ export async function importRoster(
 				if (store.dialect === 'postgres') await yieldToEventLoop();
 			}
 			// One entry for the import, in the same transaction: who added whom, with what role.
-			await recordAudit(
-				{ ...store, db: tx },
-				{
-					event: 'roster.imported',
-					actorId: options.actorId,
-					subject: 'roster',
-					address: options.address ?? null,
-					detail: {
-						added: records.length,
-						unchanged,
-						differs: differs.length,
-						people: records.map((r) => ({
-							id: r.person.id,
-							employeeId: r.person.employee_id,
-							email: r.person.email,
-							role: r.history.role,
-							department: r.history.department,
-						})),
-					},
+			await recordAudit(tx, {
+				event: 'roster.imported',
+				actor: options.actor,
+				subject: 'roster',
+				address: options.address ?? null,
+				detail: {
+					added: records.length,
+					unchanged,
+					differs: differs.length,
+					people: records.map((r) => ({
+						id: r.person.id,
+						employeeId: r.person.employee_id,
+						email: r.person.email,
+						role: r.history.role,
+						department: r.history.department,
+					})),
 				},
-			);
+			});
 		});
 	return {
 		ok: true,

@@ -4,8 +4,11 @@
  * limit), API tokens and the one-time setup link for the first HR account.
  */
 import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { companyToday, now } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
-import { recordAudit } from './audit.ts';
+import type { Database } from '../store/schema.ts';
+import { anonymousActor, personActor, recordAudit, type Actor } from './audit.ts';
 import { findPerson, type Person } from './people.ts';
 import { newToken, sha256, verifyPassword } from './secrets.ts';
 
@@ -14,12 +17,15 @@ const iso = (date: Date) => date.toISOString();
 export interface SessionPolicy {
 	/** How long a session lasts, in minutes. */
 	lifetimeMinutes: number;
-	/** Failed sign-ins allowed per account and per address in the window. */
+	/** Password checks allowed per account and address in the window; an address gets 4 times that across accounts. */
 	maxFailures: number;
 	windowMinutes: number;
 }
 
 export const defaultSessionPolicy: SessionPolicy = { lifetimeMinutes: 8 * 60, maxFailures: 5, windowMinutes: 15 };
+
+/** How many accounts' worth of failures one address may spend in a window. */
+export const ADDRESS_CEILING_FACTOR = 4;
 
 export interface Session {
 	person: Person;
@@ -31,18 +37,44 @@ export type SignInResult =
 	| { ok: true; token: string; session: Session }
 	| { ok: false; reason: 'rate-limited' | 'invalid'; retryAfterSeconds?: number };
 
-async function recentFailures(store: Store, key: string, policy: SessionPolicy): Promise<number> {
-	const since = iso(new Date(Date.now() - policy.windowMinutes * 60_000));
-	const row = await store.db
-		.selectFrom('login_failures')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('key', '=', key)
-		.where('at', '>=', since)
+/**
+ * Counts one attempt under `key` and returns the new count, in one statement:
+ * concurrent attempts each get a distinct count, so at most the limit of them
+ * ever reach the password check (a count-then-check in two steps let 30
+ * parallel guesses all through). A window that has passed starts again at 1.
+ */
+async function countAttempt(
+	db: Kysely<Database>,
+	key: string,
+	at: Date,
+	windowMinutes: number,
+): Promise<{ count: number; windowStart: string }> {
+	const atText = iso(at);
+	const since = iso(new Date(at.getTime() - windowMinutes * 60_000));
+	const row = await db
+		.insertInto('login_limits')
+		.values({ key, window_start: atText, count: 1 })
+		.onConflict((oc) =>
+			oc.column('key').doUpdateSet({
+				count: sql<number>`CASE WHEN login_limits.window_start < ${since} THEN 1 ELSE login_limits.count + 1 END`,
+				window_start: sql<string>`CASE WHEN login_limits.window_start < ${since} THEN ${atText} ELSE login_limits.window_start END`,
+			}),
+		)
+		.returning(['count', 'window_start'])
 		.executeTakeFirstOrThrow();
-	return Number(row.n);
+	return { count: Number(row.count), windowStart: row.window_start };
 }
 
-/** Checks the password; on success starts a new session (a fresh id every time: no fixation). */
+export const accountAddressKey = (email: string, address: string) =>
+	`account:${email.trim().toLowerCase()}|address:${address}`;
+export const addressKey = (address: string) => `address:${address}`;
+
+/**
+ * Checks the password; on success starts a new session (a fresh id every time: no fixation).
+ * Limits: `maxFailures` per account and address (so an attacker elsewhere cannot lock the
+ * owner out), and `maxFailures × 4` per address across accounts. An attempt is counted before
+ * its password is checked; a successful one gives its count back.
+ */
 export async function signIn(
 	store: Store,
 	email: string,
@@ -50,50 +82,70 @@ export async function signIn(
 	address: string,
 	policy: SessionPolicy = defaultSessionPolicy,
 ): Promise<SignInResult> {
-	const account = `account:${email.trim().toLowerCase()}`;
-	const from = `address:${address}`;
-	const [byAccount, byAddress] = await Promise.all([
-		recentFailures(store, account, policy),
-		recentFailures(store, from, policy),
-	]);
-	if (byAccount >= policy.maxFailures || byAddress >= policy.maxFailures * 4) {
-		await recordAudit(store, { event: 'auth.rate-limited', subject: email, address });
-		return { ok: false, reason: 'rate-limited', retryAfterSeconds: policy.windowMinutes * 60 };
+	const normalised = email.trim().toLowerCase();
+	const at = now();
+	const pair = await countAttempt(store.db, accountAddressKey(normalised, address), at, policy.windowMinutes);
+	const byAddress =
+		pair.count > policy.maxFailures
+			? undefined
+			: await countAttempt(store.db, addressKey(address), at, policy.windowMinutes);
+	const blocked =
+		byAddress === undefined
+			? pair
+			: byAddress.count > policy.maxFailures * ADDRESS_CEILING_FACTOR
+				? byAddress
+				: undefined;
+	if (blocked) {
+		await recordAudit(store.db, {
+			event: 'auth.rate-limited',
+			actor: anonymousActor,
+			subject: normalised,
+			address,
+			detail: { limit: byAddress === undefined ? 'account+address' : 'address' },
+		});
+		const retryAt = new Date(blocked.windowStart).getTime() + policy.windowMinutes * 60_000;
+		return {
+			ok: false,
+			reason: 'rate-limited',
+			retryAfterSeconds: Math.max(1, Math.ceil((retryAt - at.getTime()) / 1000)),
+		};
 	}
 	const row = await store.db
 		.selectFrom('people')
 		.select(['id', 'password_hash', 'disabled_on'])
-		.where('email', '=', email.trim().toLowerCase())
+		.where('email', '=', normalised)
 		.executeTakeFirst();
-	const today = new Date().toISOString().slice(0, 10);
 	const passwordOk = await verifyPassword(password, row?.password_hash);
-	if (!row || !passwordOk || (row.disabled_on !== null && row.disabled_on <= today)) {
-		const at = iso(new Date());
-		await store.db
-			.insertInto('login_failures')
-			.values([
-				{ key: account, at },
-				{ key: from, at },
-			])
-			.execute();
-		await recordAudit(store, { event: 'auth.login-failed', subject: email, address });
+	// Disabled from the company's midnight of that day (ZHIDU_TIMEZONE), not UTC's.
+	if (!row || !passwordOk || (row.disabled_on !== null && row.disabled_on <= companyToday())) {
+		await recordAudit(store.db, { event: 'auth.login-failed', actor: anonymousActor, subject: normalised, address });
 		return { ok: false, reason: 'invalid' };
 	}
 	const token = newToken();
 	const csrfToken = newToken(24);
-	const expiresAt = iso(new Date(Date.now() + policy.lifetimeMinutes * 60_000));
-	await store.db
-		.insertInto('sessions')
-		.values({
-			id_hash: sha256(token),
-			person_id: row.id,
-			csrf_token: csrfToken,
-			created_at: iso(new Date()),
-			expires_at: expiresAt,
-			revoked_at: null,
-		})
-		.execute();
-	await recordAudit(store, { event: 'auth.login', actorId: row.id, address });
+	const started = now();
+	const expiresAt = iso(new Date(started.getTime() + policy.lifetimeMinutes * 60_000));
+	await store.db.transaction().execute(async (tx) => {
+		// The owner proved the password: their count from this address starts again; the address gets this attempt back.
+		await tx.deleteFrom('login_limits').where('key', '=', accountAddressKey(normalised, address)).execute();
+		await tx
+			.updateTable('login_limits')
+			.set({ count: sql<number>`CASE WHEN count > 0 THEN count - 1 ELSE 0 END` })
+			.where('key', '=', addressKey(address))
+			.execute();
+		await tx
+			.insertInto('sessions')
+			.values({
+				id_hash: sha256(token),
+				person_id: row.id,
+				csrf_token: csrfToken,
+				created_at: iso(started),
+				expires_at: expiresAt,
+				revoked_at: null,
+			})
+			.execute();
+		await recordAudit(tx, { event: 'auth.login', actor: personActor(row.id), address });
+	});
 	const person = (await findPerson(store, { id: row.id }))!;
 	return { ok: true, token, session: { person, csrfToken, expiresAt } };
 }
@@ -106,30 +158,32 @@ export async function sessionFor(store: Store, token: string | undefined): Promi
 		.select(['person_id', 'csrf_token', 'expires_at', 'revoked_at'])
 		.where('id_hash', '=', sha256(token))
 		.executeTakeFirst();
-	if (!row || row.revoked_at !== null || row.expires_at <= iso(new Date())) return undefined;
+	if (!row || row.revoked_at !== null || row.expires_at <= iso(now())) return undefined;
 	const person = await findPerson(store, { id: row.person_id });
-	if (!person || (person.disabledOn !== null && person.disabledOn <= new Date().toISOString().slice(0, 10)))
-		return undefined;
+	if (!person || (person.disabledOn !== null && person.disabledOn <= companyToday())) return undefined;
 	return { person, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 
 export async function signOut(store: Store, token: string, address: string | null): Promise<void> {
-	const row = await store.db
-		.selectFrom('sessions')
-		.select('person_id')
-		.where('id_hash', '=', sha256(token))
-		.executeTakeFirst();
-	await store.db
-		.updateTable('sessions')
-		.set({ revoked_at: iso(new Date()) })
-		.where('id_hash', '=', sha256(token))
-		.execute();
-	if (row) await recordAudit(store, { event: 'auth.logout', actorId: row.person_id, address });
+	await store.db.transaction().execute(async (tx) => {
+		const row = await tx
+			.updateTable('sessions')
+			.set({ revoked_at: iso(now()) })
+			.where('id_hash', '=', sha256(token))
+			.where('revoked_at', 'is', null)
+			.returning('person_id')
+			.executeTakeFirst();
+		if (row) await recordAudit(tx, { event: 'auth.logout', actor: personActor(row.person_id), address });
+	});
 }
 
 // ---- API tokens ----
 
-export type TokenScope = 'read' | 'read-write';
+/** `admin` is read-write and may also create HR people or make someone HR. */
+export type TokenScope = 'read' | 'read-write' | 'admin';
+
+/** The furthest ahead a token may expire. */
+export const MAX_TOKEN_DAYS = 366;
 
 export interface ApiTokenInfo {
 	id: string;
@@ -140,39 +194,58 @@ export interface ApiTokenInfo {
 	revokedAt: string | null;
 }
 
-/** Creates a token; the plain token is returned once and only its hash is kept. */
+export class TokenError extends Error {
+	override name = 'TokenError';
+	readonly field: string;
+	constructor(field: string, message: string) {
+		super(`${field}: ${message}`);
+		this.field = field;
+	}
+}
+
+/** Creates a token; the plain token is returned once and only its hash is kept. Expiry: in the future, at most a year ahead. */
 export async function createApiToken(
 	store: Store,
 	input: { name: string; scope: TokenScope; expiresAt: string },
-	actorId: string,
+	actor: Actor,
 ): Promise<{ token: string; info: ApiTokenInfo }> {
+	const at = now();
+	const expires = new Date(input.expiresAt);
+	if (Number.isNaN(expires.getTime()))
+		throw new TokenError('expiresAt', 'expected an ISO date-time such as 2027-01-01T00:00:00Z');
+	if (expires <= at) throw new TokenError('expiresAt', 'must be in the future');
+	if (expires.getTime() > at.getTime() + MAX_TOKEN_DAYS * 86_400_000)
+		throw new TokenError('expiresAt', 'must be at most one year ahead');
+	if (actor.kind !== 'person') throw new TokenError('token', 'API tokens are created by a signed-in HR person');
 	const token = `zhidu_${newToken()}`;
 	const info: ApiTokenInfo = {
 		id: randomUUID(),
 		name: input.name,
 		scope: input.scope,
-		createdAt: iso(new Date()),
-		expiresAt: input.expiresAt,
+		createdAt: iso(at),
+		expiresAt: expires.toISOString(),
 		revokedAt: null,
 	};
-	await store.db
-		.insertInto('api_tokens')
-		.values({
-			id: info.id,
-			name: info.name,
-			token_hash: sha256(token),
-			scope: info.scope,
-			created_by: actorId,
-			created_at: info.createdAt,
-			expires_at: info.expiresAt,
-			revoked_at: null,
-		})
-		.execute();
-	await recordAudit(store, {
-		event: 'token.created',
-		actorId,
-		subject: info.id,
-		detail: { name: info.name, scope: info.scope },
+	await store.db.transaction().execute(async (tx) => {
+		await tx
+			.insertInto('api_tokens')
+			.values({
+				id: info.id,
+				name: info.name,
+				token_hash: sha256(token),
+				scope: info.scope,
+				created_by: actor.personId,
+				created_at: info.createdAt,
+				expires_at: info.expiresAt,
+				revoked_at: null,
+			})
+			.execute();
+		await recordAudit(tx, {
+			event: 'token.created',
+			actor,
+			subject: info.id,
+			detail: { name: info.name, scope: info.scope, expiresAt: info.expiresAt },
+		});
 	});
 	return { token, info };
 }
@@ -189,61 +262,69 @@ export async function listApiTokens(store: Store): Promise<ApiTokenInfo[]> {
 	}));
 }
 
-export async function revokeApiToken(store: Store, id: string, actorId: string): Promise<boolean> {
-	const result = await store.db
-		.updateTable('api_tokens')
-		.set({ revoked_at: iso(new Date()) })
-		.where('id', '=', id)
-		.where('revoked_at', 'is', null)
-		.executeTakeFirst();
-	const revoked = Number(result.numUpdatedRows) > 0;
-	if (revoked) await recordAudit(store, { event: 'token.revoked', actorId, subject: id });
-	return revoked;
+export async function revokeApiToken(store: Store, id: string, actor: Actor): Promise<boolean> {
+	return store.db.transaction().execute(async (tx) => {
+		const result = await tx
+			.updateTable('api_tokens')
+			.set({ revoked_at: iso(now()) })
+			.where('id', '=', id)
+			.where('revoked_at', 'is', null)
+			.executeTakeFirst();
+		const revoked = Number(result.numUpdatedRows) > 0;
+		if (revoked) await recordAudit(tx, { event: 'token.revoked', actor, subject: id });
+		return revoked;
+	});
 }
 
-/** The scope of a live bearer token, if valid. */
-export async function apiTokenScope(
-	store: Store,
-	token: string,
-): Promise<{ id: string; scope: TokenScope } | undefined> {
+export interface LiveToken {
+	id: string;
+	name: string;
+	scope: TokenScope;
+	createdBy: string;
+}
+
+/** A live bearer token, if valid: its scope, and its name and creator (the actor named in the audit log). */
+export async function apiTokenScope(store: Store, token: string): Promise<LiveToken | undefined> {
 	if (!token.startsWith('zhidu_') || token.length > 200) return undefined;
 	const row = await store.db
 		.selectFrom('api_tokens')
-		.select(['id', 'scope', 'expires_at', 'revoked_at'])
+		.select(['id', 'name', 'scope', 'created_by', 'expires_at', 'revoked_at'])
 		.where('token_hash', '=', sha256(token))
 		.executeTakeFirst();
-	if (!row || row.revoked_at !== null || row.expires_at <= iso(new Date())) return undefined;
-	return { id: row.id, scope: row.scope };
+	if (!row || row.revoked_at !== null || row.expires_at <= iso(now())) return undefined;
+	return { id: row.id, name: row.name, scope: row.scope, createdBy: row.created_by };
 }
 
-// ---- First start: the one-time setup link ----
+// ---- First start: the one-time setup links ----
 
-/** When no HR account exists, a new one-time setup token (older unused ones stop working). */
+/**
+ * When no HR account exists, a new setup token. Every instance that starts
+ * prints its own, and each works until the first HR account exists (see
+ * `claimSetupTokens`): instances starting together do not revoke each other's.
+ */
 export async function issueSetupToken(store: Store): Promise<string> {
 	const token = newToken();
-	await store.db.transaction().execute(async (tx) => {
-		await tx
-			.updateTable('setup_tokens')
-			.set({ used_at: iso(new Date()) })
-			.where('used_at', 'is', null)
-			.execute();
-		await tx
-			.insertInto('setup_tokens')
-			.values({ token_hash: sha256(token), created_at: iso(new Date()), used_at: null })
-			.execute();
-	});
+	await store.db
+		.insertInto('setup_tokens')
+		.values({ token_hash: sha256(token), created_at: iso(now()), used_at: null })
+		.execute();
 	return token;
 }
 
-/** Uses up a setup token; true only once, and only while no HR account exists. */
-export async function consumeSetupToken(store: Store, token: string): Promise<boolean> {
-	const result = await store.db
+/**
+ * Inside the transaction that creates the first HR account: uses up every
+ * unused setup token at once, and says whether `token` was one of them. On
+ * PostgreSQL a concurrent setup waits on the same rows and then finds none
+ * left; if the setup fails, the transaction rolls back and the link still works.
+ */
+export async function claimSetupTokens(tx: Kysely<Database>, token: string): Promise<boolean> {
+	const claimed = await tx
 		.updateTable('setup_tokens')
-		.set({ used_at: iso(new Date()) })
-		.where('token_hash', '=', sha256(token))
+		.set({ used_at: iso(now()) })
 		.where('used_at', 'is', null)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows) === 1;
+		.returning('token_hash')
+		.execute();
+	return claimed.some((r) => r.token_hash === sha256(token));
 }
 
 export async function isSetupTokenValid(store: Store, token: string): Promise<boolean> {

@@ -102,6 +102,8 @@ export const versionSchema = z
 				on: calendarDate,
 				/** What the signature means, e.g. 核准. */
 				meaning: z.string().min(1),
+				/** Who recorded the approval (`cli:<OS user>` for `zhidu approve`), beside the person named by `by`. */
+				recordedBy: z.string().min(1).optional(),
 			})
 			.strict()
 			.optional(),

@@ -8,6 +8,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { companyTimeZone, now as clockNow, todayIn } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
+import { personActor, recordAudit } from '../auth/audit.ts';
 import {
 	drawNew,
 	gradeQuestions,
@@ -264,6 +265,13 @@ export async function startAttempt(
 				.returning('attempt_id')
 				.executeTakeFirst();
 			if (!slot) throw new SlotTaken();
+			// The attempt and its audit entry commit together.
+			await recordAudit(trx, {
+				event: 'attempt.started',
+				actor: personActor(personId),
+				subject: id,
+				detail: { quiz: quiz.id, policy: quiz.policy, version: policyVersion },
+			});
 		});
 	} catch (error) {
 		if (!(error instanceof SlotTaken)) throw error;
@@ -316,6 +324,14 @@ export async function submitAttempt(
 			.returning('attempt_id')
 			.executeTakeFirst();
 		await trx.deleteFrom('open_attempts').where('attempt_id', '=', attempt.id).execute();
+		// The grade and its audit entry commit together; a second grading writes neither.
+		if (row)
+			await recordAudit(trx, {
+				event: 'attempt.graded',
+				actor: personActor(attempt.personId),
+				subject: attempt.id,
+				detail: { quiz: quiz.id, score: graded.score, passed: graded.passed, late },
+			});
 		return row;
 	});
 	const after = (await getAttempt(store, attempt.id))!;

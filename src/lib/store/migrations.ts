@@ -205,5 +205,39 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 				`.execute(db);
 			},
 		},
+		'0005-account-guards': {
+			async up(db: Kysely<unknown>) {
+				// Who acted, as JSON (person, API token with its creator, CLI with the OS user). Adding a column edits no entry.
+				await db.schema.alterTable('audit_log').addColumn('actor', 'text').execute();
+				// Sign-in limits: one counter row per key, counted and checked in one INSERT … ON CONFLICT … RETURNING.
+				await db.schema
+					.createTable('login_limits')
+					.addColumn('key', 'text', (c) => c.primaryKey())
+					.addColumn('window_start', 'text', (c) => c.notNull())
+					.addColumn('count', 'integer', (c) => c.notNull())
+					.execute();
+				// One acknowledgement per person and text. A separate key table rather than a unique index on
+				// acknowledgements, because that table is append-only and may already hold racing duplicates:
+				// the earliest of each becomes the record; none is deleted.
+				await db.schema
+					.createTable('acknowledgement_keys')
+					.addColumn('person_id', 'text', (c) => c.notNull())
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('text_hash', 'text', (c) => c.notNull())
+					.addColumn('acknowledgement_id', 'text', (c) => c.notNull())
+					.addPrimaryKeyConstraint('acknowledgement_keys_pk', ['person_id', 'policy_id', 'policy_version', 'text_hash'])
+					.execute();
+				await sql
+					.raw(
+						`INSERT INTO acknowledgement_keys (person_id, policy_id, policy_version, text_hash, acknowledgement_id)
+						 SELECT a.person_id, a.policy_id, a.policy_version, a.text_hash, a.id FROM acknowledgements a
+						 WHERE a.id = (SELECT b.id FROM acknowledgements b WHERE b.person_id = a.person_id AND b.policy_id = a.policy_id
+						   AND b.policy_version = a.policy_version AND b.text_hash = a.text_hash ORDER BY b.acknowledged_at, b.id LIMIT 1)`,
+					)
+					.execute(db);
+				await appendOnly(db, dialect, 'acknowledgement_keys');
+			},
+		},
 	};
 }

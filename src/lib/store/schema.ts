@@ -54,7 +54,8 @@ export interface ApiTokensTable {
 	id: string;
 	name: string;
 	token_hash: string;
-	scope: 'read' | 'read-write';
+	/** `admin` is read-write plus creating and promoting HR people. */
+	scope: 'read' | 'read-write' | 'admin';
 	created_by: string;
 	created_at: string;
 	expires_at: string;
@@ -70,7 +71,10 @@ export interface SetupTokensTable {
 export interface AuditLogTable {
 	id: string;
 	at: string;
+	/** The person who acted, if a person did (also inside `actor`). */
 	actor_id: string | null;
+	/** JSON Actor: person, API token (id, name, creator), CLI (OS user, named person) or anonymous. Null only on entries older than 0005. */
+	actor: string | null;
 	event: string;
 	subject: string | null;
 	address: string | null;
@@ -140,7 +144,26 @@ export interface ExemptionsTable {
 	recorded_at: string;
 }
 
+/** Sign-in attempt counters, one row per key, counted and checked in one statement (see sessions.ts). */
+export interface LoginLimitsTable {
+	/** `account:<email>|address:<ip>` or `address:<ip>`. */
+	key: string;
+	window_start: string;
+	count: number;
+}
+
+/** One row per acknowledged text: the primary key is what makes a second, concurrent acknowledgement impossible. */
+export interface AcknowledgementKeysTable {
+	person_id: string;
+	policy_id: string;
+	policy_version: string;
+	text_hash: string;
+	acknowledgement_id: string;
+}
+
 export interface Database {
+	login_limits: LoginLimitsTable;
+	acknowledgement_keys: AcknowledgementKeysTable;
 	acknowledgements: AcknowledgementsTable;
 	exemptions: ExemptionsTable;
 	attempts: AttemptsTable;

@@ -12,6 +12,9 @@ import type { Quiz } from '../quiz/schema.ts';
 import type { Store } from '../store/database.ts';
 import type { Role } from '../store/schema.ts';
 import { todayIn } from '../versions.ts';
+import { now } from '../calendar.ts';
+import { actorPersonId, personActor, recordAudit, type Actor } from '../auth/audit.ts';
+import { HistoryError, latestRecord } from './record-dates.ts';
 import {
 	acknowledgementStatus,
 	certificationStatus,
@@ -237,47 +240,123 @@ export function versionTextHash(policy: LoadedPolicy, version: string): string {
 	);
 }
 
+export interface AcknowledgementRow {
+	id: string;
+	policy_id: string;
+	policy_version: string;
+	text_hash: string;
+	acknowledged_at: string;
+}
+
+/**
+ * Records that a person acknowledged a version's text, with its audit entry,
+ * in one transaction. The same text again (even concurrently) stores nothing
+ * new: the key table's primary key admits one record, and the existing one is
+ * returned with `created: false`.
+ */
 export async function acknowledge(
 	store: Store,
 	policy: LoadedPolicy,
 	version: string,
 	personId: string,
-	at = new Date(),
-): Promise<{ id: string; textHash: string }> {
+	at = now(),
+	address: string | null = null,
+): Promise<{ record: AcknowledgementRow; created: boolean }> {
 	const id = randomUUID();
 	const textHash = versionTextHash(policy, version);
-	await store.db
-		.insertInto('acknowledgements')
-		.values({
+	const key = { person_id: personId, policy_id: policy.id, policy_version: version, text_hash: textHash };
+	return store.db.transaction().execute(async (tx) => {
+		const claimed = await tx
+			.insertInto('acknowledgement_keys')
+			.values({ ...key, acknowledgement_id: id })
+			.onConflict((oc) => oc.columns(['person_id', 'policy_id', 'policy_version', 'text_hash']).doNothing())
+			.returning('acknowledgement_id')
+			.executeTakeFirst();
+		if (!claimed) {
+			const existing = await tx
+				.selectFrom('acknowledgement_keys')
+				.innerJoin('acknowledgements', 'acknowledgements.id', 'acknowledgement_keys.acknowledgement_id')
+				.select([
+					'acknowledgements.id',
+					'acknowledgements.policy_id',
+					'acknowledgements.policy_version',
+					'acknowledgements.text_hash',
+					'acknowledgements.acknowledged_at',
+				])
+				.where('acknowledgement_keys.person_id', '=', personId)
+				.where('acknowledgement_keys.policy_id', '=', policy.id)
+				.where('acknowledgement_keys.policy_version', '=', version)
+				.where('acknowledgement_keys.text_hash', '=', textHash)
+				.executeTakeFirstOrThrow();
+			return { record: existing, created: false };
+		}
+		const record = {
 			id,
-			person_id: personId,
 			policy_id: policy.id,
 			policy_version: version,
 			text_hash: textHash,
 			acknowledged_at: at.toISOString(),
-		})
-		.execute();
-	return { id, textHash };
+		};
+		await tx
+			.insertInto('acknowledgements')
+			.values({ ...record, person_id: personId })
+			.execute();
+		await recordAudit(tx, {
+			event: 'acknowledgement.recorded',
+			actor: personActor(personId),
+			subject: personId,
+			address,
+			detail: { acknowledgement: id, policy: policy.id, version, textHash },
+		});
+		return { record, created: true };
+	});
 }
 
+/**
+ * HR exempts a person from a policy from a date. An exemption starting before
+ * a record the person already has for that policy is refused: it would change
+ * what that record meant. The exemption and its audit entry commit together.
+ */
 export async function recordExemption(
 	store: Store,
 	input: { personId: string; policyId: string; reason: string; from: string; until?: string | undefined },
-	actorId: string | null,
+	actor: Actor,
+	address: string | null = null,
 ): Promise<string> {
 	const id = randomUUID();
-	await store.db
-		.insertInto('exemptions')
-		.values({
-			id,
-			person_id: input.personId,
-			policy_id: input.policyId,
-			reason: input.reason,
-			from_date: input.from,
-			until_date: input.until ?? null,
-			recorded_by: actorId,
-			recorded_at: new Date().toISOString(),
-		})
-		.execute();
+	await store.db.transaction().execute(async (tx) => {
+		const latest = await latestRecord(tx, input.personId, input.policyId);
+		if (latest && input.from < latest.on)
+			throw new HistoryError(
+				'from',
+				`${input.from} is before this person's ${latest.kind} on ${latest.on} for ${input.policyId}; an exemption cannot start before records already made`,
+			);
+		await tx
+			.insertInto('exemptions')
+			.values({
+				id,
+				person_id: input.personId,
+				policy_id: input.policyId,
+				reason: input.reason,
+				from_date: input.from,
+				until_date: input.until ?? null,
+				recorded_by: actorPersonId(actor),
+				recorded_at: now().toISOString(),
+			})
+			.execute();
+		await recordAudit(tx, {
+			event: 'exemption.recorded',
+			actor,
+			subject: input.personId,
+			address,
+			detail: {
+				exemption: id,
+				policy: input.policyId,
+				from: input.from,
+				until: input.until ?? null,
+				reason: input.reason,
+			},
+		});
+	});
 	return id;
 }

@@ -370,13 +370,15 @@ export interface ApproveOptions {
 	effective: string;
 	by: string;
 	meaning: string;
+	/** The actor recording it, e.g. `cli:<OS user>`: stored with the person named by `by`. */
+	recordedBy?: string;
 }
 
 export interface ApproveResult {
 	policyId: string;
 	version: string;
 	effective: string;
-	approval: { by: string; on: string; meaning: string };
+	approval: { by: string; on: string; meaning: string; recordedBy?: string };
 	/** What the version's state is today after approval. */
 	state: VersionState;
 }
@@ -421,7 +423,12 @@ export function approve(
 		throw new WorkflowError(
 			`cannot approve ${name}: effective date ${effective.data} is before ${inForce.effective}, when the version in force (${inForce.version}) took effect`,
 		);
-	const record = { by: approval.by.trim(), on: options.today, meaning: approval.meaning.trim() };
+	const record = {
+		by: approval.by.trim(),
+		on: options.today,
+		meaning: approval.meaning.trim(),
+		...(approval.recordedBy ? { recordedBy: approval.recordedBy } : {}),
+	};
 	editVersionYaml(version, (doc) => {
 		doc.set('status', 'approved');
 		doc.set('effective', effective.data);

@@ -1,5 +1,10 @@
 /** Fills `[data-quiz-status]` on static pages with the signed-in person's state for each quiz (after load, same origin, CSP-safe). */
+import { formatDate, formatDateTime } from '../../lib/datetime.ts';
+
 const zh = document.documentElement.lang.startsWith('zh') || !document.documentElement.lang;
+// Times in the company's time zone and the UI language (set on <html> by the layout), never the browser's locale.
+const uiLang = document.documentElement.dataset.uiLang ?? 'zh-Hant-TW';
+const zone = document.documentElement.dataset.timeZone ?? 'Asia/Taipei';
 
 const text = {
 	passed: (date: string) => (zh ? `已通過（${date}）` : `Passed (${date})`),
@@ -38,11 +43,11 @@ export async function fillQuizStatus(): Promise<void> {
 						? 'failed'
 						: 'none';
 		el.textContent = status.lastPass
-			? text.passed(status.lastPass.gradedAt.slice(0, 10))
+			? text.passed(formatDate(status.lastPass.gradedAt, uiLang, zone))
 			: status.openAttempt
 				? text.open
 				: status.retryAt
-					? text.cooldown(status.retryAtText ?? status.retryAt)
+					? text.cooldown(formatDateTime(status.retryAt, uiLang, zone))
 					: status.lastGraded
 						? text.failed
 						: text.none;

@@ -8,7 +8,7 @@ import type { APIRoute } from 'astro';
 import { acknowledgeBody } from '../../../lib/api/route-schemas.ts';
 import { z } from 'zod';
 import { acknowledgementStatus } from '../../../lib/tracking/status.ts';
-import { acknowledge, versionTextHash } from '../../../lib/tracking/tracking.ts';
+import { acknowledge } from '../../../lib/tracking/tracking.ts';
 import { todayIn } from '../../../lib/versions.ts';
 import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../server/api.ts';
 import { catalog, policyOf, today, versionInForceOf } from '../../../server/catalog.ts';
@@ -49,30 +49,16 @@ export const POST: APIRoute = ({ request, locals }) =>
 			throw new HttpError(409, `version ${version} is not in force; acknowledge version ${inForce}`, {
 				version: `not in force (${inForce} is)`,
 			});
-		// Acknowledging the same text again changes nothing: answer with the record already made.
-		const hash = versionTextHash(policy, version);
-		const existing = await store.db
-			.selectFrom('acknowledgements')
-			.selectAll()
-			.where('person_id', '=', person.id)
-			.where('policy_id', '=', policy.id)
-			.where('policy_version', '=', version)
-			.where('text_hash', '=', hash)
-			.orderBy('acknowledged_at')
-			.executeTakeFirst();
-		if (existing) return jsonResponse(200, { acknowledgement: recordJson(existing), created: false });
-		const at = new Date();
-		const { id, textHash } = await acknowledge(store, policy, version, person.id, at);
-		return jsonResponse(201, {
-			acknowledgement: recordJson({
-				id,
-				policy_id: policy.id,
-				policy_version: version,
-				text_hash: textHash,
-				acknowledged_at: at.toISOString(),
-			}),
-			created: true,
-		});
+		// Acknowledging the same text again (even concurrently) changes nothing: answer with the record already made.
+		const { record, created } = await acknowledge(
+			store,
+			policy,
+			version,
+			person.id,
+			undefined,
+			zhidu(locals).clientAddress,
+		);
+		return jsonResponse(created ? 201 : 200, { acknowledgement: recordJson(record), created });
 	});
 
 const query = z.object({ policy: z.string().optional() }).strict();

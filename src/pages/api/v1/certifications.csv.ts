@@ -20,14 +20,14 @@ export const prerender = false;
 
 export const GET: APIRoute = ({ url, locals }) =>
 	handle(async () => {
-		const { actorId } = requireHr(locals);
+		const { actor } = requireHr(locals);
 		const { store, identity, clientAddress } = zhidu(locals);
 		const { asOf, filter, filters } = await trackingFilterOf(store, parseQuery(url, trackingQuerySchema));
 		const rows = await trackingAsOf(store, catalog(), asOf, filter);
 		const text = certificationCsv(rows);
-		await recordAudit(store, {
+		await recordAudit(store.db, {
 			event: 'export.made',
-			actorId,
+			actor,
 			subject: 'certifications.csv',
 			address: clientAddress,
 			detail: {

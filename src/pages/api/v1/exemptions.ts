@@ -5,7 +5,6 @@
  */
 import type { APIRoute } from 'astro';
 import { exemptionBody } from '../../../lib/api/route-schemas.ts';
-import { recordAudit } from '../../../lib/auth/audit.ts';
 import { recordExemption } from '../../../lib/tracking/tracking.ts';
 import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '../../../server/api.ts';
 import { policyOf } from '../../../server/catalog.ts';
@@ -17,31 +16,20 @@ const body = exemptionBody;
 
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {
-		const { actorId } = requireHr(locals, true);
+		const { actor } = requireHr(locals, true);
 		const { store, clientAddress } = zhidu(locals);
 		const input = await readJson(request, body);
 		const person = await findUser(store, input.user);
 		if (!person)
 			throw new HttpError(404, `no person "${input.user}"`, { user: 'no person with this employee id or email' });
 		if (!policyOf(input.policy)) throw new HttpError(404, `no policy "${input.policy}"`, { policy: 'unknown policy' });
+		// The exemption and its audit entry commit together; one dated before the person's records is refused (409).
 		const id = await recordExemption(
 			store,
 			{ personId: person.id, policyId: input.policy, reason: input.reason, from: input.from, until: input.until },
-			actorId,
+			actor,
+			clientAddress,
 		);
-		await recordAudit(store, {
-			event: 'exemption.recorded',
-			actorId,
-			subject: person.email,
-			address: clientAddress,
-			detail: {
-				exemption: id,
-				policy: input.policy,
-				from: input.from,
-				until: input.until ?? null,
-				reason: input.reason,
-			},
-		});
 		return jsonResponse(201, {
 			exemption: {
 				id,

@@ -17,14 +17,14 @@ const query = z.object({ asOf: calendarDate.optional() }).strict();
 
 export const GET: APIRoute = ({ url, locals }) =>
 	handle(async () => {
-		const { actorId } = requireHr(locals);
+		const { actor } = requireHr(locals);
 		const { store, identity, clientAddress } = zhidu(locals);
 		const asOf = parseQuery(url, query).asOf ?? today();
 		const roster = await rosterAsOf(store, asOf, catalog().timeZone);
 		const text = rosterCsv(roster);
-		await recordAudit(store, {
+		await recordAudit(store.db, {
 			event: 'export.made',
-			actorId,
+			actor,
 			subject: 'roster.csv',
 			address: clientAddress,
 			detail: {

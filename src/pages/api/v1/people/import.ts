@@ -12,7 +12,7 @@ export const prerender = false;
 
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {
-		const { actorId } = requireHr(locals, true);
+		const { actor, actorId, identity } = requireHr(locals, true);
 		const { store, clientAddress } = zhidu(locals);
 		if (!(request.headers.get('content-type') ?? '').includes('text/csv'))
 			throw new HttpError(415, 'send the roster as text/csv');
@@ -20,8 +20,10 @@ export const POST: APIRoute = ({ request, locals }) =>
 		// The bytes, not request.text(): invalid UTF-8 must be refused, not turned into U+FFFD.
 		const outcome = await importRoster(store, new Uint8Array(await request.arrayBuffer()), {
 			t,
+			actor,
 			actorId,
 			address: clientAddress,
+			mayGrantHr: identity.kind !== 'token' || identity.scope === 'admin',
 		});
 		if (!outcome.ok)
 			return jsonResponse(400, {

@@ -2,7 +2,7 @@
 import type { APIRoute } from 'astro';
 import { addPersonBody } from '../../../../lib/api/route-schemas.ts';
 import { addPerson, listPeople } from '../../../../lib/auth/people.ts';
-import { handle, jsonResponse, readJson, requireHr, zhidu } from '../../../../server/api.ts';
+import { handle, jsonResponse, readJson, requireHr, requireHrGrant, zhidu } from '../../../../server/api.ts';
 
 export const prerender = false;
 
@@ -16,8 +16,9 @@ const body = addPersonBody;
 
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {
-		const { actorId } = requireHr(locals, true);
+		const { actor, identity } = requireHr(locals, true);
 		const input = await readJson(request, body);
-		const person = await addPerson(zhidu(locals).store, input, actorId);
+		requireHrGrant(identity, input.role);
+		const person = await addPerson(zhidu(locals).store, input, actor);
 		return jsonResponse(201, { person });
 	});

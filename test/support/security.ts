@@ -1,0 +1,101 @@
+/** For the security tests: a real server on a fresh SQLite or PostgreSQL database, with HR set up, and a store on the same data. */
+import { execFile } from 'node:child_process';
+import { dirname } from 'node:path';
+import { inject } from 'vitest';
+import { openStore, type Store } from '../../src/lib/store/database.ts';
+import { projectRoot } from './build-site.ts';
+import type { TestDatabase } from './databases.ts';
+import { Client, setUpHr } from './http-client.ts';
+import { startServer, type RunningServer } from './server-process.ts';
+import { fixtureServerEnv } from './site-server.ts';
+
+export interface SecurityRig {
+	server: RunningServer;
+	env: Record<string, string>;
+	hr: Client;
+	store: Store;
+	/** Starts another server (a restart, or a second instance) on the same data. */
+	restart: (extra?: Record<string, string>) => Promise<RunningServer>;
+	close: () => Promise<void>;
+}
+
+export const serverDist = () => dirname(inject('fixtureProductionSiteDir'));
+
+export async function databaseEnv(database: TestDatabase) {
+	const { drop, ...options } = await database.options();
+	const env: Record<string, string> = {
+		...fixtureServerEnv,
+		...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { ZHIDU_DB_FILE: options.sqliteFile! }),
+	};
+	return { env, options, drop };
+}
+
+export async function securityRig(database: TestDatabase, extra: Record<string, string> = {}): Promise<SecurityRig> {
+	const { env: base, options, drop } = await databaseEnv(database);
+	const env = { ...base, ...extra };
+	let server = await startServer(env, serverDist());
+	const hr = await setUpHr(server);
+	const store = await openStore(options);
+	const rig: SecurityRig = {
+		server,
+		env,
+		hr,
+		store,
+		restart: async (more = {}) => {
+			await rig.server.stop();
+			server = await startServer({ ...env, ...more }, serverDist());
+			rig.server = server;
+			return server;
+		},
+		close: async () => {
+			await store.close();
+			await rig.server.stop();
+			await drop();
+		},
+	};
+	return rig;
+}
+
+/**
+ * Runs the CLI against the rig's data. Asynchronously: a blocking spawnSync
+ * would let the server close idle keep-alive sockets unnoticed, and the next
+ * fetch would fail with "other side closed".
+ */
+export function cli(
+	env: Record<string, string>,
+	args: string[],
+	extra: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+	return new Promise((done) => {
+		execFile(
+			process.execPath,
+			['src/cli/zhidu.ts', ...args],
+			{ cwd: projectRoot, env: { ...process.env, ...env, ...extra }, encoding: 'utf8' },
+			(error, stdout, stderr) =>
+				done({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+		);
+	});
+}
+
+/** Adds a staff person through the API and gives them a password through the CLI. */
+export async function staffWithPassword(
+	rig: SecurityRig,
+	person: { employeeId: string; email: string; name?: string },
+	password: string,
+	extraEnv: Record<string, string> = {},
+): Promise<string> {
+	const response = await rig.hr.write('/api/v1/people', 'POST', {
+		name: person.name ?? person.employeeId,
+		department: '運營部',
+		role: 'staff',
+		...person,
+	});
+	if (response.status !== 201) throw new Error(`add ${person.email}: ${response.status} ${await response.text()}`);
+	const id = ((await response.json()) as { person: { id: string } }).person.id;
+	const result = await cli(rig.env, ['users', 'set-password', person.email], {
+		ZHIDU_NEW_PASSWORD: password,
+		...extraEnv,
+	});
+	if (result.status !== 0) throw new Error(result.stderr);
+	return id;
+}
