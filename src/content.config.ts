@@ -97,7 +97,7 @@ const policyLoader: Loader = {
 			});
 		}
 		logger.info(
-			`${policies.length} policies from ${config.contentDir}, as of ${config.today} (${config.timeZone})${
+			`${policies.length} policies from ${config.contentDir} (${config.timeZone})${
 				config.preview ? ', preview: drafts included' : ''
 			}`,
 		);

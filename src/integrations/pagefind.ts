@@ -24,11 +24,9 @@ import { readBuildConfig } from '../lib/config.ts';
 import { loadContentOrThrow } from '../lib/content/loader.ts';
 import { clauseDocuments, type ClauseDocument } from '../lib/search/clause-index.ts';
 import { indexableVersions } from '../lib/search/from-content.ts';
+import { numbered } from '../lib/content/numbering.ts';
+import { companyToday } from '../lib/calendar.ts';
 import { headingSeparator, pagefindBundlePath, type ClauseFilters, type ClauseMeta } from '../scripts/search/record.ts';
-
-/** `一、總則` / `第一章 總則` / `1. Purpose` (as the pages show them). */
-const numbered = (number: string | undefined, title: string) =>
-	!number ? title : /[、)）]$/.test(number) ? `${number}${title}` : `${number} ${title}`;
 
 /**
  * One language for the whole index. Pagefind segments a record's text by its
@@ -92,7 +90,7 @@ export async function writeClauseIndex(
 		policies.map((p) => p.meta.language),
 		config.uiLanguage,
 	);
-	const documents = clauseDocuments(indexableVersions(policies, config.today, { includeUnapproved: config.preview }));
+	const documents = clauseDocuments(indexableVersions(policies, companyToday(), { includeUnapproved: config.preview }));
 	if (documents.length === 0) throw new Error('Pagefind: no clauses to index');
 	try {
 		const { index, errors } = await answered('createIndex', pagefind.createIndex({}), 60);

@@ -16,10 +16,8 @@ describe('build configuration', () => {
 	});
 
 	it('names the variable and the reason for each bad value', () => {
-		expect(() =>
-			readBuildConfig({ ZHIDU_TIMEZONE: 'Mars/Olympus', ZHIDU_UI_LANG: 'fr', ZHIDU_TODAY: '22/11/2026' }),
-		).toThrow(
-			/ZHIDU_TIMEZONE: "Mars\/Olympus" is not an IANA time zone[\s\S]*ZHIDU_UI_LANG: [\s\S]*ZHIDU_TODAY: expected a calendar date/,
+		expect(() => readBuildConfig({ ZHIDU_TIMEZONE: 'Mars/Olympus', ZHIDU_UI_LANG: 'fr' })).toThrow(
+			/ZHIDU_TIMEZONE: "Mars\/Olympus" is not an IANA time zone[\s\S]*ZHIDU_UI_LANG: /,
 		);
 	});
 });

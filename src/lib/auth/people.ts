@@ -9,7 +9,7 @@ import type { Role } from '../store/schema.ts';
 import { recordAudit } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './secrets.ts';
 
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD');
+import { calendarDate } from '../calendar.ts';
 
 export const newPersonSchema = z.object({
 	employeeId: z.string().trim().min(1, 'employee id is required'),

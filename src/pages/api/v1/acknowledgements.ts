@@ -8,7 +8,8 @@ import type { APIRoute } from 'astro';
 import { acknowledgeBody } from '../../../lib/api/route-schemas.ts';
 import { z } from 'zod';
 import { acknowledgementStatus } from '../../../lib/tracking/status.ts';
-import { acknowledge, versionTextHash } from '../../../lib/tracking/tracking.ts';
+import { versionHash } from '../../../lib/content/version-hash.ts';
+import { acknowledge } from '../../../lib/tracking/tracking.ts';
 import { todayIn } from '../../../lib/versions.ts';
 import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../server/api.ts';
 import { catalog, policyOf, today, versionInForceOf } from '../../../server/catalog.ts';
@@ -50,7 +51,7 @@ export const POST: APIRoute = ({ request, locals }) =>
 				version: `not in force (${inForce} is)`,
 			});
 		// Acknowledging the same text again changes nothing: answer with the record already made.
-		const hash = versionTextHash(policy, version);
+		const hash = versionHash(policy, version);
 		const existing = await store.db
 			.selectFrom('acknowledgements')
 			.selectAll()

@@ -5,12 +5,13 @@
  */
 import type { APIRoute } from 'astro';
 import { searchIndexOf } from '../../../lib/search/from-content.ts';
+import { companyToday } from '../../../lib/calendar.ts';
 import { config, sitePolicies } from '../../../site/model.ts';
 
 export const GET: APIRoute = () => {
 	const file = searchIndexOf(
 		sitePolicies().map((p) => p.loaded),
-		config.today,
+		companyToday(),
 		{ includeUnapproved: config.preview },
 	);
 	return new Response(JSON.stringify(file), { headers: { 'content-type': 'application/json; charset=utf-8' } });
