@@ -12,7 +12,8 @@
  * it loads, its CSS; raw and gzipped), all read from the build's client/
  * folder (the static site; server/ holds the on-demand routes).
  *
- * Then search figures: the size of the lunr index (/api/v1/search-index.json)
+ * Then search figures: the size of the lunr index (/api/v1/search-index.json, made
+ * on demand by the server)
  * and of the Pagefind index, per chapter page; loading and querying the lunr
  * index in Node (src/lib/search/clause-index.ts); and, with the build served
  * by the real server (src/server/main.ts, public read access, a throwaway
@@ -412,10 +413,14 @@ function percentile(values: number[], p: number): number {
 const p50p95 = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}`;
 const folderBytes = (dir: string) => walk(dir).reduce((sum, file) => sum + statSync(file).size, 0);
 
-/** The lunr index file (/api/v1/search-index.json): its size, and loading and querying it in Node. */
-function lunrFigures(clientDir: string, queries: string[]) {
-	const bytes = readFileSync(join(clientDir, 'api/v1/search-index.json'));
+/** The lunr index (/api/v1/search-index.json, made on demand by the server): its size, and loading and querying it in Node. */
+async function lunrFigures(serverUrl: string, queries: string[]) {
 	let started = performance.now();
+	const response = await fetch(`${serverUrl}/api/v1/search-index.json`);
+	if (!response.ok) throw new Error(`/api/v1/search-index.json: ${response.status}`);
+	const bytes = Buffer.from(await response.arrayBuffer());
+	const serveMs = performance.now() - started;
+	started = performance.now();
 	const file = JSON.parse(bytes.toString('utf8')) as SearchIndexFile;
 	const parseMs = performance.now() - started;
 	const loads: number[] = [];
@@ -436,6 +441,7 @@ function lunrFigures(clientDir: string, queries: string[]) {
 		raw: bytes.length,
 		gzip: gz(bytes),
 		documents: file.documents.length,
+		serveMs,
 		parseMs,
 		loads,
 		first,
@@ -848,14 +854,14 @@ async function main() {
 			.slice(0, warmQueryCount);
 		const perChapter = (bytes: number) => kb(bytes / Math.max(m.chapterPages, 1));
 
-		console.log('\nSearch: the lunr index in Node…');
-		const lunr = lunrFigures(clientDir, [firstQuery, ...warmQueries]);
 		const pagefind = pagefindFigures(clientDir);
 
-		console.log('Search: starting the server…');
+		console.log('\nSearch: starting the server…');
 		const serverStarted = performance.now();
 		server = await startZhidu(outDir, join(work, 'zhidu.db'));
 		console.log(`  ${server.url} ready in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s`);
+		console.log('Search: the lunr index, from the server, in Node…');
+		const lunr = await lunrFigures(server.url, [firstQuery, ...warmQueries]);
 		console.log(`Search: /search/ in Chromium, "${firstQuery}" then ${warmQueries.length} warm queries…`);
 		const b = await browserFigures(server.url, firstQuery, warmQueries);
 		await server.stop();
@@ -867,7 +873,7 @@ async function main() {
 			[
 				'lunr index',
 				`api/v1/search-index.json ${mb(lunr.raw)} raw, ${mb(lunr.gzip)} gzipped; ` +
-					`${lunr.documents.toLocaleString('en')} clause documents`,
+					`${lunr.documents.toLocaleString('en')} clause documents; first request (made on demand) ${ms(lunr.serveMs)}`,
 			],
 			['lunr index per chapter page', `${perChapter(lunr.raw)} raw, ${perChapter(lunr.gzip)} gzipped`],
 			[

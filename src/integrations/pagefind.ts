@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
 import { readBuildConfig } from '../lib/config.ts';
-import { loadContentOrThrow } from '../lib/content/loader.ts';
+import { catalog } from '../lib/catalog/index.ts';
 import { clauseDocuments, type ClauseDocument } from '../lib/search/clause-index.ts';
 import { indexableVersions } from '../lib/search/from-content.ts';
 import { numbered } from '../lib/content/numbering.ts';
@@ -85,7 +85,8 @@ export async function writeClauseIndex(
 	outDir: string,
 ): Promise<{ records: number; language: string; outputPath: string }> {
 	const config = readBuildConfig();
-	const policies = loadContentOrThrow({ policiesDir: resolve(config.contentDir), root: process.cwd() });
+	// The catalog the build's pages read (one load of the content per build).
+	const { policies } = catalog();
 	const language = indexLanguage(
 		policies.map((p) => p.meta.language),
 		config.uiLanguage,

@@ -50,24 +50,31 @@ export function loadCatalog(source: CatalogSource = {}): Catalog {
 	return { policies, quizzes, config, timeZone: config.timeZone, contentDir, quizzesDir };
 }
 
-let cache: Catalog | undefined;
-let generation = 0;
+/**
+ * One per process, on globalThis: during `astro build` the content config,
+ * the prerendered pages (a separate bundle of this module) and the Pagefind
+ * integration run in one process and share one load of the content.
+ */
+const shared = ((globalThis as { [key: symbol]: unknown })[Symbol.for('zhidu.catalog')] ??= {
+	cache: undefined,
+	generation: 0,
+}) as { cache: Catalog | undefined; generation: number };
 
 /** The process's catalog, loaded on first use. */
 export function catalog(): Catalog {
-	return (cache ??= loadCatalog());
+	return (shared.cache ??= loadCatalog());
 }
 
 /** Reads the content again (e.g. after publishing); the next requests see it. */
-export function reloadCatalog(): Catalog {
-	const fresh = loadCatalog();
-	cache = fresh;
-	generation++;
+export function reloadCatalog(source: CatalogSource = {}): Catalog {
+	const fresh = loadCatalog(source);
+	shared.cache = fresh;
+	shared.generation++;
 	return fresh;
 }
 
 /** Changes whenever the catalog is reloaded: a key for memoising what is derived from it. */
-export const catalogGeneration = () => generation;
+export const catalogGeneration = () => shared.generation;
 
 export function policyOf(id: string, from: Catalog = catalog()): LoadedPolicy | undefined {
 	return from.policies.find((p) => p.id === id);
@@ -130,11 +137,11 @@ export function timeline(policy: LoadedPolicy, day: CalendarDate, options: { pre
 const timelineCache = new Map<string, Timeline[]>();
 /** Every policy's timeline on `day` (default: today in the company), memoised per day and catalog. */
 export function timelines(day: CalendarDate = companyToday(), from: Catalog = catalog()): Timeline[] {
-	const key = `${generation}:${day}:${from.config.preview}`;
-	let found = from === cache ? timelineCache.get(key) : undefined;
+	const key = `${shared.generation}:${day}:${from.config.preview}`;
+	let found = from === shared.cache ? timelineCache.get(key) : undefined;
 	if (!found) {
 		found = from.policies.map((p) => timeline(p, day, { preview: from.config.preview }));
-		if (from === cache) {
+		if (from === shared.cache) {
 			if (timelineCache.size > 8) timelineCache.clear();
 			timelineCache.set(key, found);
 		}
@@ -155,8 +162,8 @@ export function versionInForceOn(policy: LoadedPolicy, day: CalendarDate): Loade
 const trainingCache = new Map<string, TrainingPath[]>();
 /** Training paths, their read steps resolved to the version in force on `day`. */
 export function trainingPaths(day: CalendarDate = companyToday(), from: Catalog = catalog()): TrainingPath[] {
-	const key = `${generation}:${day}`;
-	let found = from === cache ? trainingCache.get(key) : undefined;
+	const key = `${shared.generation}:${day}`;
+	let found = from === shared.cache ? trainingCache.get(key) : undefined;
 	if (!found) {
 		found = loadTrainingPathsOrThrow({
 			dir: trainingDirFor(from.contentDir),
@@ -164,7 +171,7 @@ export function trainingPaths(day: CalendarDate = companyToday(), from: Catalog 
 			policies: from.policies,
 			today: day,
 		});
-		if (from === cache) {
+		if (from === shared.cache) {
 			if (trainingCache.size > 8) trainingCache.clear();
 			trainingCache.set(key, found);
 		}
