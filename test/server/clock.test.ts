@@ -46,6 +46,11 @@ describe('one clock: a scheduled version takes effect at the company midnight wi
 			},
 			distDir,
 		);
+		// A fresh database: the server prints the one-time setup link after it starts serving; wait for it.
+		const deadline = Date.now() + 30_000;
+		while (!/\/setup\/\?token=/.test(server.output()) && Date.now() < deadline)
+			await new Promise((r) => setTimeout(r, 50));
+		server.setupUrl ??= /(http:\/\/\S+\/setup\/\?token=\S+)/.exec(server.output())?.[1];
 		hr = await setUpHr(server);
 	});
 	afterAll(async () => {
