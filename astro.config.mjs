@@ -6,7 +6,8 @@ import pagefind from './src/integrations/pagefind.ts';
 
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
-	// Pages are prerendered; API routes and the sign-in pages render on demand (prerender = false)
+	// Pages addressed by version are prerendered; what depends on today, API routes and the sign-in pages render on
+	// demand (prerender = false)
 	// inside our own server (src/server/), which wraps the adapter's middleware.
 	output: 'static',
 	adapter: node({ mode: 'middleware', bodySizeLimit: 16 * 1024 * 1024 }),
@@ -19,4 +20,7 @@ export default defineConfig({
 	// ZHIDU_PUBLIC_URL; Astro's own check compares with http://<Host> and refuses every form
 	// behind a TLS-terminating proxy.
 	security: { checkOrigin: false },
+	// Scripts are never inlined: pages rendered on demand (home, overview, …) must pass the Content-Security-Policy
+	// too, and its script hashes are taken from the prerendered pages only. External scripts pass as 'self'.
+	vite: { build: { assetsInlineLimit: (file) => (file.endsWith('.js') ? false : undefined) } },
 });

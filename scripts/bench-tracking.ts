@@ -25,7 +25,8 @@ import { loadContentOrThrow } from '../src/lib/content/loader.ts';
 import { drawQuestions, gradeAttempt, type Answers } from '../src/lib/quiz/engine.ts';
 import { loadQuizzes } from '../src/lib/quiz/loader.ts';
 import { openStore, type Store, type StoreOptions } from '../src/lib/store/database.ts';
-import { trackingAsOf, versionTextHash } from '../src/lib/tracking/tracking.ts';
+import { versionHash } from '../src/lib/content/version-hash.ts';
+import { trackingAsOf } from '../src/lib/tracking/tracking.ts';
 import { addDays } from '../src/lib/versions.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -117,7 +118,7 @@ async function seed(store: Store): Promise<{ token: string; seconds: number; att
 				person_id: p.id,
 				policy_id: policy.id,
 				policy_version: '1.1',
-				text_hash: versionTextHash(policy, '1.1'),
+				text_hash: versionHash(policy, '1.1'),
 				acknowledged_at: `${year[Math.min(364, (i % 200) + 5)]}T02:00:00.000Z`,
 			});
 		}

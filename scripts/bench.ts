@@ -12,7 +12,8 @@
  * it loads, its CSS; raw and gzipped), all read from the build's client/
  * folder (the static site; server/ holds the on-demand routes).
  *
- * Then search figures: the size of the lunr index (/api/v1/search-index.json)
+ * Then search figures: the size of the lunr index (/api/v1/search-index.json, made
+ * on demand by the server)
  * and of the Pagefind index, per chapter page; loading and querying the lunr
  * index in Node (src/lib/search/clause-index.ts); and, with the build served
  * by the real server (src/server/main.ts, public read access, a throwaway
@@ -25,7 +26,7 @@
  * database) is removed and the server stopped afterwards, also on an error
  * or Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
 	existsSync,
 	mkdirSync,
@@ -55,13 +56,42 @@ const targetChapterPages = 1000;
 const firstQuery = '需求規劃';
 const warmQueryCount = 30;
 
-const usage = `Usage: npm run bench [-- --policies N]
+/** The commit the build is compared with: main before the one-clock work (pages that depend on today prerendered). */
+const baselineSubject = 'One company calendar module';
+
+const usage = `Usage: npm run bench [-- --policies N] [--baseline <ref> | --no-baseline]
 
 Builds a synthetic corpus of N policies (copies of the policies in content/policies,
 each with small edits) and prints build time, page counts and page weights, then
 search figures (index sizes; lunr in Node; Pagefind in Chromium via the real server).
   --policies N   number of policies (default: enough for about ${targetChapterPages} chapter pages)
+  --baseline R   first build the same corpus with commit R (default: the first-parent commit
+                 "${baselineSubject}…", main before the one-clock work) in a git worktree,
+                 and print both builds' page counts and times
+  --no-baseline  build the current tree only
   --keep         keep the temporary corpus and build (their folder is printed)`;
+
+function baselineCommit(explicit: string | undefined): string {
+	const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).trim();
+	if (explicit) return git('rev-parse', '--verify', `${explicit}^{commit}`);
+	const found = git('log', '--first-parent', '--format=%H', '-1', `--grep=^${baselineSubject}`, 'HEAD');
+	if (!found) throw new Error(`no commit "${baselineSubject}" in HEAD's first-parent history: pass --baseline <ref>`);
+	return found;
+}
+
+/** A detached git worktree of `commit` in dir, with a link to the project's node_modules; returns how to remove it. */
+function addWorktree(dir: string, commit: string): () => void {
+	execFileSync('git', ['worktree', 'add', '--detach', '--quiet', dir, commit], { cwd: projectRoot });
+	symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+	return () => {
+		try {
+			execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: projectRoot, stdio: 'ignore' });
+		} catch {
+			rmSync(dir, { recursive: true, force: true });
+			execFileSync('git', ['worktree', 'prune'], { cwd: projectRoot, stdio: 'ignore' });
+		}
+	};
+}
 
 // ---------------------------------------------------------------- the corpus
 
@@ -170,20 +200,24 @@ function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
 }
 
 /** Runs `astro build`, printing its phases and a running page count; resolves with the exit code. */
-function build(outDir: string, contentDir: string): Promise<number> {
+function build(outDir: string, contentDir: string, root = projectRoot): Promise<number> {
 	return new Promise((done, fail) => {
-		const child = spawn(process.execPath, [astroBin, 'build', '--outDir', outDir], {
-			cwd: projectRoot,
-			env: {
-				...process.env,
-				ZHIDU_CONTENT_DIR: contentDir,
-				// No quiz banks: those in quizzes/ cite the real policies, which the synthetic corpus renames.
-				ZHIDU_QUIZZES_DIR: join(contentDir, '..', 'no-quizzes'),
-				ASTRO_TELEMETRY_DISABLED: '1',
-				NO_COLOR: '1',
+		const child = spawn(
+			process.execPath,
+			[root === projectRoot ? astroBin : join(root, 'node_modules/.bin/astro'), 'build', '--outDir', outDir],
+			{
+				cwd: root,
+				env: {
+					...process.env,
+					ZHIDU_CONTENT_DIR: contentDir,
+					// No quiz banks: those in quizzes/ cite the real policies, which the synthetic corpus renames.
+					ZHIDU_QUIZZES_DIR: join(contentDir, '..', 'no-quizzes'),
+					ASTRO_TELEMETRY_DISABLED: '1',
+					NO_COLOR: '1',
+				},
+				stdio: ['ignore', 'pipe', 'pipe'],
 			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		);
 		const stop = () => stopChild(child);
 		running.add(stop);
 		child.on('exit', () => running.delete(stop));
@@ -379,10 +413,14 @@ function percentile(values: number[], p: number): number {
 const p50p95 = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}`;
 const folderBytes = (dir: string) => walk(dir).reduce((sum, file) => sum + statSync(file).size, 0);
 
-/** The lunr index file (/api/v1/search-index.json): its size, and loading and querying it in Node. */
-function lunrFigures(clientDir: string, queries: string[]) {
-	const bytes = readFileSync(join(clientDir, 'api/v1/search-index.json'));
+/** The lunr index (/api/v1/search-index.json, made on demand by the server): its size, and loading and querying it in Node. */
+async function lunrFigures(serverUrl: string, queries: string[]) {
 	let started = performance.now();
+	const response = await fetch(`${serverUrl}/api/v1/search-index.json`);
+	if (!response.ok) throw new Error(`/api/v1/search-index.json: ${response.status}`);
+	const bytes = Buffer.from(await response.arrayBuffer());
+	const serveMs = performance.now() - started;
+	started = performance.now();
 	const file = JSON.parse(bytes.toString('utf8')) as SearchIndexFile;
 	const parseMs = performance.now() - started;
 	const loads: number[] = [];
@@ -403,6 +441,7 @@ function lunrFigures(clientDir: string, queries: string[]) {
 		raw: bytes.length,
 		gzip: gz(bytes),
 		documents: file.documents.length,
+		serveMs,
 		parseMs,
 		loads,
 		first,
@@ -661,7 +700,13 @@ function describeFetched(fetched: Fetched[]): string {
 
 async function main() {
 	const { values } = parseArgs({
-		options: { policies: { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+		options: {
+			policies: { type: 'string' },
+			keep: { type: 'boolean' },
+			baseline: { type: 'string' },
+			'no-baseline': { type: 'boolean' },
+			help: { type: 'boolean', short: 'h' },
+		},
 	});
 	if (values.help) {
 		console.log(usage);
@@ -688,7 +733,10 @@ async function main() {
 	// The build: client/ (the static site, Pagefind and the API files) and server/ (the on-demand routes).
 	const outDir = join(work, 'dist');
 	const clientDir = join(outDir, 'client');
+	let removeWorktree: (() => void) | undefined;
 	const cleanUp = () => {
+		removeWorktree?.();
+		removeWorktree = undefined;
 		if (values.keep) return console.log(`Kept ${work}`);
 		// Again if something still running wrote into the folder while it was being removed.
 		for (let attempt = 0; attempt < 5 && existsSync(work); attempt += 1) rmSync(work, { recursive: true, force: true });
@@ -719,6 +767,31 @@ async function main() {
 		console.log(`Corpus: ${count} policies from ${sources.map((s) => s.id).join(', ')} → ${corpusDir}`);
 		const chapterPaths = writeCorpus(corpusDir, sources, count);
 		console.log(`  ${chapterPaths.length} chapters in all versions`);
+
+		let baseline:
+			{ commit: string; seconds: number; pages: number; chapterPages: number; kinds: Map<string, number> } | undefined;
+		if (!values['no-baseline']) {
+			const commit = baselineCommit(values.baseline);
+			const root = join(work, 'baseline');
+			removeWorktree = addWorktree(root, commit);
+			const baselineOut = join(work, 'baseline-dist');
+			console.log(`Baseline: ${commit.slice(0, 10)} in a git worktree; astro build --outDir ${baselineOut}`);
+			const baselineStarted = performance.now();
+			const baselineCode = await build(baselineOut, corpusDir, root);
+			const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+			if (baselineCode !== 0) throw new Error(`baseline astro build failed (exit ${baselineCode})`);
+			const bm = measure(join(baselineOut, 'client'), chapterPaths);
+			baseline = {
+				commit,
+				seconds: baselineSeconds,
+				pages: bm.totalPages,
+				chapterPages: bm.chapterPages,
+				kinds: bm.kinds,
+			};
+			removeWorktree();
+			removeWorktree = undefined;
+			rmSync(baselineOut, { recursive: true, force: true });
+		}
 
 		console.log(`Building: astro build --outDir ${outDir}`);
 		const started = performance.now();
@@ -755,19 +828,40 @@ async function main() {
 			['Chapter page CSS, mean', `${kb(mean(m.css.raw))} raw, ${kb(mean(m.css.gzip))} gzipped`],
 		]);
 
+		if (baseline) {
+			const fall = (before: number, after: number) => `${(((before - after) / before) * 100).toFixed(0)}% fewer`;
+			const kinds = (k: Map<string, number>) =>
+				[...k]
+					.sort((a, b) => b[1] - a[1])
+					.map(([kind, n]) => `${kind} ${n.toLocaleString('en')}`)
+					.join(', ');
+			print(`Against the baseline ${baseline.commit.slice(0, 10)} (same corpus, same run)`, [
+				[
+					'Pages, baseline → now',
+					`${baseline.pages.toLocaleString('en')} → ${m.totalPages.toLocaleString('en')} (${fall(baseline.pages, m.totalPages)})`,
+				],
+				[
+					'Build time, baseline → now',
+					`${baseline.seconds.toFixed(1)} s → ${seconds.toFixed(1)} s (${(((baseline.seconds - seconds) / baseline.seconds) * 100).toFixed(0)}% less)`,
+				],
+				['Chapter pages, baseline → now', `${baseline.chapterPages} → ${m.chapterPages}`],
+				['Baseline pages by kind', kinds(baseline.kinds)],
+			]);
+		}
+
 		const warmQueries = [...new Set(searchQueries.map((q) => q.query))]
 			.filter((q) => q !== firstQuery)
 			.slice(0, warmQueryCount);
 		const perChapter = (bytes: number) => kb(bytes / Math.max(m.chapterPages, 1));
 
-		console.log('\nSearch: the lunr index in Node…');
-		const lunr = lunrFigures(clientDir, [firstQuery, ...warmQueries]);
 		const pagefind = pagefindFigures(clientDir);
 
-		console.log('Search: starting the server…');
+		console.log('\nSearch: starting the server…');
 		const serverStarted = performance.now();
 		server = await startZhidu(outDir, join(work, 'zhidu.db'));
 		console.log(`  ${server.url} ready in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s`);
+		console.log('Search: the lunr index, from the server, in Node…');
+		const lunr = await lunrFigures(server.url, [firstQuery, ...warmQueries]);
 		console.log(`Search: /search/ in Chromium, "${firstQuery}" then ${warmQueries.length} warm queries…`);
 		const b = await browserFigures(server.url, firstQuery, warmQueries);
 		await server.stop();
@@ -779,7 +873,7 @@ async function main() {
 			[
 				'lunr index',
 				`api/v1/search-index.json ${mb(lunr.raw)} raw, ${mb(lunr.gzip)} gzipped; ` +
-					`${lunr.documents.toLocaleString('en')} clause documents`,
+					`${lunr.documents.toLocaleString('en')} clause documents; first request (made on demand) ${ms(lunr.serveMs)}`,
 			],
 			['lunr index per chapter page', `${perChapter(lunr.raw)} raw, ${perChapter(lunr.gzip)} gzipped`],
 			[

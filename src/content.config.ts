@@ -16,8 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { readBuildConfig } from './lib/config.ts';
 import { chapterFrontmatterSchema } from './lib/content/schema.ts';
 import { ContentErrors } from './lib/content/errors.ts';
-import { loadContentOrThrow } from './lib/content/loader.ts';
-import { loadQuizzes } from './lib/quiz/loader.ts';
+import { reloadCatalog } from './lib/catalog/index.ts';
 
 const config = readBuildConfig();
 const policiesDir = (root: URL) => resolve(fileURLToPath(root), config.contentDir);
@@ -68,14 +67,9 @@ const policyLoader: Loader = {
 	load: async ({ store, logger, parseData, config: astroConfig }) => {
 		let policies;
 		try {
-			policies = loadContentOrThrow({
-				policiesDir: policiesDir(astroConfig.root),
-				root: fileURLToPath(astroConfig.root),
-			});
-			// Quiz banks are validated here too (every citation must exist), but nothing of them is stored.
-			const root = fileURLToPath(astroConfig.root);
-			const quizzes = loadQuizzes(resolve(root, config.quizzesDir), policies, root);
-			if (quizzes.errors.length) throw new ContentErrors(quizzes.errors);
+			// The one catalog (quiz banks validated too: every citation must exist), read afresh: the pages, the
+			// Pagefind integration and, in `astro dev`, later requests share this load.
+			policies = reloadCatalog({ root: fileURLToPath(astroConfig.root) }).policies;
 		} catch (error) {
 			// Astro prints only the first of an error's `errors`: list them all in one message.
 			if (error instanceof ContentErrors) {
@@ -97,7 +91,7 @@ const policyLoader: Loader = {
 			});
 		}
 		logger.info(
-			`${policies.length} policies from ${config.contentDir}, as of ${config.today} (${config.timeZone})${
+			`${policies.length} policies from ${config.contentDir} (${config.timeZone})${
 				config.preview ? ', preview: drafts included' : ''
 			}`,
 		);

@@ -1,6 +1,6 @@
 /** Options shared by the revision workflow commands (revise, status, diff, submit, approve). */
 import { resolve } from 'node:path';
-import { readBuildConfig } from '../lib/config.ts';
+import { companyToday } from '../lib/calendar.ts';
 import type { WorkflowOptions } from '../lib/workflow/workflow.ts';
 
 export const contentOptions = {
@@ -11,7 +11,7 @@ export const contentOptions = {
 export const contentHelp =
 	'  --content <dir>  folder with one folder per policy (default content/policies)\n  --quizzes <dir>  folder with the quiz banks (default quizzes)';
 
-/** Today comes from ZHIDU_TODAY / ZHIDU_TIMEZONE, as for the build. */
+/** Today is the company's today (ZHIDU_TIMEZONE), like the server's. */
 export function workflowOptions(values: {
 	content?: string | undefined;
 	quizzes?: string | undefined;
@@ -21,7 +21,7 @@ export function workflowOptions(values: {
 		policiesDir: resolve(root, values.content ?? 'content/policies'),
 		quizzesDir: resolve(root, values.quizzes ?? 'quizzes'),
 		root,
-		today: readBuildConfig().today,
+		today: companyToday(),
 	};
 }
 

@@ -21,14 +21,12 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
 import { readBuildConfig } from '../lib/config.ts';
-import { loadContentOrThrow } from '../lib/content/loader.ts';
+import { catalog } from '../lib/catalog/index.ts';
 import { clauseDocuments, type ClauseDocument } from '../lib/search/clause-index.ts';
 import { indexableVersions } from '../lib/search/from-content.ts';
+import { numbered } from '../lib/content/numbering.ts';
+import { companyToday } from '../lib/calendar.ts';
 import { headingSeparator, pagefindBundlePath, type ClauseFilters, type ClauseMeta } from '../scripts/search/record.ts';
-
-/** `一、總則` / `第一章 總則` / `1. Purpose` (as the pages show them). */
-const numbered = (number: string | undefined, title: string) =>
-	!number ? title : /[、)）]$/.test(number) ? `${number}${title}` : `${number} ${title}`;
 
 /**
  * One language for the whole index. Pagefind segments a record's text by its
@@ -87,12 +85,13 @@ export async function writeClauseIndex(
 	outDir: string,
 ): Promise<{ records: number; language: string; outputPath: string }> {
 	const config = readBuildConfig();
-	const policies = loadContentOrThrow({ policiesDir: resolve(config.contentDir), root: process.cwd() });
+	// The catalog the build's pages read (one load of the content per build).
+	const { policies } = catalog();
 	const language = indexLanguage(
 		policies.map((p) => p.meta.language),
 		config.uiLanguage,
 	);
-	const documents = clauseDocuments(indexableVersions(policies, config.today, { includeUnapproved: config.preview }));
+	const documents = clauseDocuments(indexableVersions(policies, companyToday(), { includeUnapproved: config.preview }));
 	if (documents.length === 0) throw new Error('Pagefind: no clauses to index');
 	try {
 		const { index, errors } = await answered('createIndex', pagefind.createIndex({}), 60);

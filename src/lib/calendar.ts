@@ -3,10 +3,13 @@
  * ZHIDU_TIMEZONE, from `companyToday()`. A calendar date is a `YYYY-MM-DD`
  * string naming a real day, validated by one schema (`calendarDate`).
  *
- * The clock is injectable for tests only: `ZHIDU_NOW` (an ISO instant) is
- * honoured when the test suite sets `ZHIDU_TEST_CLOCK=1`, and refused
- * otherwise, so a production server can never be started on a wrong day.
+ * The clock is injectable for tests only: `ZHIDU_NOW` (an ISO instant) or
+ * `ZHIDU_NOW_FILE` (a file holding one, re-read on every call, so a test can
+ * move a running server's clock) are honoured when the test suite sets
+ * `ZHIDU_TEST_CLOCK=1`, and refused otherwise, so a production server can
+ * never be started on a wrong day.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const isRealDate = (s: string): boolean => {
@@ -17,8 +20,10 @@ const isRealDate = (s: string): boolean => {
 /** A calendar date `YYYY-MM-DD` that exists (2026-02-30 is refused), as text. */
 export const calendarDateText = z
 	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD')
-	.refine(isRealDate, { error: (issue) => `${String(issue.input)} is not a real date` });
+	.regex(/^\d{4}-\d{2}-\d{2}$/, {
+		error: (issue) => `expected a calendar date YYYY-MM-DD, got "${String(issue.input)}"`,
+	})
+	.refine(isRealDate, { error: (issue) => `"${String(issue.input)}" is not a real calendar date` });
 
 /** The same, also accepting YAML's parsed dates, turned back into the date they name. */
 export const calendarDate = z.preprocess(
@@ -40,15 +45,25 @@ export class ClockError extends Error {
 	override name = 'ClockError';
 }
 
-/** The current instant: the real clock, or ZHIDU_NOW under the test flag. */
+/** The current instant: the real clock, or ZHIDU_NOW / ZHIDU_NOW_FILE under the test flag. */
 export function now(env: Record<string, string | undefined> = process.env): Date {
 	const injected = env['ZHIDU_NOW'];
-	if (!injected) return new Date();
+	const file = env['ZHIDU_NOW_FILE'];
+	if (!injected && !file) return new Date();
+	const name = injected ? 'ZHIDU_NOW' : 'ZHIDU_NOW_FILE';
 	if (env['ZHIDU_TEST_CLOCK'] !== '1') {
-		throw new ClockError('ZHIDU_NOW is only honoured by the test suite (ZHIDU_TEST_CLOCK=1); unset it');
+		throw new ClockError(`${name} is only honoured by the test suite (ZHIDU_TEST_CLOCK=1); unset it`);
 	}
-	const instant = new Date(injected);
-	if (Number.isNaN(instant.getTime())) throw new ClockError(`ZHIDU_NOW: "${injected}" is not an ISO date-time`);
+	let value = injected;
+	if (!value) {
+		try {
+			value = readFileSync(file!, 'utf8').trim();
+		} catch (error) {
+			throw new ClockError(`ZHIDU_NOW_FILE: cannot read ${file}: ${(error as Error).message}`);
+		}
+	}
+	const instant = new Date(value);
+	if (Number.isNaN(instant.getTime())) throw new ClockError(`${name}: "${value}" is not an ISO date-time`);
 	return instant;
 }
 

@@ -3,10 +3,8 @@
  * that names the variable. Shared by the build, the server and the CLI.
  */
 import { z } from 'zod';
-import { isTimeZone, todayIn } from './versions.ts';
+import { isTimeZone } from './calendar.ts';
 import { uiLanguages } from './i18n/index.ts';
-
-const calendarDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export const buildConfigSchema = z.object({
 	ZHIDU_CONTENT_DIR: z.string().min(1).default('content/policies'),
@@ -20,8 +18,6 @@ export const buildConfigSchema = z.object({
 		.default('Asia/Taipei')
 		.refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone such as Asia/Taipei` }),
 	ZHIDU_UI_LANG: z.enum(uiLanguages).default('zh-Hant-TW'),
-	/** Build as if today were this date (reproducible builds and tests); default: today in ZHIDU_TIMEZONE. */
-	ZHIDU_TODAY: z.string().regex(calendarDate, 'expected a calendar date YYYY-MM-DD').optional(),
 });
 
 export interface BuildConfig {
@@ -30,8 +26,6 @@ export interface BuildConfig {
 	preview: boolean;
 	timeZone: string;
 	uiLanguage: (typeof uiLanguages)[number];
-	/** The calendar date the build resolves versions for. */
-	today: string;
 	/** When the build ran (ISO timestamp), shown on pages. */
 	builtAt: string;
 }
@@ -54,7 +48,6 @@ export function readBuildConfig(env: Record<string, string | undefined> = proces
 		preview: c.ZHIDU_PREVIEW,
 		timeZone: c.ZHIDU_TIMEZONE,
 		uiLanguage: c.ZHIDU_UI_LANG,
-		today: c.ZHIDU_TODAY ?? todayIn(c.ZHIDU_TIMEZONE, now),
 		builtAt: now.toISOString(),
 	};
 }

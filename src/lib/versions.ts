@@ -9,6 +9,7 @@
  * effective before every dated version.
  */
 import type { VersionStatus } from './content/schema.ts';
+import { compareVersions } from './content/version-number.ts';
 
 export type VersionState = 'in-force' | 'scheduled' | 'superseded' | 'draft' | 'in-review';
 
@@ -27,17 +28,11 @@ export interface ResolvedVersion<T extends DatedVersion> {
 
 export { isTimeZone, todayIn } from './calendar.ts';
 
-const versionOrder = (a: string, b: string) => {
-	const [am, an] = a.split('.').map(Number);
-	const [bm, bn] = b.split('.').map(Number);
-	return am! - bm! || an! - bn!;
-};
-
 /** Approved versions in the order they take effect. */
 function effectiveOrder<T extends DatedVersion>(versions: readonly T[]): T[] {
 	return versions
 		.filter((v) => v.status === 'approved')
-		.sort((a, b) => (a.effective ?? '').localeCompare(b.effective ?? '') || versionOrder(a.version, b.version));
+		.sort((a, b) => (a.effective ?? '').localeCompare(b.effective ?? '') || compareVersions(a.version, b.version));
 }
 
 /** Every version with its state on `today`, in version order. */
@@ -46,7 +41,7 @@ export function resolveVersions<T extends DatedVersion>(versions: readonly T[], 
 	const started = approved.filter((v) => (v.effective ?? '') <= today);
 	const inForce = started.at(-1);
 	return [...versions]
-		.sort((a, b) => versionOrder(a.version, b.version))
+		.sort((a, b) => compareVersions(a.version, b.version))
 		.map((version) => {
 			if (version.status !== 'approved') return { version, state: version.status };
 			if (version === inForce) return { version, state: 'in-force' };

@@ -26,8 +26,10 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	if (!existsSync(entry)) throw new Error(`${entry} not found: build first (npm run build)`);
 	const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
 	const store = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.dbFile });
-	// Load the content and quiz banks now, not on the first request (and refuse to start if they are broken).
+	// Load the content and quiz banks now, not on the first request (and refuse to start if they are broken),
+	// and read the clock once, so an injected clock without the test flag refuses to start.
 	catalog();
+	companyToday();
 	const server = createServer(
 		createRequestHandler({ config, store, clientDir, astro: handler, scriptHashes: inlineScriptHashes(clientDir) }),
 	);

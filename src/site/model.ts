@@ -1,102 +1,55 @@
 /**
- * What the pages read: the validated policies (through the same loader as the
- * build's content collection), each version's state on the build date, and
- * the UI dictionary. Domain rules live in src/lib; this only puts them together.
+ * What the pages read: the one catalog (src/lib/catalog) with each version's
+ * state on a day, and the UI dictionary. Prerendered pages use only what
+ * never changes (a version's text); on-demand pages and islands ask for
+ * today's timeline on every request. Domain rules live in src/lib; this only
+ * puts them together.
  */
-import { resolve } from 'node:path';
+import { companyToday } from '../lib/calendar.ts';
+import {
+	catalog,
+	chapterContaining as chapterContainingIn,
+	readingVersion,
+	reloadCatalog,
+	timelines,
+	type Timeline,
+	type TimelineVersion,
+} from '../lib/catalog/index.ts';
 import { readBuildConfig } from '../lib/config.ts';
 import type { Chapter } from '../lib/content/clause-tree.ts';
-import { loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../lib/content/loader.ts';
 import { translator } from '../lib/i18n/index.ts';
-import { loadQuizzes } from '../lib/quiz/loader.ts';
-import { resolveVersions, reviewDue, type VersionState } from '../lib/versions.ts';
+import type { VersionState } from '../lib/versions.ts';
 
 export const config = readBuildConfig();
 export const t = translator(config.uiLanguage);
 
-export interface SiteVersion {
-	number: string;
-	loaded: LoadedVersion;
-	state: VersionState;
-	supersededOn?: string;
+export type SiteVersion = TimelineVersion;
+export type SitePolicy = Timeline;
+export { numbered } from '../lib/content/numbering.ts';
+export { readingVersion };
+
+/** Every policy as of `day` (default: today in the company). Reloaded on every request in `astro dev` so edits show. */
+export function sitePolicies(day: string = companyToday()): SitePolicy[] {
+	if (import.meta.env.DEV) reloadCatalog();
+	return timelines(day);
 }
 
-export interface SitePolicy {
-	id: string;
-	loaded: LoadedPolicy;
-	meta: LoadedPolicy['meta'];
-	/** Versions the site shows (drafts and in-review only when previewing), oldest first. */
-	versions: SiteVersion[];
-	inForce: SiteVersion | undefined;
-	/** Approved versions not yet in force, soonest first. */
-	scheduled: SiteVersion[];
-	reviewDue: string | undefined;
+/** One policy as of `day`, or undefined. */
+export function findSitePolicy(id: string, day?: string): SitePolicy | undefined {
+	return sitePolicies(day).find((p) => p.id === id);
 }
 
-function build(): SitePolicy[] {
-	const loaded = loadContentOrThrow({ policiesDir: resolve(config.contentDir), root: process.cwd() });
-	return loaded.map((policy) => {
-		const resolved = resolveVersions(
-			policy.versions.map((v) => ({ ...v.meta, loaded: v })),
-			config.today,
-		);
-		const versions: SiteVersion[] = resolved
-			.filter((r) => config.preview || r.version.status === 'approved')
-			.map((r) => ({
-				number: r.version.version,
-				loaded: r.version.loaded,
-				state: r.state,
-				...(r.supersededOn ? { supersededOn: r.supersededOn } : {}),
-			}));
-		const inForce = versions.find((v) => v.state === 'in-force');
-		return {
-			id: policy.id,
-			loaded: policy,
-			meta: policy.meta,
-			versions,
-			inForce,
-			scheduled: versions
-				.filter((v) => v.state === 'scheduled')
-				.sort((a, b) => (a.loaded.meta.effective ?? '').localeCompare(b.loaded.meta.effective ?? '')),
-			reviewDue: reviewDue(inForce?.loaded.meta.effective, policy.meta.reviewCycleMonths),
-		};
-	});
-}
-
-let cache: SitePolicy[] | undefined;
-/** Loaded once per build; reloaded on every request in `astro dev` so edits show. */
-export function sitePolicies(): SitePolicy[] {
-	if (import.meta.env.DEV || !cache) cache = build();
-	return cache;
-}
-
-export function sitePolicy(id: string): SitePolicy {
-	const policy = sitePolicies().find((p) => p.id === id);
+export function sitePolicy(id: string, day?: string): SitePolicy {
+	const policy = findSitePolicy(id, day);
 	if (!policy) throw new Error(`unknown policy "${id}"`);
 	return policy;
-}
-
-/** The version a reader should go to: in force, else the next scheduled, else the latest shown. */
-export function readingVersion(policy: SitePolicy): SiteVersion | undefined {
-	return policy.inForce ?? policy.scheduled[0] ?? policy.versions.at(-1);
 }
 
 export const chaptersOf = (version: SiteVersion): Chapter[] => version.loaded.chapters.map((c) => c.chapter);
 
 /** The chapter holding a clause (or section) id in a version, if any. */
-export function chapterContaining(version: SiteVersion, id: string): Chapter | undefined {
-	const holds = (clauses: Chapter['clauses']): boolean => clauses.some((c) => c.id === id || holds(c.items));
-	return chaptersOf(version).find(
-		(chapter) =>
-			chapter.id === id || holds(chapter.clauses) || chapter.sections.some((s) => s.id === id || holds(s.clauses)),
-	);
-}
-
-/** `一、總則` / `第一章 總則` / `1. Purpose`: displayed number and title. */
-export function numbered(number: string | undefined, title: string): string {
-	if (!number) return title;
-	return /[、)）]$/.test(number) ? `${number}${title}` : `${number} ${title}`;
-}
+export const chapterContaining = (version: SiteVersion, id: string): Chapter | undefined =>
+	chapterContainingIn(version.loaded, id);
 
 export const stateLabel = (state: VersionState) => t(`state_${state.replace('-', '_')}` as Parameters<typeof t>[0]);
 
@@ -127,15 +80,9 @@ export interface SiteQuiz {
 	validityMonths: number;
 }
 
-let quizCache: SiteQuiz[] | undefined;
+/** Quiz metadata from the catalog (the answer keys never reach a page). */
 export function siteQuizzes(): SiteQuiz[] {
-	if (quizCache && !import.meta.env.DEV) return quizCache;
-	const { quizzes, errors } = loadQuizzes(
-		resolve(config.quizzesDir),
-		sitePolicies().map((p) => p.loaded),
-	);
-	if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
-	quizCache = quizzes.map((q) => ({
+	return catalog().quizzes.map((q) => ({
 		id: q.id,
 		title: q.title,
 		policyId: q.policy,
@@ -147,5 +94,4 @@ export function siteQuizzes(): SiteQuiz[] {
 		maxAttemptsPerDay: q.maxAttemptsPerDay,
 		validityMonths: q.validityMonths,
 	}));
-	return quizCache;
 }

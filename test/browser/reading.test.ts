@@ -96,13 +96,14 @@ describe('history and superseded versions', () => {
 	it('shows the superseded banner, whose link lands on the same clause in the version in force', async () => {
 		const page = await openPage();
 		const visited: string[] = [];
-		page.on('framenavigated', (frame) => {
-			if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
+		page.on('request', (request) => {
+			if (request.isNavigationRequest()) visited.push(new URL(request.url()).pathname);
 		});
 		try {
 			await page.goto(`${sites.fixtures}/policies/leave-policy/1.0/ch-1/#c-1-0-2`);
+			// The banner depends on today: the page fetches it from the server.
 			const banner = page.locator('.notice.warn', { hasText: '您正在閱讀已廢止的 1.0 版' });
-			expect(await banner.isVisible()).toBe(true);
+			await banner.waitFor({ state: 'visible' });
 			expect(await targetId(page)).toBe('c-1-0-2');
 			expect(await page.locator('#c-1-0-2 > .number').textContent()).toBe('第二條');
 

@@ -23,7 +23,8 @@ export function useBrowserSites(): BrowserSites {
 		const [browser, site, fixtures] = await Promise.all([
 			launchChromium(),
 			serveSite(inject('siteDir')),
-			serveSite(inject('fixtureSiteDir'), fixtureServerEnv),
+			// A preview build: the server shows drafts too on the pages it renders on demand.
+			serveSite(inject('fixtureSiteDir'), { ...fixtureServerEnv, ZHIDU_PREVIEW: '1' }),
 		]);
 		servers.push(site, fixtures);
 		Object.assign(state, { browser, site: site.url, fixtures: fixtures.url });

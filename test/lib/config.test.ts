@@ -1,25 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { companyToday } from '../../src/lib/calendar.ts';
 import { readBuildConfig } from '../../src/lib/config.ts';
 import { translator } from '../../src/lib/i18n/index.ts';
 import { en } from '../../src/lib/i18n/en.ts';
 import { zhHantTW } from '../../src/lib/i18n/zh-Hant-TW.ts';
 
 describe('build configuration', () => {
-	it('defaults to Asia/Taipei and Traditional Chinese, today in that zone', () => {
+	it('defaults to Asia/Taipei and Traditional Chinese; today in that zone comes from the clock', () => {
 		const config = readBuildConfig({}, new Date('2026-11-22T17:30:00Z'));
-		expect(config).toMatchObject({
-			timeZone: 'Asia/Taipei',
-			uiLanguage: 'zh-Hant-TW',
-			preview: false,
-			today: '2026-11-23',
-		});
+		expect(config).toMatchObject({ timeZone: 'Asia/Taipei', uiLanguage: 'zh-Hant-TW', preview: false });
+		expect(config).not.toHaveProperty('today');
+		expect(companyToday({ ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW: '2026-11-22T17:30:00Z' })).toBe('2026-11-23');
+	});
+
+	it('moves the test clock when its file changes, and refuses it without the test flag', () => {
+		const file = join(mkdtempSync(join(tmpdir(), 'zhidu-clock-')), 'now');
+		const env = { ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW_FILE: file, ZHIDU_TIMEZONE: 'Asia/Taipei' };
+		writeFileSync(file, '2098-12-31T15:59:59Z');
+		expect(companyToday(env)).toBe('2098-12-31');
+		writeFileSync(file, '2098-12-31T16:00:00Z');
+		expect(companyToday(env)).toBe('2099-01-01');
+		expect(() => companyToday({ ZHIDU_NOW_FILE: file })).toThrow(/ZHIDU_NOW_FILE is only honoured by the test suite/);
+		writeFileSync(file, 'tomorrow');
+		expect(() => companyToday(env)).toThrow(/ZHIDU_NOW_FILE: "tomorrow" is not an ISO date-time/);
 	});
 
 	it('names the variable and the reason for each bad value', () => {
-		expect(() =>
-			readBuildConfig({ ZHIDU_TIMEZONE: 'Mars/Olympus', ZHIDU_UI_LANG: 'fr', ZHIDU_TODAY: '22/11/2026' }),
-		).toThrow(
-			/ZHIDU_TIMEZONE: "Mars\/Olympus" is not an IANA time zone[\s\S]*ZHIDU_UI_LANG: [\s\S]*ZHIDU_TODAY: expected a calendar date/,
+		expect(() => readBuildConfig({ ZHIDU_TIMEZONE: 'Mars/Olympus', ZHIDU_UI_LANG: 'fr' })).toThrow(
+			/ZHIDU_TIMEZONE: "Mars\/Olympus" is not an IANA time zone[\s\S]*ZHIDU_UI_LANG: /,
 		);
 	});
 });

@@ -4,6 +4,7 @@
  * is an error naming the file; read steps resolve to the version in force; and
  * the real new-hire path loads.
  */
+import { companyToday } from '../../src/lib/calendar.ts';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,7 +166,7 @@ describe('the real new-hire path', () => {
 			quizzesDir,
 			root: projectRoot,
 			policies,
-			today: config.today,
+			today: companyToday(),
 		});
 		expect(errors.map((e) => e.message)).toEqual([]);
 		const path = paths.find((p) => p.id === 'new-hire')!;

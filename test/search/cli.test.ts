@@ -1,10 +1,10 @@
 /** `zhidu search` in the terminal, and the same index served by the built site. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { SearchIndex, type SearchIndexFile } from '../../src/lib/search/clause-index.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { fetchText } from '../support/on-demand.ts';
+import { serveSite } from '../support/site-server.ts';
 
 const zhidu = (...args: string[]) =>
 	spawnSync(process.execPath, ['src/cli/zhidu.ts', 'search', ...args], {
@@ -52,10 +52,14 @@ describe('zhidu search', () => {
 });
 
 describe('/api/v1/search-index.json', () => {
-	it('is built with the site and answers queries through the shared tokenizer', () => {
-		const file = JSON.parse(
-			readFileSync(join(inject('siteDir'), 'api/v1/search-index.json'), 'utf8'),
-		) as SearchIndexFile;
+	it('is served (made on demand, as of today) and answers queries through the shared tokenizer', async () => {
+		const site = await serveSite(inject('siteDir'));
+		let file: SearchIndexFile;
+		try {
+			file = JSON.parse(await fetchText(site.url, '/api/v1/search-index.json')) as SearchIndexFile;
+		} finally {
+			await site.close();
+		}
 		expect(file.format).toBe('zhidu-lunr-1');
 		const index = new SearchIndex(file);
 		const [hit] = index.search('電商平台', { policy: 'pharma-operations-department', limit: 1 });

@@ -18,7 +18,7 @@ import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { startAttempt, submitAttempt } from '../../src/lib/quiz/attempts.ts';
 import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
 import { openStore, type Store } from '../../src/lib/store/database.ts';
-import { versionTextHash } from '../../src/lib/tracking/tracking.ts';
+import { versionHash } from '../../src/lib/content/version-hash.ts';
 import { certificationCsvColumns, rosterCsvColumns } from '../../src/server/tracking-view.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { testDatabases } from '../support/databases.ts';
@@ -122,7 +122,7 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 			acknowledgement: { id: string; version: string; textHash: string; acknowledgedOn: string };
 		};
 		expect(acknowledgement.version).toBe('1.1');
-		expect(acknowledgement.textHash).toBe(versionTextHash(leavePolicy, '1.1'));
+		expect(acknowledgement.textHash).toBe(versionHash(leavePolicy, '1.1'));
 		expect(acknowledgement.textHash).toMatch(/^[0-9a-f]{64}$/);
 		const rows = await store.db.selectFrom('acknowledgements').selectAll().execute();
 		expect(rows).toHaveLength(1);
@@ -130,7 +130,7 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 			person_id: ids['S100'],
 			policy_id: 'leave-policy',
 			policy_version: '1.1',
-			text_hash: versionTextHash(leavePolicy, '1.1'),
+			text_hash: versionHash(leavePolicy, '1.1'),
 		});
 		// The same text again: the record already made, nothing new.
 		const again = await staff.write('/api/v1/acknowledgements', 'POST', { policy: 'leave-policy', version: '1.1' });
@@ -412,7 +412,7 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 		const recordHtml = await record.text();
 		expect(recordHtml).toContain('王小明 訓練紀錄');
 		expect(recordHtml).toContain('data-section="attempts"');
-		expect(recordHtml).toContain(versionTextHash(leavePolicy, '1.1').slice(0, 12));
+		expect(recordHtml).toContain(versionHash(leavePolicy, '1.1').slice(0, 12));
 
 		const rates = await hr.request('/hr/quizzes/leave-policy/');
 		expect(rates.status).toBe(200);

@@ -52,7 +52,8 @@ describe('the built site', () => {
 	});
 
 	it('shows 未載明 where the source states no approval', () => {
-		expect(page('policies/pharma-operations-department')).toContain('未載明');
+		// The version page (prerendered) states the approval; the overview is rendered on demand.
+		expect(page('policies/pharma-operations-department/1.1')).toContain('未載明');
 	});
 });
 

@@ -8,9 +8,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { fetchText } from '../support/on-demand.ts';
+import { serveSite, type ServedSite } from '../support/site-server.ts';
 
 const siteDir = inject('siteDir');
 const page = (path: string) => readFileSync(join(siteDir, path, 'index.html'), 'utf8');
@@ -104,8 +106,10 @@ describe('training boxes on chapter pages', () => {
 describe('training text is not policy text', () => {
 	const training = v11.flatMap(({ html }) => [...questions(html), ...scenarioTitles(html)]);
 
-	it('never reaches the lunr clause index', () => {
-		const file = JSON.parse(readFileSync(join(siteDir, 'api/v1/search-index.json'), 'utf8')) as {
+	it('never reaches the lunr clause index', async () => {
+		const site = await serveSite(siteDir);
+		const body = await fetchText(site.url, '/api/v1/search-index.json').finally(() => site.close());
+		const file = JSON.parse(body) as {
 			documents: { text: string; chapterTitle: string; sectionTitle?: string }[];
 		};
 		expect(training.length).toBeGreaterThan(20);
@@ -133,8 +137,16 @@ describe('training text is not policy text', () => {
 	});
 });
 
-describe('the new-hire training path page', () => {
-	const html = page('training/new-hire');
+describe('the new-hire training path page (rendered on demand)', () => {
+	let site: ServedSite;
+	let html: string;
+	beforeAll(async () => {
+		site = await serveSite(siteDir);
+		html = await fetchText(site.url, '/training/new-hire/');
+	});
+	afterAll(async () => {
+		await site?.close();
+	});
 
 	it('lists the chapters in the version in force, then the quizzes with an empty status slot', () => {
 		expect(html).toMatch(/<h1[^>]*>新進人員培訓路徑<\/h1>/);
@@ -152,7 +164,7 @@ describe('the new-hire training path page', () => {
 		expect(html).toContain('一、總則');
 	});
 
-	it('is linked from the home page', () => {
-		expect(page('')).toMatch(/<a href="\/training\/new-hire\/"[^>]*>新進人員培訓路徑<\/a>/);
+	it('is linked from the home page', async () => {
+		expect(await fetchText(site.url, '/')).toMatch(/<a href="\/training\/new-hire\/"[^>]*>新進人員培訓路徑<\/a>/);
 	});
 });

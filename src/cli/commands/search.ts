@@ -1,3 +1,4 @@
+import { companyToday } from '../../lib/calendar.ts';
 import { resolve } from 'node:path';
 import { readBuildConfig } from '../../lib/config.ts';
 import { loadContentOrThrow } from '../../lib/content/loader.ts';
@@ -31,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
 	if (values.policy && !policies.some((p) => p.id === values.policy)) {
 		throw new UsageError(`--policy "${values.policy}": no such policy (have: ${policies.map((p) => p.id).join(', ')})`);
 	}
-	const index = new SearchIndex(searchIndexOf(policies, config.today));
+	const index = new SearchIndex(searchIndexOf(policies, companyToday()));
 	const states: VersionState[] = values['all-versions'] ? ['in-force', 'scheduled', 'superseded'] : ['in-force'];
 	const hits = index.search(query, { policy: values.policy, limit, states });
 	if (values.json) {

@@ -5,6 +5,7 @@
  * Quizzes appear only as metadata: never questions or answers.
  */
 import { z } from 'zod';
+import { calendarDate } from '../calendar.ts';
 import { partsToText, type Clause, type TextPart } from '../content/clause-tree.ts';
 import type { LoadedPolicy, LoadedVersion } from '../content/loader.ts';
 import { compareVersionTrees, isRealChange } from '../diff/redline.ts';
@@ -25,10 +26,7 @@ export const apiUrls = {
 	searchIndex: () => `${apiBase}/search-index.json`,
 };
 
-const date = z
-	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/)
-	.describe('a calendar date, YYYY-MM-DD');
+const date = calendarDate.describe('a calendar date, YYYY-MM-DD');
 const versionState = z.enum(['in-force', 'scheduled', 'superseded', 'draft', 'in-review']);
 
 const approval = z

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 
-export const calendarDateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+import { calendarDate } from '../calendar.ts';
+
+export { calendarDate };
 
 export const errorSchema = z.object({
 	error: z.string(),
@@ -59,8 +61,8 @@ export const changePersonBody = z
 	.object({
 		department: z.string().min(1).optional(),
 		role: z.enum(['staff', 'hr']).optional(),
-		effectiveFrom: calendarDateParam.optional(),
-		disabledOn: calendarDateParam.optional(),
+		effectiveFrom: calendarDate.optional(),
+		disabledOn: calendarDate.optional(),
 	})
 	.refine((b) => b.department || b.role || b.disabledOn, 'nothing to change');
 
@@ -152,15 +154,6 @@ export const retryLaterSchema = z.object({
 	reason: z.enum(['cooldown', 'daily-limit']),
 	retryAt: z.string(),
 });
-
-/** A real calendar date (2025-02-30 is refused). */
-export const calendarDate = z
-	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-	.refine((s) => {
-		const d = new Date(`${s}T00:00:00Z`);
-		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-	}, 'not a calendar date');
 
 export const trackingStatuses = ['current', 'outdated', 'expired', 'none', 'overdue'] as const;
 export type TrackingStatus = (typeof trackingStatuses)[number];

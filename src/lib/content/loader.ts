@@ -6,6 +6,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { compareVersions } from './version-number.ts';
+
+export { compareVersions };
 import { z } from 'zod';
 import { parseChapterMdx } from './chapter-mdx.ts';
 import type { Chapter } from './clause-tree.ts';
@@ -46,13 +49,6 @@ export interface LoadResult {
 }
 
 export const chapterFilePattern = /^(\d{2,3})-([^/]+)\.mdx$/;
-
-/** Compares `1.10` after `1.9`: versions are numbers, not strings. */
-export function compareVersions(a: string, b: string): number {
-	const [am, an] = a.split('.').map(Number);
-	const [bm, bn] = b.split('.').map(Number);
-	return am! - bm! || an! - bn!;
-}
 
 function readYaml<T extends z.ZodType>(
 	file: string,

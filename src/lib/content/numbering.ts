@@ -131,3 +131,9 @@ export function deriveNumbers(scheme: NumberingScheme, chapters: readonly Chapte
 export function labelGap(scheme: NumberingScheme): string {
 	return scheme === 'zh-outline' || scheme === 'zh-outline-fullwidth' ? '' : ' ';
 }
+
+/** `一、總則` / `第一章 總則` / `1. Purpose`: a displayed number and its title, as pages, search and print show them. */
+export function numbered(number: string | undefined, title: string): string {
+	if (!number) return title;
+	return /[、)）]$/.test(number) ? `${number}${title}` : `${number} ${title}`;
+}

@@ -5,25 +5,9 @@
  */
 import { z } from 'zod';
 
-/** A calendar date (no time, no zone), as committed in YAML: `2026-11-22`. */
-export const calendarDate = z
-	.union([z.string(), z.date()])
-	.transform((value, ctx) => {
-		// YAML 1.1 parsers turn bare dates into Date objects; accept both but keep the calendar date.
-		const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
-		const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-		if (!match) {
-			ctx.addIssue({ code: 'custom', message: `expected a calendar date YYYY-MM-DD, got "${text}"` });
-			return z.NEVER;
-		}
-		const [, y, m, d] = match.map(Number);
-		const check = new Date(Date.UTC(y!, m! - 1, d!));
-		if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m! - 1 || check.getUTCDate() !== d) {
-			ctx.addIssue({ code: 'custom', message: `"${text}" is not a real calendar date` });
-			return z.NEVER;
-		}
-		return text;
-	});
+// One calendar-date schema for every file and route (src/lib/calendar.ts).
+export { calendarDate } from '../calendar.ts';
+import { calendarDate } from '../calendar.ts';
 
 export const numberingSchemes = ['zh-outline', 'zh-outline-fullwidth', 'zh-statute', 'decimal', 'en-article'] as const;
 export const numberingScheme = z.enum(numberingSchemes);

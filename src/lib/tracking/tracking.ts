@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LoadedPolicy } from '../content/loader.ts';
-import { versionToPlainText } from '../content/plain-text.ts';
-import { sha256 } from '../auth/secrets.ts';
+import { versionHash } from '../content/version-hash.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import type { Store } from '../store/database.ts';
 import type { Role } from '../store/schema.ts';
@@ -227,19 +226,6 @@ export async function trackingAsOf(
 	return rows;
 }
 
-/** The hash of a version's text that an acknowledgement records: what exactly the person read. */
-export function versionTextHash(policy: LoadedPolicy, version: string): string {
-	const loaded = policy.versions.find((v) => v.meta.version === version);
-	if (!loaded) throw new Error(`${policy.id} has no version ${version}`);
-	return sha256(
-		versionToPlainText(
-			policy.meta.title,
-			loaded.chapters.map((c) => c.chapter),
-			loaded.numbers,
-		),
-	);
-}
-
 export interface AcknowledgementRow {
 	id: string;
 	policy_id: string;
@@ -263,7 +249,7 @@ export async function acknowledge(
 	address: string | null = null,
 ): Promise<{ record: AcknowledgementRow; created: boolean }> {
 	const id = randomUUID();
-	const textHash = versionTextHash(policy, version);
+	const textHash = versionHash(policy, version);
 	const key = { person_id: personId, policy_id: policy.id, policy_version: version, text_hash: textHash };
 	return store.db.transaction().execute(async (tx) => {
 		const claimed = await tx

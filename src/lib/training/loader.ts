@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { companyToday } from '../calendar.ts';
 import { readBuildConfig } from '../config.ts';
 import { ContentError, ContentErrors, contentErrorsFromZod } from '../content/errors.ts';
 import { loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
@@ -36,7 +37,7 @@ export interface TrainingLoadOptions {
 	root?: string;
 	/** The loaded policies (default: content/policies through the content loader). */
 	policies?: readonly LoadedPolicy[];
-	/** The calendar date that decides the version in force (default: the build's today). */
+	/** The calendar date that decides the version in force (default: the company's today). */
 	today?: string;
 }
 
@@ -141,7 +142,7 @@ function withDefaults(options: TrainingLoadOptions) {
 		root,
 		dir: options.dir ?? trainingDirFor(policiesDir!),
 		quizzesDir: options.quizzesDir ?? resolve(root, config!.quizzesDir),
-		today: options.today ?? config!.today,
+		today: options.today ?? companyToday(),
 		policies: options.policies ?? loadContentOrThrow({ policiesDir: policiesDir!, root }),
 	};
 }

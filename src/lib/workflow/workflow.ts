@@ -8,7 +8,6 @@
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import { sha256 } from '../auth/secrets.ts';
 import { walkClauses } from '../content/clause-tree.ts';
 import {
 	compareVersions,
@@ -17,7 +16,7 @@ import {
 	type LoadedVersion,
 	type LoadResult,
 } from '../content/loader.ts';
-import { versionToPlainText } from '../content/plain-text.ts';
+import { versionHash } from '../content/version-hash.ts';
 import { calendarDate, versionNumber, type VersionStatus } from '../content/schema.ts';
 import { lintContent } from '../lint/lint.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
@@ -322,17 +321,6 @@ export function reviewsDue(options: WorkflowOptions, policyId?: string, withinDa
 
 // ---------------------------------------------------------------------------
 // submit and approve
-
-/** sha256 of the version's plain text (title, numbers, titles, clause text): what the reviewers saw. */
-export function versionHash(policy: LoadedPolicy, version: LoadedVersion): string {
-	return sha256(
-		versionToPlainText(
-			policy.meta.title,
-			version.chapters.map((c) => c.chapter),
-			version.numbers,
-		),
-	);
-}
 
 function editVersionYaml(version: LoadedVersion, edit: (doc: ReturnType<typeof parseDocument>) => void) {
 	const file = join(version.dir, 'version.yaml');

@@ -2,7 +2,8 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { versionDocument } from '../../../../../../lib/api/documents.ts';
 import { json } from '../../../../../../site/api.ts';
-import { config, sitePolicies } from '../../../../../../site/model.ts';
+import { companyToday } from '../../../../../../lib/calendar.ts';
+import { sitePolicies } from '../../../../../../site/model.ts';
 
 export const getStaticPaths = (() =>
 	sitePolicies().flatMap((p) =>
@@ -12,5 +13,5 @@ export const getStaticPaths = (() =>
 export const GET: APIRoute = ({ params }) => {
 	const policy = sitePolicies().find((p) => p.id === params.policy)!;
 	const version = policy.versions.find((v) => v.number === params.version)!;
-	return json(versionDocument(policy.loaded, version.loaded, config.today));
+	return json(versionDocument(policy.loaded, version.loaded, companyToday()));
 };
