@@ -15,6 +15,7 @@ import { getAttempt, startAttempt, submitAttempt } from '../../src/lib/quiz/atte
 import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
 import { openStore } from '../../src/lib/store/database.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';

@@ -21,6 +21,7 @@ import { openStore, type Store } from '../../src/lib/store/database.ts';
 import { versionTextHash } from '../../src/lib/tracking/tracking.ts';
 import { certificationCsvColumns, rosterCsvColumns } from '../../src/server/tracking-view.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';

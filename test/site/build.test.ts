@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { walkClauses } from '../../src/lib/content/clause-tree.ts';
+import { currentStamp, readStamp, staleReason } from '../../src/integrations/build-stamp.ts';
 import { buildSite, projectRoot } from '../support/build-site.ts';
 
 const siteDir = inject('siteDir');
@@ -81,7 +82,17 @@ async function freePort(): Promise<number> {
 }
 
 describe('npm start', () => {
-	it('builds if needed and serves every chapter on HOST:PORT', async () => {
+	it('the build stamps what it was made from, so npm start can tell when it is stale', () => {
+		// The integration wrote the stamp; it matches what a build with the same environment would be made from.
+		const distDir = inject('serverDistDir');
+		expect(readStamp(distDir)).toEqual(currentStamp(projectRoot, process.env));
+		expect(staleReason(distDir, currentStamp(projectRoot, process.env))).toBeUndefined();
+		expect(staleReason(distDir, currentStamp(projectRoot, { ...process.env, ZHIDU_UI_LANG: 'en' }))).toMatch(
+			/^ZHIDU_UI_LANG changed/,
+		);
+	});
+
+	it('serves an up-to-date build without rebuilding it: every chapter on HOST:PORT', async () => {
 		const port = await freePort();
 		const child = spawn(process.execPath, ['scripts/start.ts'], {
 			cwd: projectRoot,
@@ -89,6 +100,8 @@ describe('npm start', () => {
 				...process.env,
 				HOST: '127.0.0.1',
 				PORT: String(port),
+				// The build the test run made of content/policies, with this environment.
+				ZHIDU_DIST_DIR: inject('serverDistDir'),
 				ZHIDU_READ: 'public',
 				ZHIDU_DB_FILE: join(mkdtempSync(join(tmpdir(), 'zhidu-start-')), 'zhidu.db'),
 			},
@@ -107,6 +120,7 @@ describe('npm start', () => {
 				await new Promise((r) => setTimeout(r, 250));
 			}
 			expect(home?.status, output).toBe(200);
+			expect(output).toContain('is up to date');
 			for (const policy of policies) {
 				const version = policy.versions.at(-1)!;
 				for (const { chapter } of version.chapters) {

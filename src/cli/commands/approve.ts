@@ -6,11 +6,12 @@
 import { approve, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, workflowOptions } from '../workflow-options.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage =
 	'Usage: zhidu approve <policy> <version> --effective <YYYY-MM-DD> --by <name> --meaning <text> [--content <dir>] [--quizzes <dir>]';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const { values, positionals } = parseCommandArgs(args, {
 		...contentOptions,
 		effective: { type: 'string' },
@@ -26,16 +27,16 @@ export async function run(args: string[]): Promise<number> {
 			policy,
 			version,
 			{ effective: values.effective, by: values.by, meaning: values.meaning },
-			workflowOptions(values),
+			workflowOptions(values, io),
 		);
-		console.log(
+		io.out(
 			`${policy} ${version} approved by ${result.approval.by} on ${result.approval.on} (${result.approval.meaning}); ` +
 				`effective ${result.effective}, ${result.state === 'in-force' ? 'in force now' : result.state}.`,
 		);
 		return 0;
 	} catch (error) {
 		if (!(error instanceof WorkflowError)) throw error;
-		console.error(`zhidu approve: ${error.message}`);
+		io.err(`zhidu approve: ${error.message}`);
 		return 1;
 	}
 }
