@@ -36,15 +36,14 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	const base =
 		config.publicUrl?.replace(/\/$/, '') ??
 		`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-	console.log(
-		`zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`,
-	);
+	const serving = `zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`;
+	// One write with the setup link, so whoever sees the serving line (a test) has the link too.
 	if (config.identity === 'local' && (await countHr(store)) === 0) {
 		const token = await issueSetupToken(store);
 		console.log(
-			`zhidu: no HR account yet. Create the first one here (the link works once):\n  ${base}/setup/?token=${token}`,
+			`${serving}\nzhidu: no HR account yet. Create the first one here (the link works once):\n  ${base}/setup/?token=${token}`,
 		);
-	}
+	} else console.log(serving);
 	let closing = false;
 	const close = async () => {
 		if (closing) return;
