@@ -39,11 +39,18 @@ export default defineConfig({
 			},
 			{
 				extends: true,
-				test: { name: 'server', include: serverFiles, exclude: browserFiles, globalSetup: builtSite },
+				// Real processes on a shared, loaded machine: time limits catch hangs, not slowness.
+				test: {
+					name: 'server',
+					include: serverFiles,
+					exclude: browserFiles,
+					globalSetup: builtSite,
+					testTimeout: 120_000,
+				},
 			},
 			{
 				extends: true,
-				test: { name: 'browser', include: browserFiles, globalSetup: builtSite },
+				test: { name: 'browser', include: browserFiles, globalSetup: builtSite, testTimeout: 120_000 },
 			},
 		],
 	},
