@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import pagefind from './src/integrations/pagefind.ts';
+import buildStamp from './src/integrations/build-stamp.ts';
 
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
@@ -12,7 +13,8 @@ export default defineConfig({
 	output: 'static',
 	adapter: node({ mode: 'middleware', bodySizeLimit: 16 * 1024 * 1024 }),
 	// pagefind: the clause search index, written after the pages (astro:build:done).
-	integrations: [mdx(), pagefind()],
+	// buildStamp: what the build was made from (dist/build-stamp.json), for npm start and the tests.
+	integrations: [mdx(), pagefind(), buildStamp()],
 	// Pages live at /policies/<policy>/<version>/<chapter>/ (directory format, trailing slash).
 	trailingSlash: 'ignore',
 	server: { host: '127.0.0.1', port: 4321 },

@@ -4,91 +4,28 @@
  *
  *   node scripts/start.ts [--build]
  *
- * Rebuilds when dist/ is missing, when any file in content/ (or
- * ZHIDU_CONTENT_DIR), src/, quizzes/, public/ or the Astro config is newer than
- * the last build, when ZHIDU_CONTENT_DIR or ZHIDU_PREVIEW differ from the last
- * build, or always with --build. Serves on $HOST:$PORT (default 127.0.0.1:4321).
+ * Rebuilds when the build in ZHIDU_DIST_DIR (default dist/) is missing, when
+ * its build stamp (dist/build-stamp.json, see src/integrations/build-stamp.ts)
+ * differs from what a build would be made from now (content, quiz banks, code,
+ * ZHIDU_UI_LANG, ZHIDU_TIMEZONE, ZHIDU_CONTENT_DIR, ZHIDU_QUIZZES_DIR,
+ * ZHIDU_PREVIEW), or always with --build. Serves on $HOST:$PORT (default
+ * 127.0.0.1:4321).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { currentStamp, staleReason } from '../src/integrations/build-stamp.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const astro = join(root, 'node_modules', '.bin', 'astro');
-const dist = join(root, 'dist');
-/** Outside dist/, so it is never served. */
-const stampFile = join(root, 'node_modules', '.cache', 'zhidu', 'last-build.json');
+const dist = resolve(root, process.env['ZHIDU_DIST_DIR'] || 'dist');
 
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== '--build');
 if (unknown.length) {
 	console.error(`start: unknown argument ${unknown.join(' ')}\nusage: node scripts/start.ts [--build]`);
 	process.exit(2);
-}
-const buildEnv = {
-	contentDir: process.env.ZHIDU_CONTENT_DIR || 'content/policies',
-	preview: process.env.ZHIDU_PREVIEW === '1',
-};
-
-/** Newest modification time of any file under the given paths (0 when none exist). */
-function newestMtime(paths: string[]): number {
-	let newest = 0;
-	for (const path of paths) {
-		if (!existsSync(path)) continue;
-		const stat = statSync(path);
-		if (stat.isFile()) {
-			newest = Math.max(newest, stat.mtimeMs);
-			continue;
-		}
-		for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
-			if (!entry.isFile()) continue;
-			newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-		}
-	}
-	return newest;
-}
-
-interface Stamp {
-	/** When the last build by this script started. */
-	builtAt: number;
-	/** dist/index.html's mtime after that build: if it differs now, something else rebuilt dist/. */
-	indexMtime: number;
-	contentDir: string;
-	preview: boolean;
-}
-
-function readStamp(): Stamp | undefined {
-	try {
-		return JSON.parse(readFileSync(stampFile, 'utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-/** Why a build is needed, or undefined when dist/ is up to date. */
-function staleReason(): string | undefined {
-	if (args.includes('--build')) return '--build';
-	const index = join(dist, 'client', 'index.html');
-	if (!existsSync(index)) return 'dist/ is missing';
-	const indexMtime = statSync(index).mtimeMs;
-	const stamp = readStamp();
-	if (stamp?.indexMtime !== indexMtime) return 'dist/ was not built by npm start (environment unknown)';
-	if (stamp.contentDir !== buildEnv.contentDir || stamp.preview !== buildEnv.preview) {
-		return 'ZHIDU_CONTENT_DIR or ZHIDU_PREVIEW changed since the last build';
-	}
-	const builtAt = stamp.builtAt;
-	const sources = [
-		resolve(root, buildEnv.contentDir),
-		join(root, 'content'),
-		join(root, 'src'),
-		join(root, 'quizzes'),
-		join(root, 'public'),
-		join(root, 'astro.config.mjs'),
-		join(root, 'package-lock.json'),
-	];
-	if (newestMtime(sources) > builtAt) return 'sources changed since the last build';
-	return undefined;
 }
 
 /**
@@ -124,24 +61,17 @@ if (!existsSync(astro)) {
 	process.exit(1);
 }
 
-const reason = staleReason();
+const reason = args.includes('--build') ? '--build' : staleReason(dist, currentStamp(root));
 if (reason) {
 	console.log(`start: building the site (${reason})`);
-	const startedAt = Date.now();
-	const code = await runAstro(['build']);
+	// The build writes its stamp (src/integrations/build-stamp.ts).
+	const code = await runAstro(['build', '--outDir', dist]);
 	if (code !== 0) {
 		console.error(`start: astro build failed (exit code ${code})`);
 		process.exit(code);
 	}
-	mkdirSync(dirname(stampFile), { recursive: true });
-	const stamp: Stamp = {
-		builtAt: startedAt,
-		indexMtime: statSync(join(dist, 'client', 'index.html')).mtimeMs,
-		...buildEnv,
-	};
-	writeFileSync(stampFile, JSON.stringify(stamp, null, '\t') + '\n');
 } else {
-	console.log('start: dist/ is up to date');
+	console.log(`start: ${dist} is up to date`);
 }
 
 // Serve through our server: identity, read access and security headers on every response.

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { companyToday } from '../lib/calendar.ts';
 import type { WorkflowOptions } from '../lib/workflow/workflow.ts';
+import type { CliIo } from './io.ts';
 
 export const contentOptions = {
 	content: { type: 'string' },
@@ -12,17 +13,20 @@ export const contentHelp =
 	'  --content <dir>  folder with one folder per policy (default content/policies)\n  --quizzes <dir>  folder with the quiz banks (default quizzes)';
 
 /** Today is the company's today (ZHIDU_TIMEZONE), like the server's. */
-export function workflowOptions(values: {
-	content?: string | undefined;
-	quizzes?: string | undefined;
-}): WorkflowOptions {
-	const root = process.cwd();
+export function workflowOptions(
+	values: {
+		content?: string | undefined;
+		quizzes?: string | undefined;
+	},
+	io: CliIo,
+): WorkflowOptions {
+	const root = io.cwd;
 	return {
 		policiesDir: resolve(root, values.content ?? 'content/policies'),
 		quizzesDir: resolve(root, values.quizzes ?? 'quizzes'),
 		root,
-		today: companyToday(),
+		today: companyToday(io.env),
 	};
 }
 
-export const useColor = () => !!process.stdout.isTTY && !process.env['NO_COLOR'];
+export const useColor = (io: CliIo) => io.isTTY && !io.env['NO_COLOR'];

@@ -41,16 +41,14 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	const base =
 		config.publicUrl?.replace(/\/$/, '') ??
 		`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-	// The setup link is made before the serving line, so both are printed together.
-	const setupToken =
-		config.identity === 'local' && (await countHr(store)) === 0 ? await issueSetupToken(store) : undefined;
-	console.log(
-		`zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`,
-	);
-	if (setupToken)
+	const serving = `zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`;
+	// One write with the setup link, so whoever sees the serving line (a test) has the link too.
+	if (config.identity === 'local' && (await countHr(store)) === 0) {
+		const token = await issueSetupToken(store);
 		console.log(
-			`zhidu: no HR account yet. Create the first one here (the link works until the first HR account exists):\n  ${base}/setup/?token=${setupToken}`,
+			`${serving}\nzhidu: no HR account yet. Create the first one here (the link works until the first HR account exists):\n  ${base}/setup/?token=${token}`,
 		);
+	} else console.log(serving);
 	let closing = false;
 	const close = async () => {
 		if (closing) return;

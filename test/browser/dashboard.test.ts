@@ -4,7 +4,6 @@
  * without navigation; a person acknowledges a policy on its page; a person
  * whose pass a revision outdated sees only what changed, and a retake link.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -18,6 +17,7 @@ import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
 import { openStore } from '../../src/lib/store/database.ts';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
@@ -55,10 +55,13 @@ beforeAll(async () => {
 	for (const person of people) {
 		const response = await hr.write('/api/v1/people', 'POST', { ...person, role: 'staff' });
 		ids[person.employeeId] = ((await response.json()) as { person: { id: string } }).person.id;
-		spawnSync(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', person.email], {
-			cwd: projectRoot,
-			env: { ...process.env, ZHIDU_DB_FILE: dbFile, ZHIDU_NEW_PASSWORD: password },
-		});
+		expect(
+			(
+				await zhidu(['users', 'set-password', person.email], {
+					env: { ZHIDU_DB_FILE: dbFile, ZHIDU_NEW_PASSWORD: password },
+				})
+			).status,
+		).toBe(0);
 	}
 	// 王小明 passes on the version in force and acknowledges it: nothing overdue.
 	const learner = new Client(server.url);

@@ -3,7 +3,6 @@
  * fail, wait out the cool-down, pass, open the certificate and its
  * verification page, and find the attempts in the database.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
@@ -43,10 +43,13 @@ beforeAll(async () => {
 		department: '運營部',
 		role: 'staff',
 	});
-	spawnSync(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'newhire@example.com'], {
-		cwd: projectRoot,
-		env: { ...process.env, ZHIDU_DB_FILE: dbFile, ZHIDU_NEW_PASSWORD: 'new hire password' },
-	});
+	expect(
+		(
+			await zhidu(['users', 'set-password', 'newhire@example.com'], {
+				env: { ZHIDU_DB_FILE: dbFile, ZHIDU_NEW_PASSWORD: 'new hire password' },
+			})
+		).status,
+	).toBe(0);
 }, 60_000);
 afterAll(async () => {
 	await browser?.close();

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/lib/content/loader.ts';
 import {
@@ -13,9 +12,9 @@ import {
 	type CharacterFormFinding,
 } from '../../src/lib/lint/character-forms.ts';
 import { formatReport, lintContent, type LintReport } from '../../src/lib/lint/lint.ts';
+import { zhidu } from '../support/cli.ts';
 import { sourceFile } from '../support/sources.ts';
 
-const projectRoot = resolve(import.meta.dirname, '../..');
 const pharmaFile = sourceFile('pharma-operations-department');
 const modelFile = sourceFile('operating-model-process');
 
@@ -353,37 +352,33 @@ describe('lintContent', () => {
 });
 
 describe('zhidu lint', () => {
-	const run = (...args: string[]) =>
-		spawnSync(join(projectRoot, 'node_modules/.bin/node'), [join(projectRoot, 'src/cli/zhidu.ts'), 'lint', ...args], {
-			cwd: projectRoot,
-			encoding: 'utf8',
-		});
+	const run = (...args: string[]) => zhidu(['lint', ...args]);
 	const ch = (text: string) =>
 		chapter('ch-1', '總則', [{ id: 's-1-1', title: '目的', clauses: [clause('c-1-1-1', text)] }]);
 
-	it('exits 0 with warnings only', () => {
+	it('exits 0 with warnings only', async () => {
 		const dir = writeFixture({
 			'p/policy.yaml': policyYaml(),
 			'p/1.0/version.yaml': versionYaml('1.0'),
 			'p/1.0/01-a.mdx': ch('本制度適用于全體員工。'),
 		});
-		const result = run('--content', dir);
+		const result = await run('--content', dir);
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
 		expect(result.stdout).toContain('warning: Simplified form "于"');
 		expect(result.stdout.trim().split('\n').at(-1)).toBe('0 errors, 1 warning');
 	});
 
-	it('exits 1 on errors and prints JSON with --json', () => {
+	it('exits 1 on errors and prints JSON with --json', async () => {
 		const dir = writeFixture({
 			'p/policy.yaml': policyYaml('  clause: c-7-7-7\n'),
 			'p/1.0/version.yaml': versionYaml('1.0'),
 			'p/1.0/01-a.mdx': ch('本制度適用於全體員工。'),
 		});
-		const text = run('--content', dir);
+		const text = await run('--content', dir);
 		expect(text.status).toBe(1);
 		expect(text.stdout).toMatch(/policy\.yaml:audience\.clause: error: "c-7-7-7"/);
-		const json = run('--content', dir, '--json');
+		const json = await run('--content', dir, '--json');
 		expect(json.status).toBe(1);
 		const report = JSON.parse(json.stdout) as LintReport;
 		expect(report.errors).toBe(1);
@@ -393,8 +388,8 @@ describe('zhidu lint', () => {
 		});
 	});
 
-	it('exits 2 on a bad option', () => {
-		const result = run('--nope');
+	it('exits 2 on a bad option', async () => {
+		const result = await run('--nope');
 		expect(result.status).toBe(2);
 		expect(result.stderr).toContain('Usage: zhidu lint');
 	});

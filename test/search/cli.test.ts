@@ -1,21 +1,17 @@
 /** `zhidu search` in the terminal, and the same index served by the built site. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
 import { SearchIndex, type SearchIndexFile } from '../../src/lib/search/clause-index.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { fetchText } from '../support/on-demand.ts';
 import { serveSite } from '../support/site-server.ts';
 
-const zhidu = (...args: string[]) =>
-	spawnSync(process.execPath, ['src/cli/zhidu.ts', 'search', ...args], {
-		cwd: projectRoot,
-		encoding: 'utf8',
-		env: { ...process.env, NO_COLOR: '1' },
-	});
+const search = (...args: string[]) => zhidu(['search', ...args]);
 
 describe('zhidu search', () => {
-	it('prints ranked clauses: number, chapter and section, the marked snippet and the URL', () => {
-		const { stdout, status } = zhidu('需求規劃', '--limit', '2');
+	it('prints ranked clauses: number, chapter and section, the marked snippet and the URL', async () => {
+		const { stdout, status } = await search('需求規劃', '--limit', '2');
 		expect(status).toBe(0);
 		const [first] = stdout.split(/\n(?=\d+\. )/);
 		expect(first).toContain('1. 1.  運營模式流程制度 1.1 › 三、流程制度細則 › (二)產品或服務研發流程');
@@ -23,6 +19,7 @@ describe('zhidu search', () => {
 		expect(first).toContain('/policies/operating-model-process/1.1/ch-3/#c-3-2-1');
 	});
 
+	// The one spawned run: the program itself, as `npx zhidu` starts it.
 	it('gives the clause id and full text with --json, and filters by --policy', () => {
 		const out = execFileSync(
 			process.execPath,
@@ -39,12 +36,12 @@ describe('zhidu search', () => {
 		expect(hits[0]!.text.length).toBeGreaterThan(10);
 	});
 
-	it('rejects a bad --limit or an unknown --policy with the reason', () => {
-		expect(zhidu('x', '--limit', 'many')).toMatchObject({
+	it('rejects a bad --limit or an unknown --policy with the reason', async () => {
+		expect(await search('x', '--limit', 'many')).toMatchObject({
 			status: 2,
 			stderr: expect.stringContaining('--limit "many"'),
 		});
-		expect(zhidu('x', '--policy', 'nope')).toMatchObject({
+		expect(await search('x', '--policy', 'nope')).toMatchObject({
 			status: 2,
 			stderr: expect.stringContaining('--policy "nope": no such policy'),
 		});

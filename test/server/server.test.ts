@@ -3,13 +3,12 @@
  * setup, sessions, CSRF, rate limits shared by two instances, the proxy
  * header, API tokens, bad requests, and no lost acknowledged write.
  */
-import { spawnSync } from 'node:child_process';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { sha256 } from '../../src/lib/auth/secrets.ts';
 import { migrations } from '../../src/lib/store/migrations.ts';
-import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases, sqliteFileInTemp, createPostgresDatabase } from '../support/databases.ts';
 import { startFailure, startServer, type RunningServer } from '../support/server-process.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
@@ -89,10 +88,13 @@ describe.each(testDatabases)('the server on $name', (database) => {
 				})
 			).status,
 		).toBe(201);
-		spawnSync(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'staff@example.com'], {
-			cwd: projectRoot,
-			env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: 'staff password 1' },
-		});
+		expect(
+			(
+				await zhidu(['users', 'set-password', 'staff@example.com'], {
+					env: { ...env, ZHIDU_NEW_PASSWORD: 'staff password 1' },
+				})
+			).status,
+		).toBe(0);
 		expect((await staff.signIn('staff@example.com', 'wrong password')).status).toBe(401);
 		const signedIn = await staff.signIn('staff@example.com', 'staff password 1');
 		expect(signedIn.status).toBe(200);
@@ -292,11 +294,7 @@ describe('the server on SQLite: backup while writing', () => {
 				),
 			);
 			const backupFile = `${file}.backup`;
-			const backup = spawnSync(process.execPath, ['src/cli/zhidu.ts', 'db', 'backup', backupFile], {
-				cwd: projectRoot,
-				env: { ...process.env, ZHIDU_DB_FILE: file },
-				encoding: 'utf8',
-			});
+			const backup = await zhidu(['db', 'backup', backupFile], { env: { ZHIDU_DB_FILE: file } });
 			await burst;
 			expect(backup.status, backup.stderr).toBe(0);
 			const copy = new DatabaseSync(backupFile, { readOnly: true });

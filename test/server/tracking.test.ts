@@ -6,8 +6,6 @@
  * attempt; the CSV exports carry a BOM and Chinese headers, parse back, and
  * each is in the audit log.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -21,6 +19,7 @@ import { openStore, type Store } from '../../src/lib/store/database.ts';
 import { versionHash } from '../../src/lib/content/version-hash.ts';
 import { certificationCsvColumns, rosterCsvColumns } from '../../src/server/tracking-view.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
@@ -93,11 +92,13 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 			expect(response.status).toBe(201);
 			ids[person.employeeId] = ((await response.json()) as { person: { id: string } }).person.id;
 		}
-		// Asynchronously: a blocked event loop lets the server close pooled keep-alive sockets unseen.
-		await promisify(execFile)(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'learner@example.com'], {
-			cwd: projectRoot,
-			env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: 'learner password' },
-		});
+		expect(
+			(
+				await zhidu(['users', 'set-password', 'learner@example.com'], {
+					env: { ...env, ZHIDU_NEW_PASSWORD: 'learner password' },
+				})
+			).status,
+		).toBe(0);
 		staff = new Client(server.url);
 		expect((await staff.signIn('learner@example.com', 'learner password')).status).toBe(200);
 		store = await openStore(

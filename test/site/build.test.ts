@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { walkClauses } from '../../src/lib/content/clause-tree.ts';
+import { currentStamp, readStamp, staleReason } from '../../src/integrations/build-stamp.ts';
 import { buildSite, projectRoot } from '../support/build-site.ts';
 
 const siteDir = inject('siteDir');
@@ -58,7 +59,7 @@ describe('the built site', () => {
 });
 
 describe('astro build on broken content', () => {
-	it('fails, naming the file, the field and the reason', () => {
+	it('fails, naming the file, the field and the reason', { timeout: 300_000 }, () => {
 		const root = mkdtempSync(join(tmpdir(), 'zhidu-broken-'));
 		const policiesDir = join(root, 'policies');
 		cpSync(join(projectRoot, 'test/fixtures/content/policies'), policiesDir, { recursive: true });
@@ -82,7 +83,19 @@ async function freePort(): Promise<number> {
 }
 
 describe('npm start', () => {
-	it('builds if needed and serves every chapter on HOST:PORT', async () => {
+	it('the build stamps what it was made from, so npm start can tell when it is stale', () => {
+		// The integration wrote the stamp; it matches what a build with the same environment would be made from.
+		const distDir = inject('serverDistDir');
+		expect(readStamp(distDir)).toEqual(currentStamp(projectRoot, process.env));
+		expect(staleReason(distDir, currentStamp(projectRoot, process.env))).toBeUndefined();
+		expect(staleReason(distDir, currentStamp(projectRoot, { ...process.env, ZHIDU_UI_LANG: 'en' }))).toMatch(
+			/^ZHIDU_UI_LANG changed/,
+		);
+	});
+
+	it('serves an up-to-date build without rebuilding it: every chapter on HOST:PORT', async () => {
+		// Never let it rebuild the build other tests are reading (e.g. after a source edit during the run).
+		expect(staleReason(inject('serverDistDir'), currentStamp(projectRoot, process.env))).toBeUndefined();
 		const port = await freePort();
 		const child = spawn(process.execPath, ['scripts/start.ts'], {
 			cwd: projectRoot,
@@ -90,6 +103,8 @@ describe('npm start', () => {
 				...process.env,
 				HOST: '127.0.0.1',
 				PORT: String(port),
+				// The build the test run made of content/policies, with this environment.
+				ZHIDU_DIST_DIR: inject('serverDistDir'),
 				ZHIDU_READ: 'public',
 				ZHIDU_DB_FILE: join(mkdtempSync(join(tmpdir(), 'zhidu-start-')), 'zhidu.db'),
 			},
@@ -108,6 +123,7 @@ describe('npm start', () => {
 				await new Promise((r) => setTimeout(r, 250));
 			}
 			expect(home?.status, output).toBe(200);
+			expect(output).toContain('is up to date');
 			for (const policy of policies) {
 				const version = policy.versions.at(-1)!;
 				for (const { chapter } of version.chapters) {

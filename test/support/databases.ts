@@ -6,10 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { defaultTestPgUrl } from '../../scripts/test-prerequisites.ts';
 import { openStore, type Store } from '../../src/lib/store/database.ts';
 
-/** An account allowed to create databases; CI's .ci/run makes sure it answers. */
-export const postgresAdminUrl = process.env['ZHIDU_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** An account allowed to create databases; `npm test` creates this one (scripts/test-prerequisites.ts). */
+export const postgresAdminUrl = process.env['ZHIDU_TEST_PG_URL'] || defaultTestPgUrl;
 
 export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
 	const name = `zhidu_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

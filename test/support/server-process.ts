@@ -40,8 +40,7 @@ export async function startServer(env: Record<string, string>, distDir: string):
 		if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
 		await new Promise((r) => setTimeout(r, 50));
 	}
-	// The setup line follows the serving line.
-	await new Promise((r) => setTimeout(r, 100));
+	// The server prints the setup link in the same write as the serving line.
 	const setup = /(http:\/\/\S+\/setup\/\?token=\S+)/.exec(output)?.[1];
 	return {
 		url: `http://127.0.0.1:${port}`,

@@ -2,7 +2,6 @@
  * The revision workflow end to end, through the CLI as a child process, on a temporary copy of the fixture
  * policy (1.0 and 1.1 only, 1.1 in force) and its quiz bank.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
 import { certificationStatus } from '../../src/lib/tracking/status.ts';
 import { resolveVersions } from '../../src/lib/versions.ts';
 import { buildSite } from '../support/build-site.ts';
+import { zhidu as run } from '../support/cli.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 const fixtures = join(projectRoot, 'test/fixtures');
@@ -27,14 +27,9 @@ let dir: string;
 let policiesDir: string;
 let quizzesDir: string;
 
-function zhidu(...args: string[]) {
-	const result = spawnSync(
-		process.execPath,
-		[join(projectRoot, 'src/cli/zhidu.ts'), ...args, '--content', policiesDir, '--quizzes', quizzesDir],
-		{ cwd: projectRoot, encoding: 'utf8', env: { ...process.env, ...clockOn(today), NO_COLOR: '1' } },
-	);
-	return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
-}
+/** The CLI in-process on the copied content, as of `today`. */
+const zhidu = (...args: string[]) =>
+	run([...args, '--content', policiesDir, '--quizzes', quizzesDir], { env: clockOn(today) });
 
 const versionDir = (v: string) => join(policiesDir, 'leave-policy', v);
 const readVersionYaml = (v: string) => readFileSync(join(versionDir(v), 'version.yaml'), 'utf8');
@@ -73,8 +68,8 @@ beforeAll(() => {
 });
 
 describe('the revision workflow', () => {
-	it('revise creates 1.2 as a draft with the same files and ids', () => {
-		const result = zhidu('revise', 'leave-policy');
+	it('revise creates 1.2 as a draft with the same files and ids', async () => {
+		const result = await zhidu('revise', 'leave-policy');
 		expect(result.status, result.output).toBe(0);
 		expect(result.stdout).toContain('from 1.1');
 		const meta = parse(readVersionYaml('1.2'));
@@ -87,39 +82,39 @@ describe('the revision workflow', () => {
 		expect(clauseIdsOf('1.2')).toEqual(clauseIdsOf('1.1'));
 	});
 
-	it('revise refuses a second draft, naming it', () => {
-		const again = zhidu('revise', 'leave-policy');
+	it('revise refuses a second draft, naming it', async () => {
+		const again = await zhidu('revise', 'leave-policy');
 		expect(again.status).toBe(1);
 		expect(again.stderr).toMatch(/already has a draft, 1\.2/);
 	});
 
-	it('status lists the TODO change summary as a blocker', () => {
-		const result = zhidu('status', 'leave-policy');
+	it('status lists the TODO change summary as a blocker', async () => {
+		const result = await zhidu('status', 'leave-policy');
 		expect(result.status, result.output).toBe(0);
 		expect(result.stdout).toMatch(/1\.1\s+approved\s+in force\s+effective 2025-01-01/);
 		expect(result.stdout).toMatch(/1\.2\s+draft/);
 		expect(result.stdout).toContain('change summary missing');
-		const json = JSON.parse(zhidu('status', 'leave-policy', '--json').stdout);
+		const json = JSON.parse((await zhidu('status', 'leave-policy', '--json')).stdout);
 		expect(json.versions.find((v: { version: string }) => v.version === '1.2').blockers).toEqual([
 			expect.objectContaining({ kind: 'change-summary' }),
 		]);
 	});
 
-	it('after editing the draft and filling the summary, nothing blocks it', () => {
+	it('after editing the draft and filling the summary, nothing blocks it', async () => {
 		editFile(chapter2('1.2'), '全年以十四日為限', '全年以十日為限');
 		fillSummary('1.2', '事假全年上限由十四日改為十日。');
-		const result = zhidu('status', 'leave-policy');
+		const result = await zhidu('status', 'leave-policy');
 		expect(result.stdout, result.output).not.toContain('blocker');
 		expect(result.stdout).toContain('nothing blocks approval');
 	});
 
-	it('diff shows the clause as a substantive rewording', () => {
-		const text = zhidu('diff', 'leave-policy', '1.1', '1.2');
+	it('diff shows the clause as a substantive rewording', async () => {
+		const text = await zhidu('diff', 'leave-policy', '1.1', '1.2');
 		expect(text.status, text.output).toBe(0);
 		expect(text.stdout).toMatch(/c-2-1-1-1\s+reworded\s+substantive/);
 		expect(text.stdout).toContain('全年以十[-四-]日為限');
 		expect(text.stdout).toContain('1 clause changed: 1 substantive, 0 editorial');
-		const json = JSON.parse(zhidu('diff', 'leave-policy', '1.1', '1.2', '--json').stdout);
+		const json = JSON.parse((await zhidu('diff', 'leave-policy', '1.1', '1.2', '--json')).stdout);
 		expect(json.changes).toHaveLength(1);
 		expect(json.changes[0]).toMatchObject({
 			id: 'c-2-1-1-1',
@@ -131,8 +126,8 @@ describe('the revision workflow', () => {
 		expect(json.changes[0].segments).toContainEqual({ value: '四', op: 'delete' });
 	});
 
-	it('approve refuses a draft', () => {
-		const result = zhidu(
+	it('approve refuses a draft', async () => {
+		const result = await zhidu(
 			'approve',
 			'leave-policy',
 			'1.2',
@@ -147,21 +142,21 @@ describe('the revision workflow', () => {
 		expect(result.stderr).toContain('its status is draft, not in-review');
 	});
 
-	it('submit records the hash and refuses anything but a draft', () => {
-		const result = zhidu('submit', 'leave-policy', '1.2');
+	it('submit records the hash and refuses anything but a draft', async () => {
+		const result = await zhidu('submit', 'leave-policy', '1.2');
 		expect(result.status, result.output).toBe(0);
 		const meta = parse(readVersionYaml('1.2'));
 		expect(meta.status).toBe('in-review');
 		expect(meta.review.submittedHash).toMatch(/^[0-9a-f]{64}$/);
 		expect(meta.review.submittedOn).toBe(today);
 		expect(readVersionYaml('1.2')).toContain('# Revision of 1.1'); // comments kept
-		const again = zhidu('submit', 'leave-policy', '1.2');
+		const again = await zhidu('submit', 'leave-policy', '1.2');
 		expect(again.status).toBe(1);
 		expect(again.stderr).toContain('is in-review, not draft');
 	});
 
-	it('approve refuses an effective date before the version in force', () => {
-		const result = zhidu(
+	it('approve refuses an effective date before the version in force', async () => {
+		const result = await zhidu(
 			'approve',
 			'leave-policy',
 			'1.2',
@@ -176,11 +171,11 @@ describe('the revision workflow', () => {
 		expect(result.stderr).toContain('before 2025-01-01, when the version in force (1.1) took effect');
 	});
 
-	it('approve refuses a text changed after submission', () => {
+	it('approve refuses a text changed after submission', async () => {
 		const file = chapter2('1.2');
 		const original = readFileSync(file, 'utf8');
 		editFile(file, '事假期間不支薪', '事假期間不支給薪資');
-		const result = zhidu(
+		const result = await zhidu(
 			'approve',
 			'leave-policy',
 			'1.2',
@@ -196,8 +191,8 @@ describe('the revision workflow', () => {
 		writeFileSync(file, original);
 	});
 
-	it('approve writes the approval and the effective date', () => {
-		const result = zhidu(
+	it('approve writes the approval and the effective date', async () => {
+		const result = await zhidu(
 			'approve',
 			'leave-policy',
 			'1.2',
@@ -218,7 +213,7 @@ describe('the revision workflow', () => {
 		});
 	});
 
-	it('the approved version is in force and outdates a certification on 1.1', () => {
+	it('the approved version is in force and outdates a certification on 1.1', async () => {
 		const policies = loadContentOrThrow({ policiesDir, root: dir });
 		const policy = policies.find((p) => p.id === 'leave-policy')!;
 		const states = resolveVersions(
@@ -243,15 +238,15 @@ describe('the revision workflow', () => {
 		expect(status.outdatedBy!.clauses).toContain('c-2-1-1-1');
 	});
 
-	it('status lists a quiz citation to a removed clause, and approve refuses it', () => {
-		const revised = zhidu('revise', 'leave-policy', '--to', '1.3');
+	it('status lists a quiz citation to a removed clause, and approve refuses it', async () => {
+		const revised = await zhidu('revise', 'leave-policy', '--to', '1.3');
 		expect(revised.status, revised.output).toBe(0);
 		editFile(chapter2('1.3'), /\n<Clause id="c-2-1-1-2">\n事假期間不支薪。\n<\/Clause>\n/, '');
 		fillSummary('1.3', '刪除事假不支薪之規定。');
-		const status = zhidu('status', 'leave-policy');
+		const status = await zhidu('status', 'leave-policy');
 		expect(status.stdout).toContain('quiz leave-policy question q03 cites c-2-1-1-2, which is not a clause of 1.3');
-		expect(zhidu('submit', 'leave-policy', '1.3').status).toBe(0);
-		const approve = zhidu(
+		expect((await zhidu('submit', 'leave-policy', '1.3')).status).toBe(0);
+		const approve = await zhidu(
 			'approve',
 			'leave-policy',
 			'1.3',
@@ -267,29 +262,29 @@ describe('the revision workflow', () => {
 		expect(parse(readVersionYaml('1.3')).status).toBe('in-review');
 	});
 
-	it('revise --to must be greater than every version; --major proposes the next major', () => {
+	it('revise --to must be greater than every version; --major proposes the next major', async () => {
 		rmSync(versionDir('1.3'), { recursive: true });
-		const low = zhidu('revise', 'leave-policy', '--to', '1.2');
+		const low = await zhidu('revise', 'leave-policy', '--to', '1.2');
 		expect(low.status).toBe(1);
 		expect(low.stderr).toContain('must be greater than every existing version');
-		const bad = zhidu('revise', 'leave-policy', '--to', '1.2.1');
+		const bad = await zhidu('revise', 'leave-policy', '--to', '1.2.1');
 		expect(bad.status).toBe(1);
-		const major = zhidu('revise', 'leave-policy', '--major');
+		const major = await zhidu('revise', 'leave-policy', '--major');
 		expect(major.status, major.output).toBe(0);
 		expect(parse(readVersionYaml('2.0')).version).toBe('2.0');
 	});
 
-	it('status --due lists the overdue periodic review, and a policy without a cycle', () => {
-		const due = zhidu('status', '--due');
+	it('status --due lists the overdue periodic review, and a policy without a cycle', async () => {
+		const due = await zhidu('status', '--due');
 		expect(due.status, due.output).toBe(0);
 		// 1.2 took effect 2025-06-01; the cycle is 12 months.
 		expect(due.stdout).toContain('leave-policy  員工請假管理辦法: overdue since 2026-06-01');
 		const policyFile = join(policiesDir, 'leave-policy', 'policy.yaml');
 		editFile(policyFile, 'reviewCycleMonths: 12\n', '');
-		expect(zhidu('status', '--due').stdout).toContain('no review cycle set');
+		expect((await zhidu('status', '--due')).stdout).toContain('no review cycle set');
 	});
 
-	it('the site built from the revised content shows 1.2 and the substantive change', { timeout: 300_000 }, () => {
+	it('the site built from the revised content shows 1.2 and the substantive change', { timeout: 300_000 }, async () => {
 		const outDir = join(dir, 'site');
 		const { status, output } = buildSite(outDir, {
 			ZHIDU_CONTENT_DIR: policiesDir,

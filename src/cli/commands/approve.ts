@@ -7,6 +7,7 @@ import { cliActor } from '../../lib/auth/audit.ts';
 import { approve, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, workflowOptions } from '../workflow-options.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage =
 	'Usage: zhidu approve <policy> <version> --effective <YYYY-MM-DD> --by <name> --meaning <text> [--content <dir>] [--quizzes <dir>]';
@@ -16,7 +17,7 @@ const cliUser = () => {
 	return actor.kind === 'cli' ? actor.osUser : 'unknown';
 };
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const { values, positionals } = parseCommandArgs(args, {
 		...contentOptions,
 		effective: { type: 'string' },
@@ -33,16 +34,16 @@ export async function run(args: string[]): Promise<number> {
 			version,
 			// Both the person who approves (--by) and who recorded it (the CLI and the OS user) are stored.
 			{ effective: values.effective, by: values.by, meaning: values.meaning, recordedBy: `cli:${cliUser()}` },
-			workflowOptions(values),
+			workflowOptions(values, io),
 		);
-		console.log(
+		io.out(
 			`${policy} ${version} approved by ${result.approval.by} on ${result.approval.on} (${result.approval.meaning}); ` +
 				`effective ${result.effective}, ${result.state === 'in-force' ? 'in force now' : result.state}.`,
 		);
 		return 0;
 	} catch (error) {
 		if (!(error instanceof WorkflowError)) throw error;
-		console.error(`zhidu approve: ${error.message}`);
+		io.err(`zhidu approve: ${error.message}`);
 		return 1;
 	}
 }

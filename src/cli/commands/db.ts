@@ -8,15 +8,16 @@ import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { readServerConfig } from '../../server/config.ts';
 import { UsageError } from '../args.ts';
+import { processIo, type CliIo } from '../io.ts';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const [action, target] = args;
 	if (action !== 'backup' || !target) throw new UsageError('usage: zhidu db backup <file>');
-	const config = readServerConfig();
+	const config = readServerConfig(io.env);
 	if (config.databaseUrl) throw new UsageError('DATABASE_URL is PostgreSQL: back it up with pg_dump (see README)');
-	const source = resolve(config.dbFile);
+	const source = resolve(io.cwd, config.dbFile);
 	if (!existsSync(source)) throw new UsageError(`${source}: no database yet`);
-	const file = resolve(target);
+	const file = resolve(io.cwd, target);
 	if (existsSync(file)) throw new UsageError(`${file} already exists; choose a new file`);
 	const db = new DatabaseSync(source);
 	try {
@@ -28,6 +29,6 @@ export async function run(args: string[]): Promise<number> {
 	const check = new DatabaseSync(file, { readOnly: true });
 	const result = check.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
 	check.close();
-	console.log(`backed up ${source} to ${file} (integrity: ${result.integrity_check})`);
+	io.out(`backed up ${source} to ${file} (integrity: ${result.integrity_check})`);
 	return result.integrity_check === 'ok' ? 0 : 1;
 }

@@ -4,10 +4,11 @@ import { formatRedline } from '../../lib/workflow/terminal-diff.ts';
 import { loadWorkflowContent, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, useColor, workflowOptions } from '../workflow-options.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage = 'Usage: zhidu diff <policy> <from> <to> [--json] [--content <dir>]';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const { values, positionals } = parseCommandArgs(args, {
 		...contentOptions,
 		json: { type: 'boolean', default: false },
@@ -15,7 +16,7 @@ export async function run(args: string[]): Promise<number> {
 	const [policyId, from, to, extra] = positionals;
 	if (!policyId || !from || !to || extra) throw new UsageError(usage);
 	try {
-		const options = workflowOptions(values);
+		const options = workflowOptions(values, io);
 		const result = loadWorkflowContent(options);
 		const policy = result.policies.find((p) => p.id === policyId);
 		if (!policy) throw new WorkflowError(`no policy "${policyId}" (or it does not load; run zhidu lint)`);
@@ -44,7 +45,7 @@ export async function run(args: string[]): Promise<number> {
 				segments: c.segments,
 				titleSegments: c.titleSegments,
 			}));
-			console.log(
+			io.out(
 				JSON.stringify(
 					{
 						policy: policyId,
@@ -61,11 +62,11 @@ export async function run(args: string[]): Promise<number> {
 			);
 			return 0;
 		}
-		console.log(formatRedline(redline, `${policyId}  ${policy.meta.title}  ${from} → ${to}`, { color: useColor() }));
+		io.out(formatRedline(redline, `${policyId}  ${policy.meta.title}  ${from} → ${to}`, { color: useColor(io) }));
 		return 0;
 	} catch (error) {
 		if (!(error instanceof WorkflowError)) throw error;
-		console.error(`zhidu diff: ${error.message}`);
+		io.err(`zhidu diff: ${error.message}`);
 		return 1;
 	}
 }

@@ -6,11 +6,12 @@ import { alignImport, existingPolicy, readSubstitutions, schemeOf } from '../../
 import { numberingScheme, type NumberingScheme } from '../../lib/content/schema.ts';
 import type { Substitution } from '../../lib/diff/editorial.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage =
 	'usage: zhidu import <file> --policy <id> --version <v> [--substitutions <file.yaml>] [--force] [--dry-run] [--scheme <s>] [--json]';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const { values, positionals } = parseCommandArgs(args, {
 		policy: { type: 'string' },
 		version: { type: 'string' },
@@ -43,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
 			throw new UsageError(`--substitutions ${(error as Error).message}`);
 		}
 	}
-	const policiesDir = values.content ?? join(process.cwd(), 'content', 'policies');
+	const policiesDir = values.content ?? join(io.cwd, 'content', 'policies');
 
 	// A revision of an existing policy is aligned with its latest version, so clause ids are kept.
 	const existing =
@@ -53,11 +54,10 @@ export async function run(args: string[]): Promise<number> {
 	let alignment: AlignmentReport | undefined;
 	if (existing) alignment = alignImport(result, existing, substitutions);
 
-	if (values.json)
-		console.log(JSON.stringify({ report: result.report, alignment, chapters: result.chapters }, null, 2));
+	if (values.json) io.out(JSON.stringify({ report: result.report, alignment, chapters: result.chapters }, null, 2));
 	else {
-		console.log(formatImportReport(result.report));
-		if (alignment) console.log(`\n${formatAlignment(alignment)}`);
+		io.out(formatImportReport(result.report));
+		if (alignment) io.out(`\n${formatAlignment(alignment)}`);
 	}
 	if (values['dry-run']) return 0;
 	const written = writeImportedVersion(result, {
@@ -76,12 +76,9 @@ export async function run(args: string[]): Promise<number> {
 			: {}),
 	});
 	if (!values.json) {
-		console.log(
-			`\nWrote ${written.files.length} files to ${relative(process.cwd(), written.dir) || written.dir} (status: draft).`,
-		);
-		if (written.createdPolicy)
-			console.log('Created policy.yaml with what the source states; fill in the rest by hand.');
-		if (alignment) console.log(`See the changes: zhidu diff ${values.policy} ${alignment.against} ${values.version}`);
+		io.out(`\nWrote ${written.files.length} files to ${relative(io.cwd, written.dir) || written.dir} (status: draft).`);
+		if (written.createdPolicy) io.out('Created policy.yaml with what the source states; fill in the rest by hand.');
+		if (alignment) io.out(`See the changes: zhidu diff ${values.policy} ${alignment.against} ${values.version}`);
 	}
 	return 0;
 }

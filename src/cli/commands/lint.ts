@@ -7,10 +7,11 @@ import { loadContent } from '../../lib/content/loader.ts';
 import { formatReport, lintContent } from '../../lib/lint/lint.ts';
 import { lintQuizzes } from '../../lib/lint/quizzes.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage = 'Usage: zhidu lint [--content <dir>] [--quizzes <dir>] [--json]';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	let values: {
 		content?: string | undefined;
 		quizzes?: string | undefined;
@@ -31,16 +32,16 @@ export async function run(args: string[]): Promise<number> {
 		values = parsed.values;
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
-		console.error(`zhidu lint: ${error.message}\n${usage}`);
+		io.err(`zhidu lint: ${error.message}\n${usage}`);
 		return 2;
 	}
 	if (values.help) {
-		console.log(
+		io.out(
 			`${usage}\n\n  --content <dir>  folder with one folder per policy (default content/policies)\n  --quizzes <dir>  folder with the quiz banks (default quizzes)\n  --json           print the report as JSON`,
 		);
 		return 0;
 	}
-	const root = process.cwd();
+	const root = io.cwd;
 	const policiesDir = resolve(root, values.content ?? 'content/policies');
 	const loaded = loadContent({ policiesDir, root });
 	const report = lintContent(loaded, { root });
@@ -51,6 +52,6 @@ export async function run(args: string[]): Promise<number> {
 	report.findings.push(...quizFindings);
 	report.errors += quizFindings.filter((f) => f.severity === 'error').length;
 	report.warnings += quizFindings.filter((f) => f.severity === 'warning').length;
-	console.log(values.json ? JSON.stringify(report, null, '\t') : formatReport(report));
+	io.out(values.json ? JSON.stringify(report, null, '\t') : formatReport(report));
 	return report.errors > 0 ? 1 : 0;
 }

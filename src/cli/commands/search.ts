@@ -6,10 +6,11 @@ import { SearchIndex, type SearchHit } from '../../lib/search/clause-index.ts';
 import { searchIndexOf } from '../../lib/search/from-content.ts';
 import type { VersionState } from '../../lib/versions.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage = 'usage: zhidu search "<query>" [--policy <id>] [--json] [--limit N] [--all-versions] [--content <dir>]';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const { values, positionals } = parseCommandArgs(args, {
 		policy: { type: 'string' },
 		json: { type: 'boolean', default: false },
@@ -19,7 +20,7 @@ export async function run(args: string[]): Promise<number> {
 		help: { type: 'boolean', short: 'h', default: false },
 	});
 	if (values.help) {
-		console.log(usage);
+		io.out(usage);
 		return 0;
 	}
 	const query = positionals.join(' ').trim();
@@ -27,8 +28,8 @@ export async function run(args: string[]): Promise<number> {
 	const limit = Number(values.limit);
 	if (!Number.isInteger(limit) || limit < 1)
 		throw new UsageError(`--limit "${values.limit}": expected a positive whole number`);
-	const config = readBuildConfig();
-	const policies = loadContentOrThrow({ policiesDir: resolve(values.content ?? config.contentDir) });
+	const config = readBuildConfig(io.env);
+	const policies = loadContentOrThrow({ policiesDir: resolve(io.cwd, values.content ?? config.contentDir) });
 	if (values.policy && !policies.some((p) => p.id === values.policy)) {
 		throw new UsageError(`--policy "${values.policy}": no such policy (have: ${policies.map((p) => p.id).join(', ')})`);
 	}
@@ -36,14 +37,14 @@ export async function run(args: string[]): Promise<number> {
 	const states: VersionState[] = values['all-versions'] ? ['in-force', 'scheduled', 'superseded'] : ['in-force'];
 	const hits = index.search(query, { policy: values.policy, limit, states });
 	if (values.json) {
-		console.log(JSON.stringify(hits.map(toJson), null, 2));
+		io.out(JSON.stringify(hits.map(toJson), null, 2));
 		return 0;
 	}
 	if (hits.length === 0) {
-		console.log(`No clause matches "${query}".`);
+		io.out(`No clause matches "${query}".`);
 		return 0;
 	}
-	const color = process.stdout.isTTY && !process.env['NO_COLOR'];
+	const color = io.isTTY && !io.env['NO_COLOR'];
 	const mark = (text: string) => (color ? `\x1b[1;33m${text}\x1b[0m` : `【${text}】`);
 	hits.forEach((hit, i) => {
 		const d = hit.document;
@@ -54,9 +55,9 @@ export async function run(args: string[]): Promise<number> {
 		]
 			.filter(Boolean)
 			.join(' › ');
-		console.log(`${i + 1}. ${d.number ?? '(未編號)'}  ${where}`);
-		console.log(`   ${hit.snippet.map((p) => (p.match ? mark(p.text) : p.text)).join('')}`);
-		console.log(`   ${d.ref}`);
+		io.out(`${i + 1}. ${d.number ?? '(未編號)'}  ${where}`);
+		io.out(`   ${hit.snippet.map((p) => (p.match ? mark(p.text) : p.text)).join('')}`);
+		io.out(`   ${d.ref}`);
 	});
 	return 0;
 }

@@ -6,6 +6,7 @@
 import { policyStatus, reviewsDue, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentHelp, contentOptions, useColor, workflowOptions } from '../workflow-options.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage = 'Usage: zhidu status <policy> [--json] | zhidu status [<policy>] --due [--json]';
 
@@ -18,7 +19,7 @@ const stateLabel: Record<string, string> = {
 	'does not load': 'does not load',
 };
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const { values, positionals } = parseCommandArgs(args, {
 		...contentOptions,
 		due: { type: 'boolean', default: false },
@@ -26,37 +27,37 @@ export async function run(args: string[]): Promise<number> {
 		help: { type: 'boolean', short: 'h' },
 	});
 	if (values.help) {
-		console.log(
+		io.out(
 			`${usage}\n\n  --due            periodic reviews due within 30 days or overdue\n  --json           print JSON\n${contentHelp}`,
 		);
 		return 0;
 	}
 	const [policy, extra] = positionals;
 	if (extra || (!policy && !values.due)) throw new UsageError(usage);
-	const color = useColor() && !values.json;
+	const color = useColor(io) && !values.json;
 	const red = (text: string) => (color ? `\x1b[31m${text}\x1b[0m` : text);
 	const green = (text: string) => (color ? `\x1b[32m${text}\x1b[0m` : text);
 	try {
-		const options = workflowOptions(values);
+		const options = workflowOptions(values, io);
 		if (values.due) {
 			const reports = reviewsDue(options, policy);
 			if (values.json) {
-				console.log(JSON.stringify(reports, null, '\t'));
+				io.out(JSON.stringify(reports, null, '\t'));
 				return 0;
 			}
 			const listed = reports.filter((r) => r.state !== 'not due');
-			if (!listed.length) console.log(`No periodic review due within 30 days of ${options.today}.`);
+			if (!listed.length) io.out(`No periodic review due within 30 days of ${options.today}.`);
 			for (const r of listed) {
 				const what =
 					r.state === 'overdue' ? red(`overdue since ${r.due}`) : r.state === 'due' ? `due ${r.due}` : r.state;
 				const basis = r.due ? ` (${r.inForce} effective ${r.effective} + ${r.reviewCycleMonths} months)` : '';
-				console.log(`${r.policy}  ${r.title}: ${what}${basis}`);
+				io.out(`${r.policy}  ${r.title}: ${what}${basis}`);
 			}
 			return 0;
 		}
 		const report = policyStatus(policy!, options);
 		if (values.json) {
-			console.log(JSON.stringify(report, null, '\t'));
+			io.out(JSON.stringify(report, null, '\t'));
 			return 0;
 		}
 		const lines = [`${report.policy}  ${report.title}  (as of ${report.today})`];
@@ -68,11 +69,11 @@ export async function run(args: string[]): Promise<number> {
 			if (!v.blockers.length) lines.push(`         ${green('nothing blocks approval')}`);
 			for (const b of v.blockers) lines.push(`         ${red('blocker:')} ${b.message}`);
 		}
-		console.log(lines.join('\n'));
+		io.out(lines.join('\n'));
 		return 0;
 	} catch (error) {
 		if (!(error instanceof WorkflowError)) throw error;
-		console.error(`zhidu status: ${error.message}`);
+		io.err(`zhidu status: ${error.message}`);
 		return 1;
 	}
 }

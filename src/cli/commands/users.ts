@@ -1,6 +1,7 @@
 /** `zhidu users add | import <csv> | set-password | disable | list`: the roster, for local accounts. */
 import { readFileSync } from 'node:fs';
 import { cliActor } from '../../lib/auth/audit.ts';
+import { resolve } from 'node:path';
 import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '../../lib/auth/people.ts';
 import { describeProblem } from '../../lib/auth/roster-csv.ts';
 import { importRoster } from '../../lib/auth/roster-import.ts';
@@ -9,6 +10,7 @@ import { translator } from '../../lib/i18n/index.ts';
 import { openStore } from '../../lib/store/database.ts';
 import { readServerConfig } from '../../server/config.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
+import { processIo, type CliIo } from '../io.ts';
 
 const usage = `usage:
   zhidu users list [--json]
@@ -17,24 +19,24 @@ const usage = `usage:
   zhidu users set-password <email>       (reads the new password from ZHIDU_NEW_PASSWORD or standard input)
   zhidu users disable <email> [--on YYYY-MM-DD]`;
 
-async function readPassword(): Promise<string> {
-	if (process.env['ZHIDU_NEW_PASSWORD']) return process.env['ZHIDU_NEW_PASSWORD'];
-	if (process.stdin.isTTY) process.stderr.write('New password: ');
+async function readPassword(io: CliIo): Promise<string> {
+	if (io.env['ZHIDU_NEW_PASSWORD']) return io.env['ZHIDU_NEW_PASSWORD'];
+	if (io.stdin.isTTY) io.err('New password: ');
 	const chunks: Buffer[] = [];
-	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+	for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk));
 	return Buffer.concat(chunks)
 		.toString('utf8')
 		.replace(/\r?\n$/, '');
 }
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CliIo = processIo): Promise<number> {
 	const [action, ...rest] = args;
 	if (!action || action === '--help' || action === '-h') {
-		console.log(usage);
+		io.out(usage);
 		return action ? 0 : 2;
 	}
-	const config = readServerConfig();
-	const store = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.dbFile });
+	const config = readServerConfig(io.env);
+	const store = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: resolve(io.cwd, config.dbFile) });
 	// The audit log names the CLI and the OS user who ran it.
 	const actor = cliActor();
 	try {
@@ -42,10 +44,10 @@ export async function run(args: string[]): Promise<number> {
 			case 'list': {
 				const { values } = parseCommandArgs(rest, { json: { type: 'boolean', default: false } }, false);
 				const people = await listPeople(store);
-				if (values.json) console.log(JSON.stringify(people, null, 2));
+				if (values.json) io.out(JSON.stringify(people, null, 2));
 				else
 					for (const p of people)
-						console.log(
+						io.out(
 							[
 								p.employeeId,
 								p.name,
@@ -83,23 +85,23 @@ export async function run(args: string[]): Promise<number> {
 					},
 					actor,
 				);
-				console.log(`added ${person.email} (${person.role}, ${person.department})`);
+				io.out(`added ${person.email} (${person.role}, ${person.department})`);
 				return 0;
 			}
 			case 'import': {
 				const [file] = rest;
 				if (!file) throw new UsageError(usage);
-				const t = translator(readBuildConfig().uiLanguage);
-				const outcome = await importRoster(store, readFileSync(file), { t, actor, actorId: null });
+				const t = translator(readBuildConfig(io.env).uiLanguage);
+				const outcome = await importRoster(store, readFileSync(resolve(io.cwd, file)), { t, actor, actorId: null });
 				if (!outcome.ok) {
-					for (const p of outcome.problems) console.error(`${file}: ${describeProblem(t, p)}`);
-					console.error(t('rosterNothingImported'));
+					for (const p of outcome.problems) io.err(`${file}: ${describeProblem(t, p)}`);
+					io.err(t('rosterNothingImported'));
 					return 1;
 				}
 				const r = outcome.result;
 				for (const d of r.differs)
-					console.log(`${file}: ${describeProblem(t, { row: d.row, column: d.columns.join(', '), message: d.email })}`);
-				console.log(
+					io.out(`${file}: ${describeProblem(t, { row: d.row, column: d.columns.join(', '), message: d.email })}`);
+				io.out(
 					t('rosterImportResult', {
 						added: r.added,
 						unchanged: r.unchanged,
@@ -114,8 +116,8 @@ export async function run(args: string[]): Promise<number> {
 				if (!email) throw new UsageError(usage);
 				const person = await findPerson(store, { email });
 				if (!person) throw new UsageError(`${email}: not in the roster`);
-				await setPassword(store, person.id, await readPassword(), actor);
-				console.log(`password set for ${person.email}`);
+				await setPassword(store, person.id, await readPassword(io), actor);
+				io.out(`password set for ${person.email}`);
 				return 0;
 			}
 			case 'disable': {
@@ -123,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
 				const person = await findPerson(store, { email: positionals[0] ?? '' });
 				if (!person) throw new UsageError(`${positionals[0] ?? '(no email)'}: not in the roster`);
 				await disablePerson(store, person.id, values.on, actor);
-				console.log(`disabled ${person.email}`);
+				io.out(`disabled ${person.email}`);
 				return 0;
 			}
 			default:
