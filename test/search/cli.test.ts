@@ -1,17 +1,31 @@
-/** `zhidu search` in the terminal, and the same index served by the built site. */
-import { execFileSync, spawnSync } from 'node:child_process';
+/** `zhidu search` in the terminal: the index the build wrote, the same rules as the API and the browser. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { SearchIndex, type SearchIndexFile } from '../../src/lib/search/clause-index.ts';
+import { searchIndexFormat, type SearchIndexFile } from '../../src/lib/search/clause-index.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { emptyQueries, searchQueries } from './queries.ts';
 
 const zhidu = (...args: string[]) =>
 	spawnSync(process.execPath, ['src/cli/zhidu.ts', 'search', ...args], {
 		cwd: projectRoot,
 		encoding: 'utf8',
-		env: { ...process.env, NO_COLOR: '1' },
+		env: { ...process.env, NO_COLOR: '1', ZHIDU_DIST_DIR: inject('serverDistDir') },
 	});
+
+interface JsonHit {
+	clauseId: string;
+	policy: string;
+	text: string;
+	url: string;
+	state: string;
+}
+const json = (...args: string[]) => {
+	const { stdout, stderr, status } = zhidu(...args, '--json');
+	expect(status, stderr).toBe(0);
+	return JSON.parse(stdout) as JsonHit[];
+};
 
 describe('zhidu search', () => {
 	it('prints ranked clauses: number, chapter and section, the marked snippet and the URL', () => {
@@ -21,23 +35,36 @@ describe('zhidu search', () => {
 		expect(first).toContain('1. 1.  運營模式流程制度 1.1 › 三、流程制度細則 › (二)產品或服務研發流程');
 		expect(first).toContain('【需求規劃】市場部門根據市場調研結果');
 		expect(first).toContain('/policies/operating-model-process/1.1/ch-3/#c-3-2-1');
+		expect(stdout).toMatch(/\(2 of \d+; --offset 2 for more\)/);
 	});
 
 	it('gives the clause id and full text with --json, and filters by --policy', () => {
-		const out = execFileSync(
-			process.execPath,
-			['src/cli/zhidu.ts', 'search', '客户满意度', '--json', '--policy', 'pharma-operations-department'],
-			{
-				cwd: projectRoot,
-				encoding: 'utf8',
-			},
-		);
-		const hits = JSON.parse(out) as { clauseId: string; policy: string; text: string; url: string }[];
+		const hits = json('客户满意度', '--policy', 'pharma-operations-department');
 		expect(hits.length).toBeGreaterThan(0);
-		expect(hits.every((h) => h.policy === 'pharma-operations-department')).toBe(true);
+		expect(hits.every((h) => h.policy === 'pharma-operations-department' && h.state === 'in-force')).toBe(true);
 		expect(hits[0]).toMatchObject({ clauseId: expect.stringMatching(/^c-/), url: expect.stringContaining('#c-') });
 		expect(hits[0]!.text.length).toBeGreaterThan(10);
 	});
+
+	it('says there is no match, with a suggestion of fewer terms', () => {
+		const { stdout, status } = zhidu('運營經理 火星');
+		expect(status).toBe(0);
+		expect(stdout).toContain('No clause matches "運營經理 火星".');
+		expect(stdout).toContain('Try: "運營 經理"');
+	});
+
+	it('finds nothing for any query of the empty set', () => {
+		for (const query of emptyQueries) expect(json(query, '--all-versions'), query).toEqual([]);
+	});
+
+	it('finds the expected clause in the top 3 for at least 95% of the query set', () => {
+		const misses = searchQueries.filter((q) => {
+			const hits = json(q.query, '--limit', '3', ...(q.policy ? ['--policy', q.policy] : []));
+			return !hits.some((h) => h.clauseId === q.expect);
+		});
+		console.log(`zhidu search: misses ${misses.map((q) => q.query).join(', ') || 'none'}`);
+		expect(1 - misses.length / searchQueries.length).toBeGreaterThanOrEqual(0.95);
+	}, 300_000);
 
 	it('rejects a bad --limit or an unknown --policy with the reason', () => {
 		expect(zhidu('x', '--limit', 'many')).toMatchObject({
@@ -51,14 +78,15 @@ describe('zhidu search', () => {
 	});
 });
 
-describe('/api/v1/search-index.json', () => {
-	it('is built with the site and answers queries through the shared tokenizer', () => {
+describe('the search index file', () => {
+	it('is written by the build beside client/ (never served) and records the content it was built from', () => {
 		const file = JSON.parse(
-			readFileSync(join(inject('siteDir'), 'api/v1/search-index.json'), 'utf8'),
+			readFileSync(join(inject('serverDistDir'), 'search-index.json'), 'utf8'),
 		) as SearchIndexFile;
-		expect(file.format).toBe('zhidu-lunr-1');
-		const index = new SearchIndex(file);
-		const [hit] = index.search('電商平台', { policy: 'pharma-operations-department', limit: 1 });
-		expect(hit?.document.ref).toBe('/policies/pharma-operations-department/1.1/ch-5/#c-5-1-2');
+		expect(file.format).toBe(searchIndexFormat);
+		expect(file.fingerprint).toMatch(/^[\w-]{20,}$/);
+		expect(file.documents.length).toBe(file.folded.length);
+		// No version state in it: states are resolved when a query is answered.
+		expect(JSON.stringify(file)).not.toMatch(/"in-force"|"superseded"/);
 	});
 });

@@ -22,7 +22,7 @@ export const apiUrls = {
 	changes: (p: string, from: string, to: string) => `${apiBase}/policies/${p}/changes/${from}...${to}.json`,
 	quizzes: () => `${apiBase}/quizzes.json`,
 	training: () => `${apiBase}/training.json`,
-	searchIndex: () => `${apiBase}/search-index.json`,
+	search: () => `${apiBase}/search`,
 };
 
 const date = z

@@ -18,7 +18,12 @@ export interface ClauseMeta {
 	title: string;
 	/** Displayed clause number, '' for an unnumbered clause. */
 	number: string;
+	/** The clause text as written (the content is the pre-segmented folded text). */
+	text: string;
 }
+
+/** The fold table for queries, beside the Pagefind bundle. */
+export const foldTableFile = 'zhidu-fold.json';
 
 /** Separates chapter and section in the title. */
 export const headingSeparator = ' › ';
@@ -26,7 +31,6 @@ export const headingSeparator = ' › ';
 /** Pagefind filters on every record (returned with each result, never searched as text). */
 export interface ClauseFilters {
 	policy: [string];
+	/** `policy@version`: states are looked up at query time (GET /api/v1/search/states). */
 	version: [string];
-	/** in-force | scheduled | superseded | draft | in-review */
-	state: [string];
 }
