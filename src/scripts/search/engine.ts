@@ -164,15 +164,22 @@ export async function searchClauses(query: string, filters: SearchFilters = {}, 
 	if (!parsed.terms.length || !versions.length) return empty();
 	const versionFilter = { version: { any: versions } };
 	const tokens = queryTokens(parsed.terms);
-	const [all, found] = await timed('pagefind', async () => {
+	const [all, found, whole] = await timed('pagefind', async () => {
 		const all = await pagefind.search(tokens, { filters: versionFilter });
-		const found = filters.policy
-			? await pagefind.search(tokens, { filters: { ...versionFilter, policy: filters.policy } })
-			: all;
-		return [all, found];
+		const policyFilter = filters.policy ? { ...versionFilter, policy: filters.policy } : versionFilter;
+		const found = filters.policy ? await pagefind.search(tokens, { filters: policyFilter }) : all;
+		// The whole query as one run: clauses with all its tokens most likely hold it as written, and rank first.
+		const wholeTokens =
+			parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
+		const whole = wholeTokens ? await pagefind.search(wholeTokens, { filters: policyFilter }) : undefined;
+		return [all, found, whole];
 	});
 	const byPolicy = all.filters['policy'] ?? {};
-	const candidates = found.results;
+	const first = new Set(whole?.results.map((r) => r.id));
+	const candidates = [
+		...found.results.filter((r) => first.has(r.id)),
+		...found.results.filter((r) => !first.has(r.id)),
+	];
 	if (!candidates.length) return empty(await suggestions(pagefind, parsed, versionFilter, fold));
 
 	const results: ClauseResult[] = [];
