@@ -888,6 +888,30 @@ async function main() {
 					`${kb(sum(b.warmFetched, 'gzip'))} gzip-estimated (all ${b.warm.length} queries)`,
 			],
 		]);
+		// Before issue 18 (lunr + Pagefind with the whole opencc dictionaries, docs/bench.md of 2026-11-22).
+		const before = { typedP95: 528, searchP95: 301, firstGzipKB: 211.6, cliMs: 11_500 };
+		const verdict = (ok: boolean) => (ok ? 'meets the target' : 'MISSES the target');
+		const typedP95 = percentile(
+			b.warm.map((t) => t.typed),
+			95,
+		);
+		const searchP95 = percentile(
+			b.warm.map((t) => t.search),
+			95,
+		);
+		const firstKB = sum(b.firstFetched, 'gzip') / 1024;
+		print('Issue 18 targets: before → now', [
+			['Keystroke → drawn, p95 (≤ 150 ms)', `${ms(before.typedP95)} → ${ms(typedP95)}, ${verdict(typedP95 <= 150)}`],
+			['Search itself, p95 (≤ 20 ms)', `${ms(before.searchP95)} → ${ms(searchP95)}, ${verdict(searchP95 <= 20)}`],
+			[
+				'First search, gzip (≤ 150 KB)',
+				`${before.firstGzipKB} KB → ${firstKB.toFixed(1)} KB, ${verdict(firstKB <= 150)}`,
+			],
+			[
+				'zhidu search, median of 5 (≤ 300 ms)',
+				`${ms(before.cliMs)} → ${ms(cli.median)}, ${verdict(cli.median <= 300)}`,
+			],
+		]);
 		console.log(`\nBench took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s in all.`);
 	} finally {
 		await server?.stop();

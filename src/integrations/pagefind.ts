@@ -9,8 +9,8 @@
  *   pre-segmented by our tokenizer (folded bigrams and words, see
  *   src/lib/search/tokenizer.ts), so Pagefind's own matching applies our
  *   terms; the meta holds what a result shows (the clause text as written,
- *   its number, the headings); the filters hold the policy and
- *   `policy@version` (never the version state: that comes from the server at
+ *   its number, the headings); one filter holds `policy@version` (the
+ *   policy is its prefix; never the version state: that comes from the server at
  *   query time).
  * - client/pagefind/zhidu-fold.json: the fold table the browser converts
  *   queries with.
@@ -25,7 +25,8 @@ import * as pagefind from 'pagefind';
 import { readBuildConfig } from '../lib/config.ts';
 import { loadContentOrThrow } from '../lib/content/loader.ts';
 import type { ClauseDocument } from '../lib/search/clause-index.ts';
-import { buildSearchIndexFile, contentFingerprint, searchIndexPath } from '../lib/search/from-content.ts';
+import { buildSearchIndexFile } from '../lib/search/build-index.ts';
+import { contentFingerprint, searchIndexPath } from '../lib/search/from-content.ts';
 import { indexTokens } from '../lib/search/tokenizer.ts';
 import {
 	foldTableFile,
@@ -54,7 +55,7 @@ export function clauseRecord(doc: ClauseDocument, folded: string): pagefind.Cust
 		number: doc.number ?? '',
 		text: doc.text,
 	};
-	const filters: ClauseFilters = { policy: [doc.policyId], version: [`${doc.policyId}@${doc.version}`] };
+	const filters: ClauseFilters = { version: [`${doc.policyId}@${doc.version}`] };
 	return {
 		url: doc.ref,
 		content: indexTokens(folded).join(' '),

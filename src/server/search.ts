@@ -11,15 +11,16 @@ import { loadSearchIndex, searchIndexPath, versionStates } from '../lib/search/f
 import type { VersionState } from '../lib/versions.ts';
 import { catalog, today } from './catalog.ts';
 
-let index: SearchIndex | undefined;
+let index: Promise<SearchIndex> | undefined;
 
-export function serverSearchIndex(): SearchIndex {
+export function serverSearchIndex(): Promise<SearchIndex> {
 	if (index) return index;
 	const config = readBuildConfig();
 	const distDir = process.env['ZHIDU_DIST_DIR'] ?? join(process.cwd(), 'dist');
 	index = loadSearchIndex(searchIndexPath(distDir), resolve(config.contentDir), () => catalog().policies, {
 		includeUnapproved: config.preview,
 	});
+	index.catch(() => (index = undefined));
 	return index;
 }
 

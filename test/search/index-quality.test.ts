@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
 import { partsToText, walkClauses } from '../../src/lib/content/clause-tree.ts';
 import { SearchIndex, type SearchOptions } from '../../src/lib/search/clause-index.ts';
-import { buildSearchIndexFile, stateLookup, versionStates } from '../../src/lib/search/from-content.ts';
+import { buildSearchIndexFile } from '../../src/lib/search/build-index.ts';
+import { stateLookup, versionStates } from '../../src/lib/search/from-content.ts';
 import { emptyQueries, searchQueries } from './queries.ts';
 
 const policies = loadContentOrThrow();

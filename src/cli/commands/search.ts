@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import { readBuildConfig } from '../../lib/config.ts';
-import { loadContentOrThrow } from '../../lib/content/loader.ts';
 import type { SearchHit } from '../../lib/search/clause-index.ts';
 import { loadSearchIndex, searchIndexPath, stateLookup, versionStates } from '../../lib/search/from-content.ts';
 import type { VersionState } from '../../lib/versions.ts';
@@ -39,7 +38,10 @@ export async function run(args: string[]): Promise<number> {
 	const offset = whole('offset', values.offset, 0);
 	const config = readBuildConfig();
 	const policiesDir = resolve(values.content ?? config.contentDir);
-	const index = loadSearchIndex(searchIndexPath(distDir()), policiesDir, () => loadContentOrThrow({ policiesDir }));
+	// The content (its MDX parser) is loaded only when the index must be rebuilt: starting fast is the point.
+	const index = await loadSearchIndex(searchIndexPath(distDir()), policiesDir, async () =>
+		(await import('../../lib/content/loader.ts')).loadContentOrThrow({ policiesDir }),
+	);
 	const policyIds = [...new Set(index.versions.map((v) => v.policyId))];
 	if (values.policy && !policyIds.includes(values.policy)) {
 		throw new UsageError(`--policy "${values.policy}": no such policy (have: ${policyIds.join(', ')})`);

@@ -12,16 +12,12 @@ import type { LoadedPolicy } from '../content/loader.ts';
 import { chapterUrl } from '../urls.ts';
 import { resolveVersions, type DatedVersion, type VersionState } from '../versions.ts';
 import {
-	clauseDocuments,
 	SearchIndex,
 	searchIndexFormat,
 	type IndexableVersion,
 	type SearchIndexFile,
 	type StateOf,
 } from './clause-index.ts';
-import { foldTableFor, fullFoldTable } from './fold-table.ts';
-import { compact } from './tokenizer.ts';
-import { searchedText } from './clause-index.ts';
 
 export function indexableVersions(
 	policies: readonly LoadedPolicy[],
@@ -41,37 +37,25 @@ export function indexableVersions(
 	);
 }
 
-/** Every file under the content folder, its path and bytes: what the index depends on. */
+/**
+ * Every file under the content folder, its path, size and modification time:
+ * what the index depends on (stat only, so checking costs milliseconds; a
+ * checkout that touches files only makes a reader build in memory).
+ */
 export function contentFingerprint(policiesDir: string, options: { includeUnapproved?: boolean } = {}): string {
 	const hash = createHash('sha256').update(`${searchIndexFormat}\n${options.includeUnapproved ? 'preview' : ''}\n`);
 	const walk = (dir: string) => {
 		for (const name of readdirSync(dir).sort()) {
 			const path = join(dir, name);
 			if (statSync(path).isDirectory()) walk(path);
-			else hash.update(`${relative(policiesDir, path)}\0`).update(readFileSync(path));
+			else {
+				const { size, mtimeMs } = statSync(path);
+				hash.update(`${relative(policiesDir, path)}\0${size}\0${Math.trunc(mtimeMs)}\n`);
+			}
 		}
 	};
 	walk(policiesDir);
 	return hash.digest('base64url');
-}
-
-export function buildSearchIndexFile(
-	policies: readonly LoadedPolicy[],
-	fingerprint: string,
-	options: { includeUnapproved?: boolean } = {},
-): SearchIndexFile {
-	const documents = clauseDocuments(indexableVersions(policies, options));
-	const full = fullFoldTable();
-	const folded = documents.map((d) => compact(searchedText(d), full));
-	const versions = policies.flatMap((p) =>
-		p.versions.map((v) => ({
-			policyId: p.id,
-			version: v.meta.version,
-			status: v.meta.status,
-			effective: v.meta.effective,
-		})),
-	);
-	return { format: searchIndexFormat, fingerprint, fold: foldTableFor(folded), documents, folded, versions };
 }
 
 /** Where the build writes the index: beside client/ and server/ in the dist folder. */
@@ -81,18 +65,20 @@ export const searchIndexPath = (distDir: string) => join(distDir, 'search-index.
  * The persisted index if it was built from this content, else one built now
  * (in memory) from the policies given.
  */
-export function loadSearchIndex(
+export async function loadSearchIndex(
 	file: string,
 	policiesDir: string,
-	policies: () => readonly LoadedPolicy[],
+	policies: () => readonly LoadedPolicy[] | Promise<readonly LoadedPolicy[]>,
 	options: { includeUnapproved?: boolean } = {},
-): SearchIndex {
+): Promise<SearchIndex> {
 	const fingerprint = contentFingerprint(policiesDir, options);
 	if (existsSync(file)) {
 		const stored = JSON.parse(readFileSync(file, 'utf8')) as SearchIndexFile;
 		if (stored.format === searchIndexFormat && stored.fingerprint === fingerprint) return new SearchIndex(stored);
 	}
-	return new SearchIndex(buildSearchIndexFile(policies(), fingerprint, options));
+	// Only now the indexing code (opencc's dictionaries) and the content.
+	const { buildSearchIndexFile } = await import('./build-index.ts');
+	return new SearchIndex(buildSearchIndexFile(await policies(), fingerprint, options));
 }
 
 /** Each version's state on `today`, keyed `policy@version`. */

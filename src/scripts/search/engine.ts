@@ -41,6 +41,7 @@ interface PagefindSearch {
 	filters: Record<string, Record<string, number>>;
 }
 interface Pagefind {
+	options: (options: { noWorker?: boolean }) => Promise<void>;
 	init: () => Promise<void>;
 	filters: () => Promise<unknown>;
 	search: (term: string, options?: { filters?: Record<string, unknown> }) => Promise<PagefindSearch>;
@@ -100,6 +101,8 @@ export function loadPagefind(): Promise<Engine> {
 		const url = `${pagefindBundlePath}pagefind.js`;
 		const [pagefind, fold] = await Promise.all([
 			(import(/* @vite-ignore */ url) as Promise<Pagefind>).then(async (p) => {
+				// In the page itself: a worker costs another script and a message round trip per search.
+				await p.options({ noWorker: true });
 				await p.init();
 				// Loaded now so each search reports its counts per policy.
 				await p.filters();
@@ -162,19 +165,30 @@ export async function searchClauses(query: string, filters: SearchFilters = {}, 
 		next: async () => empty(suggestions),
 	});
 	if (!parsed.terms.length || !versions.length) return empty();
+	// One filter (policy@version) serves both: fewer filter bytes, one search for results and counts.
 	const versionFilter = { version: { any: versions } };
+	const policyOf = (key: string) => key.slice(0, key.lastIndexOf('@'));
 	const tokens = queryTokens(parsed.terms);
-	const [all, found, whole] = await timed('pagefind', async () => {
+	const [all, whole] = await timed('pagefind', async () => {
 		const all = await pagefind.search(tokens, { filters: versionFilter });
-		const policyFilter = filters.policy ? { ...versionFilter, policy: filters.policy } : versionFilter;
-		const found = filters.policy ? await pagefind.search(tokens, { filters: policyFilter }) : all;
 		// The whole query as one run: clauses with all its tokens most likely hold it as written, and rank first.
 		const wholeTokens =
 			parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
-		const whole = wholeTokens ? await pagefind.search(wholeTokens, { filters: policyFilter }) : undefined;
-		return [all, found, whole];
+		const whole = wholeTokens ? await pagefind.search(wholeTokens, { filters: versionFilter }) : undefined;
+		return [all, whole];
 	});
-	const byPolicy = all.filters['policy'] ?? {};
+	const byPolicy: Record<string, number> = {};
+	for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
+		if (count) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
+	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
+	// a second search narrowed to those versions).
+	const found = filters.policy
+		? await timed('pagefind', () =>
+				pagefind.search(tokens, {
+					filters: { version: { any: versions.filter((v) => policyOf(v) === filters.policy) } },
+				}),
+			)
+		: all;
 	const first = new Set(whole?.results.map((r) => r.id));
 	const candidates = [
 		...found.results.filter((r) => first.has(r.id)),
@@ -228,7 +242,7 @@ function result(
 	const folded = compact(text, fold);
 	return {
 		url: data.url,
-		policy: data.filters['policy']?.[0] ?? '',
+		policy: key.slice(0, key.lastIndexOf('@')),
 		version: key.slice(key.lastIndexOf('@') + 1),
 		state: stateOf[key] ?? '',
 		number: meta.number ?? '',

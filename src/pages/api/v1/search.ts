@@ -25,7 +25,7 @@ const statesFor: Record<string, VersionState[]> = {
 export const GET: APIRoute = ({ url }) =>
 	handle(async () => {
 		const params = parseQuery(url, searchParams);
-		const index = serverSearchIndex();
+		const index = await serverSearchIndex();
 		if (params.policy && !index.versions.some((v) => v.policyId === params.policy))
 			throw new HttpError(400, `policy "${params.policy}": no such policy`, { policy: 'no such policy' });
 		const { asOf, states } = versionStatesNow();
