@@ -1,7 +1,7 @@
 /**
  * Training material in the built site: every 1.1 chapter carries it in boxes
  * that are not printed (no-print) and not indexed (data-pagefind-ignore); its
- * text never reaches the lunr clause index; its practice questions are never
+ * text never reaches the search index; its practice questions are never
  * certification questions; and the new-hire path page links the chapters in
  * the version in force and the quizzes.
  */
