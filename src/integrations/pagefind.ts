@@ -1,59 +1,62 @@
 /**
- * Site search: a Pagefind index written into the build output by the
- * `astro:build:done` hook, through Pagefind's Node API (version pinned in
- * package.json: its CJK segmentation changes between minor versions).
- *
- * The index holds one custom record per clause (items included), built from
- * the same clause documents as the lunr index, so every result is a clause
- * (its URL is the chapter page with the clause anchor) and navigation,
- * footers and training material are never indexed. Each record's meta holds
- * what a result shows and may be found by (the clause number, the chapter ›
- * section headings); its filters hold the policy, version and state (the
- * search shows versions in force unless asked for superseded ones). See
- * src/scripts/search/record.ts for the shape and src/scripts/search/engine.ts
- * for how the browser searches it.
+ * Site search, written by the `astro:build:done` hook from the same clause
+ * documents:
+ * - dist/search-index.json: the server-side index (src/lib/search), which
+ *   GET /api/v1/search and `zhidu search` load; beside client/, never served
+ *   as a file.
+ * - client/pagefind/: a Pagefind index (Node API, version pinned in
+ *   package.json) of one custom record per clause. Its content is the clause
+ *   pre-segmented by our tokenizer (folded bigrams and words, see
+ *   src/lib/search/tokenizer.ts), so Pagefind's own matching applies our
+ *   terms; the meta holds what a result shows (the clause text as written,
+ *   its number, the headings); one filter holds `policy@version` (the
+ *   policy is its prefix; never the version state: that comes from the server at
+ *   query time).
+ * - client/pagefind/zhidu-fold.json: the fold table the browser converts
+ *   queries with.
  *
  * Indexing errors fail the build.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
 import { readBuildConfig } from '../lib/config.ts';
 import { catalog } from '../lib/catalog/index.ts';
-import { clauseDocuments, type ClauseDocument } from '../lib/search/clause-index.ts';
-import { indexableVersions } from '../lib/search/from-content.ts';
 import { numbered } from '../lib/content/numbering.ts';
-import { companyToday } from '../lib/calendar.ts';
-import { headingSeparator, pagefindBundlePath, type ClauseFilters, type ClauseMeta } from '../scripts/search/record.ts';
+import type { ClauseDocument } from '../lib/search/clause-index.ts';
+import { buildSearchIndexFile } from '../lib/search/build-index.ts';
+import { contentFingerprint, searchIndexPath } from '../lib/search/from-content.ts';
+import { indexTokens } from '../lib/search/tokenizer.ts';
+import {
+	foldTableFile,
+	headingSeparator,
+	pagefindBundlePath,
+	type ClauseFilters,
+	type ClauseMeta,
+} from '../scripts/search/record.ts';
 
 /**
- * One language for the whole index. Pagefind segments a record's text by its
- * language (Chinese into words) and writes one index
- * per language, of which a page loads only the one matching its own `lang`
- * (else the largest): with several, some clauses could never be found. So
- * every record gets the policies' language if they share one, else the UI
- * language: the same rule that sets the search page's `lang` (commonLanguage
- * in src/site/model.ts), which is also what the browser segments the query by.
+ * The records' language. The content is pre-segmented: a language without a
+ * stemmer or a segmenter of its own keeps Pagefind from cutting our tokens
+ * again, so its matching is exactly our tokens (words are still found by prefix).
  */
-export function indexLanguage(policyLanguages: readonly string[], uiLanguage: string): string {
-	const languages = new Set(policyLanguages);
-	return languages.size === 1 ? [...languages][0]! : uiLanguage;
-}
+export const indexLanguage = 'und';
 
-export function clauseRecord(doc: ClauseDocument, language: string): pagefind.CustomRecord {
+export function clauseRecord(doc: ClauseDocument, folded: string): pagefind.CustomRecord {
 	const chapter = numbered(doc.chapterNumber, doc.chapterTitle);
 	const section = doc.sectionTitle ? numbered(doc.sectionNumber, doc.sectionTitle) : '';
 	const meta: ClauseMeta = {
 		title: [chapter, section].filter(Boolean).join(headingSeparator),
 		number: doc.number ?? '',
+		text: doc.text,
 	};
-	const filters: ClauseFilters = { policy: [doc.policyId], version: [doc.version], state: [doc.state] };
+	const filters: ClauseFilters = { version: [`${doc.policyId}@${doc.version}`] };
 	return {
 		url: doc.ref,
-		content: doc.text,
-		language,
+		content: indexTokens(folded).join(' '),
+		language: indexLanguage,
 		meta: { ...meta },
 		filters: { ...filters },
 	};
@@ -80,26 +83,31 @@ function answered<T>(what: string, call: Promise<T>, seconds: number): Promise<T
 	return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Builds the clause index from content/policies (the build's configuration) and writes it to `outDir`/pagefind. */
+/** Builds both clause indexes from content/policies (the build's configuration) and writes them (see the module comment). */
 export async function writeClauseIndex(
 	outDir: string,
-): Promise<{ records: number; language: string; outputPath: string }> {
+): Promise<{ records: number; outputPath: string; indexFile: string }> {
 	const config = readBuildConfig();
+	const policiesDir = resolve(config.contentDir);
 	// The catalog the build's pages read (one load of the content per build).
 	const { policies } = catalog();
-	const language = indexLanguage(
-		policies.map((p) => p.meta.language),
-		config.uiLanguage,
-	);
-	const documents = clauseDocuments(indexableVersions(policies, companyToday(), { includeUnapproved: config.preview }));
-	if (documents.length === 0) throw new Error('Pagefind: no clauses to index');
+	const options = { includeUnapproved: config.preview };
+	const file = buildSearchIndexFile(policies, contentFingerprint(policiesDir, options), options);
+	if (file.documents.length === 0) throw new Error('Pagefind: no clauses to index');
+	// client/ holds the static site; the server-side index goes beside it.
+	const distDir = basename(outDir) === 'client' ? dirname(outDir) : outDir;
+	const indexFile = searchIndexPath(distDir);
+	writeFileSync(indexFile, JSON.stringify(file));
 	try {
 		const { index, errors } = await answered('createIndex', pagefind.createIndex({}), 60);
 		fail('createIndex', errors);
 		if (!index) throw new Error('Pagefind createIndex returned no index');
-		for (const doc of documents) {
-			const record = clauseRecord(doc, language);
-			const added = await answered(`indexing ${doc.ref}`, index.addCustomRecord(record), 60);
+		for (const [i, doc] of file.documents.entries()) {
+			const added = await answered(
+				`indexing ${doc.ref}`,
+				index.addCustomRecord(clauseRecord(doc, file.folded[i]!)),
+				60,
+			);
 			fail(`indexing ${doc.ref}`, added.errors);
 		}
 		const outputPath = resolve(outDir, pagefindBundlePath.replace(/^\/|\/$/g, ''));
@@ -107,7 +115,8 @@ export async function writeClauseIndex(
 		mkdirSync(outputPath, { recursive: true });
 		const written = await answered('writeFiles', index.writeFiles({ outputPath }), 120);
 		fail('writeFiles', written.errors);
-		return { records: documents.length, language, outputPath };
+		writeFileSync(resolve(outputPath, foldTableFile), JSON.stringify(file.fold));
+		return { records: file.documents.length, outputPath, indexFile };
 	} finally {
 		await pagefind.close();
 	}
@@ -119,9 +128,9 @@ export default function pagefindIntegration(): AstroIntegration {
 		hooks: {
 			'astro:build:done': async ({ dir, logger }) => {
 				const started = performance.now();
-				const { records, language, outputPath } = await writeClauseIndex(fileURLToPath(dir));
+				const { records, outputPath, indexFile } = await writeClauseIndex(fileURLToPath(dir));
 				logger.info(
-					`indexed ${records} clauses (${language}) into ${outputPath} in ${Math.round(performance.now() - started)} ms`,
+					`indexed ${records} clauses into ${outputPath} and ${indexFile} in ${Math.round(performance.now() - started)} ms`,
 				);
 			},
 		},

@@ -28,7 +28,7 @@ describe('/api/v1/openapi.json', () => {
 			'/api/v1/policies/{policy}/changes/{range}.json',
 			'/api/v1/quizzes.json',
 			'/api/v1/training.json',
-			'/api/v1/search-index.json',
+			'/api/v1/search',
 			'/api/health',
 			'/api/v1/me',
 			'/api/v1/auth/login',

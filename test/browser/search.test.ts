@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { serveSite, type ServedSite } from '../support/site-server.ts';
-import { searchQueries, type SearchQuery } from '../search/queries.ts';
+import { emptyQueries, searchQueries, type SearchQuery } from '../search/queries.ts';
 
 const chapterPage = '/policies/operating-model-process/1.1/ch-3/';
 /** What only searching may load: Pagefind, the search engine chunk (opencc inside), the search page's script. */
-const searchAsset = /\/pagefind\/|\/_astro\/(engine|search|tokenizer|opencc|core|STCharacters|TSCharacters)[^/]*\.js/i;
+const searchAsset = /\/pagefind\/|\/api\/v1\/search|\/_astro\/(engine|search|tokenizer|snippet)[^/]*\.js/i;
 
 let browser: Browser;
 let site: ServedSite;
@@ -132,7 +132,7 @@ describe('search quality in the browser', () => {
 
 	it('a result shows the clause number, policy, chapter › section and a highlighted excerpt', async () => {
 		await search('客户反馈', { policy: 'operating-model-process' });
-		const first = page.locator('#search-results li').first();
+		const first = page.locator('#search-results li.result').first();
 		await expect(first.locator('a.result-link').getAttribute('href')).resolves.toMatch(/#c-3-5-3$/);
 		expect(await first.locator('.result-number').textContent()).toMatch(/\S/);
 		expect(await first.locator('a.result-link').textContent()).toContain('運營模式流程制度');
@@ -170,9 +170,13 @@ describe('search quality in the browser', () => {
 		for (const text of texts) expect(text).toContain('客戶滿意度');
 		const unquoted = await search('客戶滿意度');
 		expect(unquoted.length).toBeGreaterThan(quoted.length);
-		const exact = await page.$$eval('#search-results li', (lis) => lis.map((li) => li.dataset['exact'] === 'true'));
-		expect(exact.lastIndexOf(true)).toBeLessThan(exact.indexOf(false));
-		expect(new Set(unquoted.slice(0, quoted.length))).toEqual(new Set(quoted));
+		// Within each policy's group, the clauses holding the phrase come first.
+		const groups = await page.$$eval('#search-results li.group', (lis) =>
+			lis.map((li) => [...li.querySelectorAll<HTMLElement>('li.result')].map((r) => r.dataset['exact'] === 'true')),
+		);
+		for (const exact of groups)
+			if (exact.includes(false)) expect(exact.lastIndexOf(true)).toBeLessThan(exact.indexOf(false));
+		for (const href of quoted) expect(unquoted).toContain(href);
 	});
 
 	it('searches the versions in force; the checkbox adds superseded versions', async () => {
@@ -195,6 +199,51 @@ describe('search quality in the browser', () => {
 		const links = await search('數據', { superseded: true });
 		expect(links.length).toBeGreaterThan(0);
 		for (const href of links) expect(href).toMatch(/^\/policies\/[^/]+\/[^/]+\/[^/]+\/#c-[\w-]+$/);
+	});
+
+	it('finds nothing for any query of the empty set, and says so with suggestions', async () => {
+		for (const query of emptyQueries) {
+			const links = await search(query, { superseded: true });
+			expect(links, query).toEqual([]);
+			await expect(page.locator('#search-status').textContent()).resolves.toContain('找不到');
+		}
+		await search('運營經理 火星');
+		await expect(page.locator('#search-status a.suggestion').allTextContents()).resolves.toContain('運營 經理');
+	}, 180_000);
+
+	it('批准 never matches 準確 alone: every result holds 批准 as a run', async () => {
+		await search('批准', { superseded: true });
+		const texts = await page.$$eval('#search-results .result-excerpt', (ps) => ps.map((p) => p.textContent ?? ''));
+		expect(texts.length).toBeGreaterThan(0);
+		for (const text of texts) expect(text).toMatch(/批[准準]/);
+	});
+
+	it('more than 20 results: grouped by policy with counts, 顯示更多 pages on, the URL keeps query and filters', async () => {
+		const first = await search('數據');
+		expect(first).toHaveLength(20);
+		const heading = await page.locator('#search-results li.group h2').first().textContent();
+		expect(heading).toMatch(/\(\d+\)$/);
+		const facets = await page.locator('#search-groups button.facet').allTextContents();
+		expect(facets.length).toBeGreaterThan(1);
+		await page.locator('#search-more').click();
+		await page.waitForFunction(() => document.querySelectorAll('#search-results a.result-link').length > 20);
+		const all = await page.$$eval('#search-results a.result-link', (links) => links.map((a) => a.getAttribute('href')));
+		expect(new Set(all).size).toBe(all.length);
+		// Choosing a policy's count filters by it, and the URL says so.
+		await page.locator('#search-groups button.facet[data-policy="operating-model-process"]').click();
+		await page.waitForFunction(
+			() =>
+				document.querySelector<HTMLElement>('#search-results')?.dataset['policy'] === 'operating-model-process' &&
+				document.querySelector<HTMLElement>('#search-results')?.dataset['state'] === 'done',
+		);
+		const filtered = await page.$$eval('#search-results a.result-link', (links) =>
+			links.map((a) => a.getAttribute('href') ?? ''),
+		);
+		expect(filtered.every((href) => href.startsWith('/policies/operating-model-process/'))).toBe(true);
+		expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+			q: '數據',
+			policy: 'operating-model-process',
+		});
 	});
 
 	it('the policy filter keeps other policies out', async () => {

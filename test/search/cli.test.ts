@@ -1,65 +1,95 @@
-/** `zhidu search` in the terminal, and the same index served by the built site. */
-import { execFileSync } from 'node:child_process';
+/** `zhidu search` in the terminal: the index the build wrote, the same rules as the API and the browser. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { SearchIndex, type SearchIndexFile } from '../../src/lib/search/clause-index.ts';
+import { zhidu as cli } from '../support/cli.ts';
+import { searchIndexFormat, type SearchIndexFile } from '../../src/lib/search/clause-index.ts';
 import { projectRoot } from '../support/build-site.ts';
-import { zhidu } from '../support/cli.ts';
-import { fetchText } from '../support/on-demand.ts';
-import { serveSite } from '../support/site-server.ts';
+import { emptyQueries, searchQueries } from './queries.ts';
 
-const search = (...args: string[]) => zhidu(['search', ...args]);
+const zhidu = (...args: string[]) =>
+	spawnSync(process.execPath, ['src/cli/zhidu.ts', 'search', ...args], {
+		cwd: projectRoot,
+		encoding: 'utf8',
+		env: { ...process.env, NO_COLOR: '1', ZHIDU_DIST_DIR: inject('serverDistDir') },
+	});
 
-describe('zhidu search', () => {
-	it('prints ranked clauses: number, chapter and section, the marked snippet and the URL', async () => {
-		const { stdout, status } = await search('需求規劃', '--limit', '2');
+interface JsonHit {
+	clauseId: string;
+	policy: string;
+	text: string;
+	url: string;
+	state: string;
+}
+/** The command in this process (what the spawned CLI runs), its --json output parsed: many queries in little time. */
+const json = async (...args: string[]) => {
+	const result = await cli(['search', ...args, '--json'], { env: { ZHIDU_DIST_DIR: inject('serverDistDir') } });
+	expect(result.status, result.stderr).toBe(0);
+	return JSON.parse(result.stdout) as JsonHit[];
+};
+
+describe('zhidu search', { timeout: 120_000 }, () => {
+	it('prints ranked clauses: number, chapter and section, the marked snippet and the URL', () => {
+		const { stdout, status } = zhidu('需求規劃', '--limit', '2');
 		expect(status).toBe(0);
 		const [first] = stdout.split(/\n(?=\d+\. )/);
 		expect(first).toContain('1. 1.  運營模式流程制度 1.1 › 三、流程制度細則 › (二)產品或服務研發流程');
 		expect(first).toContain('【需求規劃】市場部門根據市場調研結果');
 		expect(first).toContain('/policies/operating-model-process/1.1/ch-3/#c-3-2-1');
+		expect(stdout).toMatch(/\(2 of \d+; --offset 2 for more\)/);
 	});
 
-	// The one spawned run: the program itself, as `npx zhidu` starts it.
-	it('gives the clause id and full text with --json, and filters by --policy', () => {
-		const out = execFileSync(
-			process.execPath,
-			['src/cli/zhidu.ts', 'search', '客户满意度', '--json', '--policy', 'pharma-operations-department'],
-			{
-				cwd: projectRoot,
-				encoding: 'utf8',
-			},
-		);
-		const hits = JSON.parse(out) as { clauseId: string; policy: string; text: string; url: string }[];
+	it('gives the clause id and full text with --json, and filters by --policy', async () => {
+		const hits = await json('客户满意度', '--policy', 'pharma-operations-department');
 		expect(hits.length).toBeGreaterThan(0);
-		expect(hits.every((h) => h.policy === 'pharma-operations-department')).toBe(true);
+		expect(hits.every((h) => h.policy === 'pharma-operations-department' && h.state === 'in-force')).toBe(true);
 		expect(hits[0]).toMatchObject({ clauseId: expect.stringMatching(/^c-/), url: expect.stringContaining('#c-') });
 		expect(hits[0]!.text.length).toBeGreaterThan(10);
 	});
 
-	it('rejects a bad --limit or an unknown --policy with the reason', async () => {
-		expect(await search('x', '--limit', 'many')).toMatchObject({
+	it('says there is no match, with a suggestion of fewer terms', () => {
+		const { stdout, status } = zhidu('運營經理 火星');
+		expect(status).toBe(0);
+		expect(stdout).toContain('No clause matches "運營經理 火星".');
+		expect(stdout).toContain('Try: "運營 經理"');
+	});
+
+	it('finds nothing for any query of the empty set', async () => {
+		for (const query of emptyQueries) expect(await json(query, '--all-versions'), query).toEqual([]);
+	});
+
+	it('finds the expected clause in the top 3 for at least 95% of the query set', async () => {
+		const misses: string[] = [];
+		for (const q of searchQueries) {
+			const hits = await json(q.query, '--limit', '3', ...(q.policy ? ['--policy', q.policy] : []));
+			if (!hits.some((h) => h.clauseId === q.expect)) misses.push(q.query);
+		}
+		console.log(`zhidu search: misses ${misses.join(', ') || 'none'}`);
+		expect(1 - misses.length / searchQueries.length).toBeGreaterThanOrEqual(0.95);
+	}, 120_000);
+
+	it('rejects a bad --limit or an unknown --policy with the reason', () => {
+		expect(zhidu('x', '--limit', 'many')).toMatchObject({
 			status: 2,
 			stderr: expect.stringContaining('--limit "many"'),
 		});
-		expect(await search('x', '--policy', 'nope')).toMatchObject({
+		expect(zhidu('x', '--policy', 'nope')).toMatchObject({
 			status: 2,
 			stderr: expect.stringContaining('--policy "nope": no such policy'),
 		});
 	});
 });
 
-describe('/api/v1/search-index.json', () => {
-	it('is served (made on demand, as of today) and answers queries through the shared tokenizer', async () => {
-		const site = await serveSite(inject('siteDir'));
-		let file: SearchIndexFile;
-		try {
-			file = JSON.parse(await fetchText(site.url, '/api/v1/search-index.json')) as SearchIndexFile;
-		} finally {
-			await site.close();
-		}
-		expect(file.format).toBe('zhidu-lunr-1');
-		const index = new SearchIndex(file);
-		const [hit] = index.search('電商平台', { policy: 'pharma-operations-department', limit: 1 });
-		expect(hit?.document.ref).toBe('/policies/pharma-operations-department/1.1/ch-5/#c-5-1-2');
+describe('the search index file', () => {
+	it('is written by the build beside client/ (never served) and records the content it was built from', () => {
+		const file = JSON.parse(
+			readFileSync(join(inject('serverDistDir'), 'search-index.json'), 'utf8'),
+		) as SearchIndexFile;
+		expect(file.format).toBe(searchIndexFormat);
+		expect(file.fingerprint).toMatch(/^[\w-]{20,}$/);
+		expect(file.documents.length).toBe(file.folded.length);
+		// No version state in it: states are resolved when a query is answered.
+		expect(JSON.stringify(file)).not.toMatch(/"in-force"|"superseded"/);
 	});
 });

@@ -1,4 +1,4 @@
-/** The committed search query set, shared by the lunr test and the browser search test. */
+/** The committed search query sets, shared by the index, API, CLI and browser search tests. */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -11,6 +11,9 @@ export const searchQuerySchema = z.object({
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
-export const searchQueries: SearchQuery[] = z
-	.array(searchQuerySchema)
-	.parse(parse(readFileSync(new URL('./queries.yaml', import.meta.url), 'utf8')));
+const read = (name: string) => parse(readFileSync(new URL(name, import.meta.url), 'utf8'));
+
+export const searchQueries: SearchQuery[] = z.array(searchQuerySchema).parse(read('./queries.yaml'));
+
+/** Queries that must find nothing (words in no policy). */
+export const emptyQueries: string[] = z.array(z.string().min(1)).min(20).parse(read('./empty-queries.yaml'));

@@ -53,7 +53,7 @@ describe.each(testDatabases)('the server on $name', (database) => {
 		});
 		expect(page.status).toBe(303);
 		expect(page.headers.get('location')).toBe('/login/?next=%2Fpolicies%2Fpharma-operations-department%2F');
-		const json = await fetch(`${server.url}/api/v1/search-index.json`);
+		const json = await fetch(`${server.url}/api/v1/search?q=${encodeURIComponent('數據')}`);
 		expect(json.status).toBe(401);
 		expect((await json.json()) as object).toHaveProperty('error');
 	});
@@ -198,7 +198,9 @@ describe.each(testDatabases)('the server on $name', (database) => {
 		await matchesOpenApi('POST', '/api/v1/tokens', createdResponse);
 		const created = (await createdResponse.json()) as { token: string; id: string };
 		const auth = { authorization: `Bearer ${created.token}` };
-		expect((await fetch(`${server.url}/api/v1/search-index.json`, { headers: auth })).status).toBe(200);
+		expect((await fetch(`${server.url}/api/v1/search?q=${encodeURIComponent('數據')}`, { headers: auth })).status).toBe(
+			200,
+		);
 		expect(
 			(
 				await fetch(`${server.url}/api/v1/people`, {
@@ -209,7 +211,9 @@ describe.each(testDatabases)('the server on $name', (database) => {
 			).status,
 		).toBe(403);
 		expect((await hr.write(`/api/v1/tokens/${created.id}`, 'DELETE', {})).status).toBe(200);
-		expect((await fetch(`${server.url}/api/v1/search-index.json`, { headers: auth })).status).toBe(401);
+		expect((await fetch(`${server.url}/api/v1/search?q=${encodeURIComponent('數據')}`, { headers: auth })).status).toBe(
+			401,
+		);
 	});
 
 	it('shares sessions and failed-sign-in limits between two instances', async () => {

@@ -23,7 +23,7 @@ export const apiUrls = {
 	changes: (p: string, from: string, to: string) => `${apiBase}/policies/${p}/changes/${from}...${to}.json`,
 	quizzes: () => `${apiBase}/quizzes.json`,
 	training: () => `${apiBase}/training.json`,
-	searchIndex: () => `${apiBase}/search-index.json`,
+	search: () => `${apiBase}/search`,
 };
 
 const date = calendarDate.describe('a calendar date, YYYY-MM-DD');

@@ -63,6 +63,8 @@ const components: Record<string, Schema> = {
 	ExemptionBody: routes.exemptionBody,
 	CertificationRow: routes.certificationRowSchema,
 	TrainingRow: routes.trainingRowSchema,
+	SearchResponse: routes.searchResponse,
+	SearchStates: routes.searchStatesResponse,
 };
 
 const errors = {
@@ -107,10 +109,28 @@ export const operations: Operation[] = [
 	staticJson('/api/v1/training.json', 'Training paths', 'TrainingDocument'),
 	{
 		method: 'get',
-		path: '/api/v1/search-index.json',
-		summary: 'The lunr clause index with its documents',
+		path: '/api/v1/search',
+		summary: 'Clauses holding every term of the query, ranked, a page at a time (versions in force by default)',
 		access: 'reader',
-		responses: { 200: { description: 'the index', schema: 'Ok' }, 401: errors[401] },
+		query: [
+			{ name: 'q', description: 'the query (Traditional or Simplified; "quoted phrases" exact)', required: true },
+			{ name: 'policy', description: 'only this policy id' },
+			{ name: 'state', description: 'in-force (default) | superseded | scheduled | all' },
+			{ name: 'limit', description: 'results per page, 1–100 (default 20)' },
+			{ name: 'offset', description: 'results to skip (default 0)' },
+		],
+		responses: {
+			200: { description: 'the results', schema: 'SearchResponse' },
+			400: errors[400],
+			401: errors[401],
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/search/states',
+		summary: 'Each version’s state today (policy@version), for filtering search results',
+		access: 'reader',
+		responses: { 200: { description: 'the states', schema: 'SearchStates' }, 401: errors[401] },
 	},
 	{
 		method: 'get',

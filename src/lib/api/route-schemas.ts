@@ -232,3 +232,50 @@ export const certificationRowSchema = trainingRowSchema.extend({
 		role: z.enum(['staff', 'hr']),
 	}),
 });
+
+/** GET /api/v1/search: the parameters (unknown ones refused). */
+export const searchParams = z.strictObject({
+	q: z.string().min(1, 'required').max(200, 'at most 200 characters'),
+	policy: z.string().optional(),
+	state: z
+		.enum(['in-force', 'superseded', 'scheduled', 'all'])
+		.default('in-force')
+		.describe('which versions: in force (default), superseded, scheduled, or all three'),
+	limit: z.coerce.number().int().min(1).max(100).default(20),
+	offset: z.coerce.number().int().min(0).default(0),
+});
+
+const excerptPart = z.object({ text: z.string(), match: z.boolean() });
+
+export const searchHitSchema = z.object({
+	url: z.string().describe('the chapter page with the clause anchor'),
+	clauseId: z.string(),
+	number: z.string().nullable(),
+	policy: z.string(),
+	policyTitle: z.string(),
+	version: z.string(),
+	state: z.enum(['in-force', 'scheduled', 'superseded', 'draft', 'in-review']),
+	chapter: z.object({ id: z.string(), number: z.string().nullable(), title: z.string() }),
+	section: z.object({ id: z.string(), number: z.string().nullable(), title: z.string() }).nullable(),
+	score: z.number(),
+	exactPhrase: z.boolean(),
+	snippet: z.array(excerptPart),
+	text: z.string(),
+});
+
+export const searchResponse = z.object({
+	query: z.string(),
+	asOf: calendarDate.describe('the date version states were resolved for'),
+	total: z.number().int().describe('clauses matching (all pages)'),
+	offset: z.number().int(),
+	limit: z.number().int(),
+	byPolicy: z.record(z.string(), z.number().int()).describe('matching clauses per policy, before the policy filter'),
+	results: z.array(searchHitSchema),
+	suggestions: z.array(z.string()).describe('when nothing matched: queries with fewer terms that find something'),
+});
+
+/** GET /api/v1/search/states: each version's state today, keyed policy@version (what the browser search filters by). */
+export const searchStatesResponse = z.object({
+	asOf: calendarDate,
+	states: z.record(z.string(), z.enum(['in-force', 'scheduled', 'superseded', 'draft', 'in-review'])),
+});

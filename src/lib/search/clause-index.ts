@@ -1,18 +1,28 @@
 /**
- * The lunr index over clauses: one document per clause (items included),
- * ref = the clause's page URL with its anchor. Built at build time (served as
- * /api/v1/search-index.json) and by the CLI; queried the same way everywhere.
+ * The server-side clause index (the API and the CLI): one document per clause
+ * (items included), ref = the clause's page URL with its anchor. Built with
+ * the content and persisted as one JSON file (the documents with their folded
+ * text, and the fold table), which loads in one JSON.parse: no postings, a
+ * query scans the folded texts (tens of thousands of short strings take a few
+ * milliseconds), so the file stays small and nothing is rebuilt on load.
  *
- * lunr's default pipeline trims and stems away CJK and `idx.search` ignores
- * custom tokenizers, so both pipelines are emptied, documents are tokenized
- * by our tokenizer, and queries go through `idx.query` with our tokens.
+ * Version states are not in the file: the caller says, at query time, which
+ * state each version is in (so the answer is right after midnight).
  */
-import lunr from 'lunr';
 import { partsToText, walkClauses, type Chapter } from '../content/clause-tree.ts';
 import type { Numbers } from '../content/numbering.ts';
-import type { VersionState } from '../versions.ts';
-import { excerptAround } from './excerpt.ts';
-import { fold, foldChars, parseQuery, tokenize } from './tokenizer.ts';
+import type { DatedVersion, VersionState } from '../versions.ts';
+import type { ExcerptPart } from './excerpt.ts';
+import { snippet } from './snippet.ts';
+import {
+	countTerm,
+	findTerm,
+	matchesAll,
+	parseQuery,
+	type FoldTable,
+	type ParsedQuery,
+	type QueryTerm,
+} from './tokenizer.ts';
 
 export interface ClauseDocument {
 	/** The clause's page URL with its anchor. */
@@ -20,7 +30,6 @@ export interface ClauseDocument {
 	policyId: string;
 	policyTitle: string;
 	version: string;
-	state: VersionState;
 	clauseId: string;
 	number: string | undefined;
 	chapterId: string;
@@ -37,7 +46,6 @@ export interface IndexableVersion {
 	policyId: string;
 	policyTitle: string;
 	version: string;
-	state: VersionState;
 	chapters: readonly Chapter[];
 	numbers: Numbers;
 	/** The page URL of a chapter of this version. */
@@ -55,7 +63,6 @@ export function clauseDocuments(versions: readonly IndexableVersion[]): ClauseDo
 					policyId: v.policyId,
 					policyTitle: v.policyTitle,
 					version: v.version,
-					state: v.state,
 					clauseId: clause.id,
 					number: v.numbers.clauses.get(clause.id),
 					chapterId: chapter.id,
@@ -72,38 +79,28 @@ export function clauseDocuments(versions: readonly IndexableVersion[]): ClauseDo
 	return docs;
 }
 
-/** What /api/v1/search-index.json holds. */
+/** What a clause is found by: the headings it stands under, then its text. */
+export const searchedText = (doc: Pick<ClauseDocument, 'chapterTitle' | 'sectionTitle' | 'text'>) =>
+	[doc.chapterTitle, doc.sectionTitle ?? '', doc.text].join(' ');
+
+export const searchIndexFormat = 'zhidu-search-2';
+
+/** The persisted index (dist/search-index.json). */
 export interface SearchIndexFile {
-	format: 'zhidu-lunr-1';
-	/** The build date the document states were resolved for. */
-	asOf: string;
-	index: object;
+	format: typeof searchIndexFormat;
+	/** Identifies the content it was built from (see from-content.ts). */
+	fingerprint: string;
+	/** Han character → folded form, for queries (see fold-table.ts). */
+	fold: Record<string, string>;
 	documents: ClauseDocument[];
+	/** Each document's text folded (see tokenizer.ts compact), same order. */
+	folded: string[];
+	/** Each indexed version's status and effective date (content, not state: states are resolved at query time). */
+	versions: (DatedVersion & { policyId: string })[];
 }
 
-const lunrTokenizer = (value?: unknown): lunr.Token[] => {
-	if (value === undefined || value === null) return [];
-	return tokenize(String(value)).map((t) => new lunr.Token(t.text, { position: [t.start, t.length] }));
-};
-
-export function buildSearchIndex(documents: ClauseDocument[], asOf: string): SearchIndexFile {
-	const index = lunr(function () {
-		this.tokenizer = Object.assign(lunrTokenizer, { separator: lunr.tokenizer.separator });
-		this.pipeline.reset();
-		this.searchPipeline.reset();
-		this.ref('ref');
-		this.field('body');
-		this.field('heading', { boost: 0.3 });
-		for (const doc of documents) {
-			this.add({
-				ref: doc.ref,
-				body: doc.text,
-				heading: [doc.chapterTitle, doc.sectionTitle].filter(Boolean).join(' '),
-			});
-		}
-	});
-	return { format: 'zhidu-lunr-1', asOf, index: index.toJSON(), documents };
-}
+/** Which state a version is in today; undefined: unknown (not searched). */
+export type StateOf = (policyId: string, version: string) => VersionState | undefined;
 
 export interface SearchOptions {
 	/** Only this policy. */
@@ -111,102 +108,122 @@ export interface SearchOptions {
 	/** Which version states to include; default: in force only. */
 	states?: readonly VersionState[];
 	limit?: number;
+	offset?: number;
 }
 
 export type { ExcerptPart as SnippetPart } from './excerpt.ts';
-import type { ExcerptPart as SnippetPart } from './excerpt.ts';
 
 export interface SearchHit {
 	document: ClauseDocument;
+	state: VersionState;
 	score: number;
-	/** The query's exact phrase (or every quoted phrase) occurs in the clause. */
+	/** The quoted phrases, or the whole unquoted query, occur in the clause. */
 	exactPhrase: boolean;
-	snippet: SnippetPart[];
+	snippet: ExcerptPart[];
 }
+
+export interface SearchAnswer {
+	query: string;
+	/** Clauses matching, before limit and offset. */
+	total: number;
+	/** Matching clauses per policy id. */
+	byPolicy: Record<string, number>;
+	hits: SearchHit[];
+	/** When nothing matched: other queries worth trying. */
+	suggestions: string[];
+}
+
+const k1 = 1.2;
+const b = 0.75;
 
 export class SearchIndex {
-	readonly documents: Map<string, ClauseDocument>;
-	readonly #index: lunr.Index;
-	readonly #folded = new Map<string, string>();
+	readonly documents: readonly ClauseDocument[];
+	readonly fold: FoldTable;
+	readonly fingerprint: string;
+	readonly versions: SearchIndexFile['versions'];
+	readonly #folded: readonly string[];
+	readonly #averageLength: number;
 
 	constructor(file: SearchIndexFile) {
-		if (file.format !== 'zhidu-lunr-1') throw new Error(`unknown search index format "${String(file.format)}"`);
-		this.#index = lunr.Index.load(file.index);
-		this.documents = new Map(file.documents.map((d) => [d.ref, d]));
+		if (file.format !== searchIndexFormat) throw new Error(`unknown search index format "${String(file.format)}"`);
+		this.documents = file.documents;
+		this.#folded = file.folded;
+		this.fold = file.fold;
+		this.fingerprint = file.fingerprint;
+		this.versions = file.versions;
+		this.#averageLength = file.folded.reduce((n, t) => n + t.length, 0) / Math.max(1, file.folded.length) || 1;
 	}
 
-	#foldedText(doc: ClauseDocument): string {
-		let folded = this.#folded.get(doc.ref);
-		if (folded === undefined) this.#folded.set(doc.ref, (folded = fold(doc.text)));
-		return folded;
+	parse(query: string): ParsedQuery {
+		return parseQuery(query, this.fold);
 	}
 
-	search(query: string, options: SearchOptions = {}): SearchHit[] {
+	/** The clauses holding every term, ranked (BM25 over the terms; the exact query or phrase first). */
+	search(query: string, stateOf: StateOf, options: SearchOptions = {}): SearchAnswer {
 		const states = options.states ?? ['in-force'];
-		const { phrases, free } = parseQuery(query);
-		const tokens = tokenize([free, ...phrases].join(' '));
-		if (tokens.length === 0) return [];
-		const foldedPhrases = phrases.map((p) => fold(p).replace(/\s+/g, ''));
-		// Unquoted, the whole query (and each of its words) is a phrase that ranks higher when present as is.
-		const freeWords = free
-			.split(/\s+/)
-			.filter(Boolean)
-			.map((w) => fold(w));
-		const wholeQuery = fold(free).replace(/\s+/g, '');
-		const results = this.#index.query((q) => {
-			for (const token of tokens) {
-				const single = token.kind === 'han' && token.text.length === 1;
-				q.term(token.text, { usePipeline: false, boost: single ? 0.5 : 1 });
-				// A lone Han character also matches the bigrams it starts.
-				if (single) q.term(token.text, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.5 });
-			}
+		const parsed = this.parse(query);
+		const answer = (hits: SearchHit[], total: number, byPolicy: Record<string, number>): SearchAnswer => ({
+			query,
+			total,
+			byPolicy,
+			hits,
+			suggestions: total === 0 ? this.#suggestions(parsed, stateOf, states) : [],
 		});
-		const hits: SearchHit[] = [];
-		for (const result of results) {
-			const doc = this.documents.get(result.ref);
-			if (!doc || !states.includes(doc.state)) continue;
+		if (parsed.terms.length === 0) return answer([], 0, {});
+		const matches: { i: number; state: VersionState }[] = [];
+		const byPolicy: Record<string, number> = {};
+		for (let i = 0; i < this.#folded.length; i++) {
+			const doc = this.documents[i]!;
+			if (!matchesAll(this.#folded[i]!, parsed.terms)) continue;
+			const state = stateOf(doc.policyId, doc.version);
+			if (!state || !states.includes(state)) continue;
+			byPolicy[doc.policyId] = (byPolicy[doc.policyId] ?? 0) + 1;
 			if (options.policy && doc.policyId !== options.policy) continue;
-			const text = this.#foldedText(doc).replace(/\s+/g, '');
-			if (foldedPhrases.some((p) => !text.includes(p))) continue;
-			const whole = wholeQuery.length > 1 && text.includes(wholeQuery);
-			const words = freeWords.filter((w) => w.length > 1 && text.includes(w.replace(/\s+/g, ''))).length;
-			const exactPhrase = phrases.length > 0 ? true : whole;
-			const score = result.score * (1 + (whole ? 2 : 0) + (freeWords.length > 1 ? words / freeWords.length : 0));
-			hits.push({ document: doc, score, exactPhrase, snippet: [] });
+			matches.push({ i, state });
 		}
-		hits.sort((a, b) => b.score - a.score || a.document.ref.localeCompare(b.document.ref));
-		const limited = hits.slice(0, options.limit ?? 20);
-		for (const hit of limited) hit.snippet = snippet(hit.document.text, [...phrases, ...(free ? [free] : [])], tokens);
-		return limited;
+		const df = parsed.terms.map((t) => this.#folded.reduce((n, text) => n + (findTerm(text, t) >= 0 ? 1 : 0), 0));
+		const n = this.#folded.length;
+		const hits: SearchHit[] = matches.map(({ i, state }) => {
+			const text = this.#folded[i]!;
+			let score = 0;
+			parsed.terms.forEach((term, k) => {
+				const tf = countTerm(text, term);
+				const idf = Math.log(1 + (n - df[k]! + 0.5) / (df[k]! + 0.5));
+				const weight = Math.min(4, [...term.text].length) / 2;
+				score += (weight * idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * text.length) / this.#averageLength));
+			});
+			const exactPhrase = parsed.phrases.length > 0 || (parsed.terms.length > 1 && text.includes(parsed.whole));
+			return { document: this.documents[i]!, state, score: score * (exactPhrase ? 3 : 1), exactPhrase, snippet: [] };
+		});
+		// The exact phrase first; equal scores (the same text in two versions): the version in force first.
+		hits.sort(
+			(a, c) =>
+				Number(c.exactPhrase) - Number(a.exactPhrase) ||
+				c.score - a.score ||
+				Number(c.state === 'in-force') - Number(a.state === 'in-force') ||
+				a.document.ref.localeCompare(c.document.ref),
+		);
+		const offset = options.offset ?? 0;
+		const page = hits.slice(offset, offset + (options.limit ?? 20));
+		for (const hit of page) hit.snippet = snippet(hit.document.text, parsed, this.fold);
+		return answer(page, hits.length, byPolicy);
 	}
-}
 
-/**
- * A window of the clause text around its best match, with the matching
- * characters marked: the exact phrase if it occurs, else every query token.
- */
-export function snippet(
-	text: string,
-	phrases: readonly string[],
-	tokens: readonly { text: string }[],
-	width = 60,
-): SnippetPart[] {
-	const { chars, offsets } = foldChars(text);
-	const marked = new Array<boolean>(chars.length).fill(false);
-	const markRun = (needle: string[]) => {
-		let found = false;
-		for (let i = 0; i + needle.length <= chars.length; i++) {
-			if (needle.every((n, k) => chars[i + k] === n)) {
-				for (let k = 0; k < needle.length; k++) marked[i + k] = true;
-				found = true;
+	/** When nothing matched: the query in the other script, or with fewer terms, if those find something. */
+	#suggestions(parsed: ParsedQuery, stateOf: StateOf, states: readonly VersionState[]): string[] {
+		const found = (terms: readonly QueryTerm[]) =>
+			this.#folded.some((text, i) => {
+				if (!matchesAll(text, terms)) return false;
+				const state = stateOf(this.documents[i]!.policyId, this.documents[i]!.version);
+				return state !== undefined && states.includes(state);
+			});
+		const out: string[] = [];
+		if (parsed.terms.length > 1) {
+			for (const k of parsed.terms.keys()) {
+				const rest = parsed.terms.filter((_, j) => j !== k);
+				if (rest.some((t) => [...t.text].length > 1) && found(rest)) out.push(rest.map((t) => t.source).join(' '));
 			}
 		}
-		return found;
-	};
-	const phraseHit = phrases
-		.map((p) => foldChars(p.replace(/\s+/g, '')).chars)
-		.filter((p) => p.length > 1)
-		.some((p) => markRun(p));
-	if (!phraseHit) for (const token of tokens) markRun(foldChars(token.text).chars);
-	return excerptAround(text, offsets, marked, width, 1 / 3);
+		return out.slice(0, 3);
+	}
 }

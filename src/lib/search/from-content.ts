@@ -1,36 +1,99 @@
-/** The search documents of loaded content, with each version's state on a date. */
+/**
+ * The search index of loaded content: built with the site (written to
+ * dist/search-index.json by the build, next to client/ and server/, so it is
+ * never served as a file) and loaded by the server and the CLI. The file
+ * records a fingerprint of the content it was built from; a reader whose
+ * content differs builds the index afresh in memory instead.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { LoadedPolicy } from '../content/loader.ts';
 import { chapterUrl } from '../urls.ts';
-import { resolveVersions } from '../versions.ts';
-import { buildSearchIndex, clauseDocuments, type IndexableVersion, type SearchIndexFile } from './clause-index.ts';
+import { resolveVersions, type DatedVersion, type VersionState } from '../versions.ts';
+import {
+	SearchIndex,
+	searchIndexFormat,
+	type IndexableVersion,
+	type SearchIndexFile,
+	type StateOf,
+} from './clause-index.ts';
 
 export function indexableVersions(
 	policies: readonly LoadedPolicy[],
-	today: string,
 	options: { includeUnapproved?: boolean } = {},
 ): IndexableVersion[] {
 	return policies.flatMap((policy) =>
-		resolveVersions(
-			policy.versions.map((v) => ({ ...v.meta, loaded: v })),
-			today,
-		)
-			.filter((r) => options.includeUnapproved || r.version.status === 'approved')
-			.map((r) => ({
+		policy.versions
+			.filter((v) => options.includeUnapproved || v.meta.status === 'approved')
+			.map((v) => ({
 				policyId: policy.id,
 				policyTitle: policy.meta.title,
-				version: r.version.version,
-				state: r.state,
-				chapters: r.version.loaded.chapters.map((c) => c.chapter),
-				numbers: r.version.loaded.numbers,
-				chapterUrl: (chapterId: string) => chapterUrl(policy.id, r.version.version, chapterId),
+				version: v.meta.version,
+				chapters: v.chapters.map((c) => c.chapter),
+				numbers: v.numbers,
+				chapterUrl: (chapterId: string) => chapterUrl(policy.id, v.meta.version, chapterId),
 			})),
 	);
 }
 
-export function searchIndexOf(
-	policies: readonly LoadedPolicy[],
-	today: string,
-	options: { includeUnapproved?: boolean } = {},
-): SearchIndexFile {
-	return buildSearchIndex(clauseDocuments(indexableVersions(policies, today, options)), today);
+/**
+ * Every file under the content folder, its path, size and modification time:
+ * what the index depends on (stat only, so checking costs milliseconds; a
+ * checkout that touches files only makes a reader build in memory).
+ */
+export function contentFingerprint(policiesDir: string, options: { includeUnapproved?: boolean } = {}): string {
+	const hash = createHash('sha256').update(`${searchIndexFormat}\n${options.includeUnapproved ? 'preview' : ''}\n`);
+	const walk = (dir: string) => {
+		for (const name of readdirSync(dir).sort()) {
+			const path = join(dir, name);
+			if (statSync(path).isDirectory()) walk(path);
+			else {
+				const { size, mtimeMs } = statSync(path);
+				hash.update(`${relative(policiesDir, path)}\0${size}\0${Math.trunc(mtimeMs)}\n`);
+			}
+		}
+	};
+	walk(policiesDir);
+	return hash.digest('base64url');
 }
+
+/** Where the build writes the index: beside client/ and server/ in the dist folder. */
+export const searchIndexPath = (distDir: string) => join(distDir, 'search-index.json');
+
+/**
+ * The persisted index if it was built from this content, else one built now
+ * (in memory) from the policies given.
+ */
+export async function loadSearchIndex(
+	file: string,
+	policiesDir: string,
+	policies: () => readonly LoadedPolicy[] | Promise<readonly LoadedPolicy[]>,
+	options: { includeUnapproved?: boolean } = {},
+): Promise<SearchIndex> {
+	const fingerprint = contentFingerprint(policiesDir, options);
+	if (existsSync(file)) {
+		const stored = JSON.parse(readFileSync(file, 'utf8')) as SearchIndexFile;
+		if (stored.format === searchIndexFormat && stored.fingerprint === fingerprint) return new SearchIndex(stored);
+	}
+	// Only now the indexing code (opencc's dictionaries) and the content.
+	const { buildSearchIndexFile } = await import('./build-index.ts');
+	return new SearchIndex(buildSearchIndexFile(await policies(), fingerprint, options));
+}
+
+/** Each version's state on `today`, keyed `policy@version`. */
+export function versionStates(
+	versions: readonly (DatedVersion & { policyId: string })[],
+	today: string,
+): Map<string, VersionState> {
+	const byPolicy = Map.groupBy(versions, (v) => v.policyId);
+	const states = new Map<string, VersionState>();
+	for (const [policyId, list] of byPolicy)
+		for (const r of resolveVersions(list, today)) states.set(`${policyId}@${r.version.version}`, r.state);
+	return states;
+}
+
+export const stateLookup =
+	(states: ReadonlyMap<string, VersionState>): StateOf =>
+	(policyId, version) =>
+		states.get(`${policyId}@${version}`);

@@ -1,38 +1,45 @@
 /**
- * The one search tokenizer, shared by the build (lunr index), the browser,
- * the API and the CLI. Text is folded so that scripts and variants meet:
- * NFKC, lower case, Taiwan variants → standard Traditional → Simplified,
- * character by character (so 臺/台, 準/准, 裡/里 and 规范/規範 all match).
- * Han runs become overlapping bigrams (a lone character stays a unigram);
- * Latin letters and digits become words. lunr's own pipeline would delete
- * CJK tokens, so the index uses these tokens as they are.
+ * The one search tokenizer, shared by the build (both indexes), the browser,
+ * the API and the CLI. Plain TypeScript without dictionaries: folding a Han
+ * character goes through a fold table (see fold-table.ts), built at index
+ * time from opencc for the characters the content uses and shipped with the
+ * index, so the browser converts only the query with a small table and every
+ * client folds a query the same way.
+ *
+ * Folding: NFKC, lower case, then the table (Taiwan variants → standard
+ * Traditional → Simplified, character by character, so 臺/台, 準/准, 裡/里 and
+ * 规范/規範 meet).
+ *
+ * Matching rules (the same everywhere):
+ * - A query is split into terms: Latin words and numbers (matched whole or
+ *   as a word prefix, case-insensitively), Han words (found with
+ *   Intl.Segmenter; neighbouring one-character pieces are joined back into a
+ *   run, question and function words are dropped), runs mixing digits and Han
+ *   (dates, amounts: kept whole) and quoted phrases.
+ * - A clause matches when its folded text holds every term as a contiguous
+ *   run: 批准 never matches 準確, 火星人 never matches on 人.
+ * - For Pagefind, text is pre-segmented into index tokens: Latin words, and
+ *   per Han run its overlapping bigrams plus its last character (so a lone
+ *   character is found as a bigram prefix or a run end). A term's tokens are
+ *   the tokens of its own text, so Pagefind narrows to clauses holding all of
+ *   them and the adjacency is checked on the clauses shown.
  */
-import { ConverterFactory } from 'opencc-js/core';
-import TWVariantsRev from 'opencc-js/dict/TWVariantsRev';
-import TSCharacters from 'opencc-js/dict/TSCharacters';
 
-const toSimplified = ConverterFactory([TWVariantsRev], [TSCharacters]);
-
-export interface SearchToken {
-	/** The folded token text. */
-	text: string;
-	/** Offset in the original string (UTF-16 code units) and length there. */
-	start: number;
-	length: number;
-	kind: 'han' | 'word';
-}
+/** Han character → its folded form (only characters that change). */
+export type FoldTable = Readonly<Record<string, string>>;
 
 const han = /\p{Script=Han}/u;
 const wordChar = /[\p{L}\p{N}]/u;
+const digit = /\p{N}/u;
 
 /** One folded string per code point of `text`, so offsets map back to the original. */
-export function foldChars(text: string): { chars: string[]; offsets: number[] } {
+export function foldChars(text: string, table: FoldTable): { chars: string[]; offsets: number[] } {
 	const chars: string[] = [];
 	const offsets: number[] = [];
 	let offset = 0;
 	for (const ch of text) {
 		const nfkc = ch.normalize('NFKC').toLowerCase();
-		chars.push(han.test(nfkc) ? toSimplified(nfkc) : nfkc);
+		chars.push(table[nfkc] ?? nfkc);
 		offsets.push(offset);
 		offset += ch.length;
 	}
@@ -40,52 +47,203 @@ export function foldChars(text: string): { chars: string[]; offsets: number[] } 
 	return { chars, offsets };
 }
 
-/** The folded form of a whole string: compare folded query and folded text to match phrases. */
-export function fold(text: string): string {
-	return foldChars(text).chars.join('');
+/** The folded form of a whole string. */
+export function fold(text: string, table: FoldTable): string {
+	return foldChars(text, table).chars.join('');
 }
 
-export function tokenize(text: string): SearchToken[] {
-	const { chars, offsets } = foldChars(text);
-	const tokens: SearchToken[] = [];
+/** Folded text as compared: folded, runs of white space as one space (Latin words stay apart). */
+export const compact = (text: string, table: FoldTable) => fold(text, table).replace(/\s+/g, ' ').trim();
+
+/**
+ * The index tokens of folded text: Latin words and numbers; per Han run its
+ * overlapping bigrams and its last character.
+ */
+export function indexTokens(folded: string): string[] {
+	const chars = [...folded];
+	const tokens: string[] = [];
 	let i = 0;
 	while (i < chars.length) {
 		const ch = chars[i]!;
 		if (han.test(ch)) {
 			let end = i;
 			while (end < chars.length && han.test(chars[end]!)) end++;
-			if (end - i === 1)
-				tokens.push({ text: ch, start: offsets[i]!, length: offsets[i + 1]! - offsets[i]!, kind: 'han' });
-			for (let k = i; k + 1 < end; k++) {
-				tokens.push({
-					text: chars[k]! + chars[k + 1]!,
-					start: offsets[k]!,
-					length: offsets[k + 2]! - offsets[k]!,
-					kind: 'han',
-				});
-			}
+			for (let k = i; k + 1 < end; k++) tokens.push(chars[k]! + chars[k + 1]!);
+			tokens.push(chars[end - 1]!);
 			i = end;
 		} else if (wordChar.test(ch)) {
 			let end = i;
 			while (end < chars.length && wordChar.test(chars[end]!) && !han.test(chars[end]!)) end++;
-			tokens.push({
-				text: chars.slice(i, end).join(''),
-				start: offsets[i]!,
-				length: offsets[end]! - offsets[i]!,
-				kind: 'word',
-			});
+			tokens.push(chars.slice(i, end).join(''));
 			i = end;
 		} else i++;
 	}
 	return tokens;
 }
 
-/** Quoted phrases ("…", 「…」, “…”) and the rest of a query. */
-export function parseQuery(query: string): { phrases: string[]; free: string } {
+/**
+ * Words a question is made of, not what it asks about (folded, Simplified):
+ * dropped from queries so `上線發布需要誰批准` looks for 上線發布 and 批准.
+ */
+export const stopWords: readonly string[] = [
+	'什么时候',
+	'什么',
+	'甚么',
+	'为什么',
+	'怎么样',
+	'怎么',
+	'怎样',
+	'如何',
+	'哪些',
+	'哪个',
+	'哪里',
+	'哪儿',
+	'多久',
+	'多少',
+	'一次',
+	'何时',
+	'是否',
+	'需要',
+	'可以',
+	'有没有',
+	'谁',
+	'吗',
+	'呢',
+	'吧',
+	'啊',
+	'要',
+	'的',
+	'了',
+	'是',
+	'有',
+	'和',
+	'与',
+	'及',
+	'或',
+	'在',
+	'被',
+	'把',
+	'请问',
+];
+const stopSets = new WeakMap<FoldTable, Set<string>>();
+/** The stop words folded with the table in use (folding may change them too). */
+const stopSetOf = (table: FoldTable) => {
+	let set = stopSets.get(table);
+	if (!set) stopSets.set(table, (set = new Set(stopWords.map((w) => fold(w, table)))));
+	return set;
+};
+
+export type TermKind = 'han' | 'word' | 'mixed' | 'phrase';
+
+export interface QueryTerm {
+	/** Folded: what must occur contiguously (a word: at a word start). */
+	text: string;
+	kind: TermKind;
+	/** As typed (for suggestions). */
+	source: string;
+}
+
+export interface ParsedQuery {
+	terms: QueryTerm[];
+	/** The quoted phrases, folded. */
+	phrases: string[];
+	/** The unquoted query folded (ranks clauses holding it whole first). */
+	whole: string;
+}
+
+/** Quoted phrases ("…", 「…」, “…”, 『…』) and the rest of a query. */
+export function splitPhrases(query: string): { phrases: string[]; free: string } {
 	const phrases: string[] = [];
 	const free = query.replace(/"([^"]+)"|「([^」]+)」|“([^”]+)”|『([^』]+)』/g, (_, a, b, c, d) => {
 		phrases.push((a ?? b ?? c ?? d) as string);
 		return ' ';
 	});
 	return { phrases: phrases.map((p) => p.trim()).filter(Boolean), free: free.trim() };
+}
+
+let segmenter: Intl.Segmenter | undefined;
+const words = (text: string) => {
+	segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+	return [...segmenter.segment(text)];
+};
+
+/** The Han words of a Han run: segmented, function words dropped, neighbouring single characters joined. */
+function hanTerms(run: string, table: FoldTable): { text: string; source: string }[] {
+	const stopSet = stopSetOf(table);
+	const terms: { text: string; source: string }[] = [];
+	let singles = { text: '', source: '' };
+	const flush = () => {
+		if (singles.text && !stopSet.has(singles.text)) terms.push(singles);
+		singles = { text: '', source: '' };
+	};
+	for (const { segment } of words(run)) {
+		const piece = fold(segment, table);
+		if (stopSet.has(piece)) flush();
+		else if ([...piece].length === 1) singles = { text: singles.text + piece, source: singles.source + segment };
+		else {
+			flush();
+			terms.push({ text: piece, source: segment });
+		}
+	}
+	flush();
+	return terms;
+}
+
+/** The terms of a query (see the module comment). */
+export function parseQuery(query: string, table: FoldTable): ParsedQuery {
+	const { phrases, free } = splitPhrases(query);
+	const terms: QueryTerm[] = [];
+	for (const p of phrases) {
+		const text = compact(p, table);
+		if (indexTokens(text).length) terms.push({ text, kind: 'phrase', source: `"${p}"` });
+	}
+	// Chunks: what lies between spaces and punctuation.
+	for (const chunk of free.split(/[^\p{L}\p{N}]+/u).filter(Boolean)) {
+		const chars = [...chunk];
+		const hasHan = chars.some((c) => han.test(c));
+		if (hasHan && chars.some((c) => digit.test(c))) {
+			terms.push({ text: fold(chunk, table), kind: 'mixed', source: chunk });
+			continue;
+		}
+		// Runs of Han and of other word characters.
+		for (const run of chunk.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) ?? []) {
+			if (han.test(run)) for (const t of hanTerms(run, table)) terms.push({ ...t, kind: 'han' });
+			else terms.push({ text: fold(run, table), kind: 'word', source: run });
+		}
+	}
+	const unique = new Map(terms.map((t) => [`${t.kind}:${t.text}`, t]));
+	return {
+		terms: [...unique.values()],
+		phrases: terms.filter((t) => t.kind === 'phrase').map((t) => t.text),
+		whole: compact(free, table),
+	};
+}
+
+/** The Pagefind tokens a term is searched by. */
+export function termTokens(term: QueryTerm): string[] {
+	const tokens = indexTokens(term.text);
+	// A run's last character is indexed on its own only at the end of a run in the text: inside a term it is covered by the bigrams.
+	return tokens.length > 1 && term.kind !== 'word' ? tokens.filter((t) => [...t].length > 1 || !han.test(t)) : tokens;
+}
+
+const isWordChar = (ch: string | undefined) => ch !== undefined && wordChar.test(ch) && !han.test(ch);
+
+/** Where a term occurs in folded text (see compact) (a Latin word only at a word start), or -1. */
+export function findTerm(text: string, term: QueryTerm, from = 0): number {
+	const startsWord = isWordChar([...term.text][0]);
+	let at = text.indexOf(term.text, from);
+	while (at >= 0 && startsWord && isWordChar(text[at - 1])) at = text.indexOf(term.text, at + 1);
+	return at;
+}
+
+/** Whether folded text (see compact) holds every term. */
+export function matchesAll(text: string, terms: readonly QueryTerm[]): boolean {
+	return terms.length > 0 && terms.every((t) => findTerm(text, t) >= 0);
+}
+
+/** How often a term occurs (for ranking). */
+export function countTerm(text: string, term: QueryTerm): number {
+	let n = 0;
+	for (let at = findTerm(text, term); at >= 0; at = findTerm(text, term, at + term.text.length)) n++;
+	return n;
 }

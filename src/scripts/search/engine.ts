@@ -1,39 +1,33 @@
 /**
  * Clause search in the browser, over the Pagefind index the build writes
- * (one record per clause, see src/integrations/pagefind.ts). Loaded only when
- * someone searches: this module, Pagefind and opencc-js are fetched on the
- * first search, never with a reading page.
+ * (one record per clause, its content pre-segmented by the shared tokenizer:
+ * see src/integrations/pagefind.ts). Loaded only when someone searches.
  *
- * What Pagefind alone does not do, and this adds:
- * - Scripts and variants: the index holds the text as written (Traditional,
- *   with some standard forms such as 批准, 占, 台 and some Simplified ones),
- *   so the query is searched as typed, converted to Traditional character
- *   by character (opencc STCharacters) and further to Taiwan forms
- *   (TWVariants); results are merged by record. Converting alone would lose
- *   the text's own 准/占/台.
- * - Missing words: Pagefind requires every query word, so a question
- *   (`數據多久要備份一次？`) finds nothing. Each word is also searched on its
- *   own, and a record scores the sum of its words' best scores (an OR query
- *   ranked like BM25), plus a bonus for having every word.
- * - Phrases: a quoted phrase must occur in the clause (compared folded:
- *   scripts and variants meet, spaces ignored). Pagefind's own exact search
- *   misses phrases that its index segments differently (a phrase starting
- *   mid-word, or 市場占有率), so it only ranks candidates. Unquoted, clauses
- *   that contain the whole query as written rank above those with only its
- *   words.
- * - Highlighting: the excerpt marks the phrase, else the query's words,
- *   found in the folded text, so a Simplified query marks Traditional text.
+ * The query is parsed by the same tokenizer as on the server
+ * (src/lib/search/tokenizer.ts), folded with the small fold table the build
+ * wrote (zhidu-fold.json, only the characters the content uses): no opencc
+ * dictionary in the browser. Pagefind is asked for the terms' tokens (all
+ * required: its own matching), filtered by the versions whose state, fetched
+ * from the server at query time, is wanted. Pagefind then knows every
+ * candidate and its score; only the fragments of the results shown are
+ * loaded, and each is checked for every term as a contiguous run (the
+ * adjacency Pagefind's token matching cannot see) before it is shown.
  */
-import { ConverterFactory } from 'opencc-js/core';
-import STCharacters from 'opencc-js/dict/STCharacters';
-import TWVariants from 'opencc-js/dict/TWVariants';
-import { excerptAround, type ExcerptPart } from '../../lib/search/excerpt.ts';
-import { fold, foldChars, parseQuery, tokenize } from '../../lib/search/tokenizer.ts';
-import { pagefindBundlePath, type ClauseMeta } from './record.ts';
+import type { ExcerptPart } from '../../lib/search/excerpt.ts';
+import { snippet } from '../../lib/search/snippet.ts';
+import {
+	compact,
+	matchesAll,
+	parseQuery,
+	termTokens,
+	type FoldTable,
+	type ParsedQuery,
+	type QueryTerm,
+} from '../../lib/search/tokenizer.ts';
+import { foldTableFile, pagefindBundlePath, type ClauseMeta } from './record.ts';
 
 interface PagefindData {
 	url: string;
-	content: string;
 	meta: Record<string, string>;
 	filters: Record<string, string[]>;
 }
@@ -42,20 +36,27 @@ interface PagefindResult {
 	score: number;
 	data: () => Promise<PagefindData>;
 }
-interface Pagefind {
-	options: (options: { ranking?: { metaWeights?: Record<string, number> } }) => Promise<void>;
-	init: () => Promise<void>;
-	search: (term: string, options?: { filters?: Record<string, unknown> }) => Promise<{ results: PagefindResult[] }>;
+interface PagefindSearch {
+	results: PagefindResult[];
+	filters: Record<string, Record<string, number>>;
 }
+interface Pagefind {
+	options: (options: { noWorker?: boolean }) => Promise<void>;
+	init: () => Promise<void>;
+	filters: () => Promise<unknown>;
+	search: (term: string, options?: { filters?: Record<string, unknown> }) => Promise<PagefindSearch>;
+}
+
+export type { ExcerptPart } from '../../lib/search/excerpt.ts';
+
+export type VersionState = 'in-force' | 'scheduled' | 'superseded' | 'draft' | 'in-review';
 
 export interface SearchFilters {
 	/** Only this policy (id); all policies when empty. */
 	policy?: string | undefined;
-	/** Also search superseded versions (default: the versions in force only). */
-	includeSuperseded?: boolean | undefined;
+	/** The version states searched (default: in force only). */
+	states?: readonly VersionState[];
 }
-
-export type { ExcerptPart } from '../../lib/search/excerpt.ts';
 
 export interface ClauseResult {
 	url: string;
@@ -67,175 +68,205 @@ export interface ClauseResult {
 	/** `chapter › section` */
 	headings: string;
 	excerpt: ExcerptPart[];
-	/** The quoted phrases, or the whole unquoted query, occur in the clause as written. */
+	/** The quoted phrases, or the whole unquoted query, occur in the clause. */
 	exactPhrase: boolean;
-	score: number;
 }
 
+/** A search in progress: what is shown so far, and what `more()` reads next. */
 export interface SearchOutcome {
 	query: string;
 	results: ClauseResult[];
-	/** More records matched than were ranked and returned. */
+	/** Matching clauses (Pagefind's count, less those found not to match). */
+	total: number;
+	/** Matching clauses per policy before the policy filter. */
+	byPolicy: Record<string, number>;
+	/** Whether more results may follow. */
 	more: boolean;
+	/** When nothing matched: queries with fewer terms that find something. */
+	suggestions: string[];
+	/** Reads the next page (appends to results). */
+	next: (pageSize?: number) => Promise<SearchOutcome>;
 }
 
-/** Simplified → Traditional, character by character; then Traditional → Taiwan forms. */
-const toTraditional = ConverterFactory([STCharacters]);
-const toTaiwan = ConverterFactory([STCharacters], [TWVariants]);
-
-/** The forms a query is searched in: as typed, Traditional, Taiwan Traditional (distinct ones only). */
-export function queryForms(text: string): string[] {
-	return [...new Set([text, toTraditional(text), toTaiwan(text)])];
+interface Engine {
+	pagefind: Pagefind;
+	fold: FoldTable;
 }
 
-/** Pagefind weighs a title match 5× by default; a clause's headings are shared by its neighbours (1: measured, headings still count). */
-const titleWeight = 1;
+let loaded: Promise<Engine> | undefined;
 
-let loaded: Promise<Pagefind> | undefined;
-
-/** Loads Pagefind (once); call early to overlap the download with typing. */
-export function loadPagefind(): Promise<Pagefind> {
+/** Loads Pagefind and the fold table (once); call early to overlap the download with typing. */
+export function loadPagefind(): Promise<Engine> {
 	loaded ??= (async () => {
 		const url = `${pagefindBundlePath}pagefind.js`;
-		const pagefind = (await import(/* @vite-ignore */ url)) as Pagefind;
-		// The title holds the headings a clause stands under: a hint, not the clause's own words.
-		await pagefind.options({ ranking: { metaWeights: { title: titleWeight } } });
-		await pagefind.init();
-		return pagefind;
+		const [pagefind, fold] = await Promise.all([
+			(import(/* @vite-ignore */ url) as Promise<Pagefind>).then(async (p) => {
+				// In the page itself: a worker costs another script and a message round trip per search.
+				await p.options({ noWorker: true });
+				await p.init();
+				// Loaded now so each search reports its counts per policy.
+				await p.filters();
+				return p;
+			}),
+			fetch(`${pagefindBundlePath}${foldTableFile}`).then((r) => {
+				if (!r.ok) throw new Error(`fold table: HTTP ${r.status}`);
+				return r.json() as Promise<FoldTable>;
+			}),
+		]);
+		return { pagefind, fold };
 	})();
 	loaded.catch(() => (loaded = undefined));
 	return loaded;
 }
 
-const wordSegmenter = () => new Intl.Segmenter(document.documentElement.lang || 'zh-Hant-TW', { granularity: 'word' });
-
-/** The query's words, each in its forms (the converters map one character to one, so the forms align). */
-function wordGroups(text: string): string[][] {
-	const forms = queryForms(text);
-	const traditional = toTraditional(text);
-	const groups: string[][] = [];
-	for (const { segment, index, isWordLike } of wordSegmenter().segment(traditional)) {
-		if (!isWordLike) continue;
-		const aligned = forms.every((f) => f.length === traditional.length);
-		groups.push(aligned ? [...new Set(forms.map((f) => f.slice(index, index + segment.length)))] : queryForms(segment));
-	}
-	return groups;
-}
-
-const compact = (text: string) => fold(text).replace(/\s+/g, '');
-
-/** How many records are read in full (one small fragment each) to check phrases and rank. */
-const readLimit = 40;
-
-export async function searchClauses(query: string, filters: SearchFilters = {}, limit = 20): Promise<SearchOutcome> {
-	const { phrases, free } = parseQuery(query);
-	const text = [...phrases, free].filter(Boolean).join(' ');
-	if (!tokenize(text).length) return { query, results: [], more: false };
-	const pagefind = await loadPagefind();
-	const pagefindFilters: Record<string, unknown> = {
-		state: filters.includeSuperseded ? { any: ['in-force', 'superseded'] } : 'in-force',
-		...(filters.policy ? { policy: filters.policy } : {}),
-	};
-	const run = (term: string) => pagefind.search(term, { filters: pagefindFilters }).then((s) => s.results);
-
-	interface Candidate {
-		result: PagefindResult;
-		all: number;
-		exact: number;
-		words: number[];
-	}
-	const candidates = new Map<string, Candidate>();
-	const candidate = (result: PagefindResult) => {
-		let c = candidates.get(result.id);
-		if (!c) candidates.set(result.id, (c = { result, all: 0, exact: 0, words: [] }));
-		return c;
-	};
-	// Every word, in any form.
-	for (const form of queryForms(text))
-		for (const r of await run(form)) candidate(r).all = Math.max(candidate(r).all, r.score);
-	// Each quoted phrase as Pagefind's exact search (a hint only: checked below on the folded text).
-	for (const phrase of phrases) {
-		for (const form of queryForms(phrase))
-			for (const r of await run(`"${form}"`)) candidate(r).exact = Math.max(candidate(r).exact, r.score);
-	}
-	// Each word on its own: its best form.
-	const groups = wordGroups(text);
-	if (groups.length > 1) {
-		for (const [g, forms] of groups.entries()) {
-			for (const form of forms) {
-				for (const r of await run(form)) {
-					const c = candidate(r);
-					c.words[g] = Math.max(c.words[g] ?? 0, r.score);
-				}
-			}
-		}
-	}
-	const sum = (values: number[]) => values.reduce((a, b) => a + (b ?? 0), 0);
-	const coverage = (c: Candidate) => (groups.length > 1 ? c.words.filter((w) => w > 0).length / groups.length : 1);
-	const prelim = (c: Candidate) =>
-		(c.exact > 0 ? 100 : 0) + (c.all > 0 ? 10 : 0) + coverage(c) * 5 + c.all + sum(c.words);
-	const ranked = [...candidates.values()].sort((a, b) => prelim(b) - prelim(a));
-	const read = await Promise.all(ranked.slice(0, readLimit).map(async (c) => ({ c, data: await c.result.data() })));
-
-	const foldedPhrases = phrases.map(compact).filter(Boolean);
-	const whole = compact(free);
-	// Words the person separated with spaces: each present as written counts.
-	const spaced = free.split(/\s+/).map(compact).filter(Boolean);
-	const results: ClauseResult[] = [];
-	for (const { c, data } of read) {
-		const content = compact(data.content);
-		if (foldedPhrases.some((p) => !content.includes(p))) continue;
-		const wholeHit = whole.length > 1 && content.includes(whole);
-		const present = spaced.length > 1 ? spaced.filter((w) => content.includes(w)).length / spaced.length : 0;
-		const score = prelim(c) * (1 + present);
-		const meta = data.meta as Partial<ClauseMeta>;
-		results.push({
-			url: data.url,
-			policy: data.filters['policy']?.[0] ?? '',
-			version: data.filters['version']?.[0] ?? '',
-			state: data.filters['state']?.[0] ?? '',
-			number: meta.number ?? '',
-			headings: meta.title ?? '',
-			excerpt: excerpt(data.content, phrases.length ? phrases : [free], groups.flat()),
-			exactPhrase: phrases.length > 0 || wholeHit,
-			score,
+/** Version states from the server (policy@version → state), re-read after a few minutes so a new day counts. */
+let states: { at: number; value: Promise<Record<string, VersionState>> } | undefined;
+const statesMaxAge = 5 * 60_000;
+export function versionStates(): Promise<Record<string, VersionState>> {
+	if (!states || Date.now() - states.at > statesMaxAge) {
+		const value = fetch('/api/v1/search/states', { headers: { accept: 'application/json' } }).then(async (r) => {
+			if (!r.ok) throw new Error(`version states: HTTP ${r.status}`);
+			return ((await r.json()) as { states: Record<string, VersionState> }).states;
 		});
+		states = { at: Date.now(), value };
+		value.catch(() => (states = undefined));
 	}
-	// Clauses with the exact phrase first; equal scores (the same text in two versions): the version in force first.
-	const rank = (r: ClauseResult) => (r.exactPhrase ? 0 : 1);
-	const inForceFirst = (r: ClauseResult) => (r.state === 'in-force' ? 0 : 1);
-	results.sort(
-		(a, b) => rank(a) - rank(b) || b.score - a.score || inForceFirst(a) - inForceFirst(b) || a.url.localeCompare(b.url),
-	);
-	// Records beyond those read may match too when every record read did.
-	const more = results.length > limit || (ranked.length > read.length && results.length === read.length);
-	return { query, results: results.slice(0, limit), more };
+	return states.value;
 }
 
-/**
- * A window of the clause text around its first match, the matching characters
- * marked: the phrases if they occur, else the query's words (found folded, so
- * 客户 marks 客戶), else its character pairs.
- */
-export function excerpt(text: string, phrases: readonly string[], words: readonly string[], width = 90): ExcerptPart[] {
-	const { chars, offsets } = foldChars(text);
-	const marked = new Array<boolean>(chars.length).fill(false);
-	const markAll = (needle: readonly string[]) => {
-		let found = false;
-		if (!needle.length) return found;
-		for (let i = 0; i + needle.length <= chars.length; i++) {
-			if (needle.every((n, k) => chars[i + k] === n)) {
-				marked.fill(true, i, i + needle.length);
-				found = true;
+/** Where a search's time goes, as performance measures (read by scripts/bench.ts): zhidu:parse, zhidu:pagefind, zhidu:fragments. */
+async function timed<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+	const start = performance.now();
+	try {
+		return await work();
+	} finally {
+		performance.measure(`zhidu:${name}`, { start, end: performance.now() });
+	}
+}
+
+const queryTokens = (terms: readonly QueryTerm[]) => [...new Set(terms.flatMap(termTokens))].join(' ');
+
+/** Whether a fragment's clause holds every term (headings included, as on the server). */
+const holds = (data: PagefindData, terms: readonly QueryTerm[], fold: FoldTable) =>
+	matchesAll(compact(`${data.meta['title'] ?? ''} ${data.meta['text'] ?? ''}`, fold), terms);
+
+export async function searchClauses(query: string, filters: SearchFilters = {}, pageSize = 20): Promise<SearchOutcome> {
+	const [{ pagefind, fold }, stateOf] = await Promise.all([loadPagefind(), versionStates()]);
+	const parsed = await timed('parse', () => parseQuery(query, fold));
+	const wanted = new Set(filters.states ?? ['in-force']);
+	const versions = Object.keys(stateOf).filter((key) => wanted.has(stateOf[key]!));
+	const empty = (suggestions: string[] = []): SearchOutcome => ({
+		query,
+		results: [],
+		total: 0,
+		byPolicy: {},
+		more: false,
+		suggestions,
+		next: async () => empty(suggestions),
+	});
+	if (!parsed.terms.length || !versions.length) return empty();
+	// One filter (policy@version) serves both: fewer filter bytes, one search for results and counts.
+	const versionFilter = { version: { any: versions } };
+	const policyOf = (key: string) => key.slice(0, key.lastIndexOf('@'));
+	const tokens = queryTokens(parsed.terms);
+	const [all, whole] = await timed('pagefind', async () => {
+		const all = await pagefind.search(tokens, { filters: versionFilter });
+		// The whole query as one run: clauses with all its tokens most likely hold it as written, and rank first.
+		const wholeTokens =
+			parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
+		const whole = wholeTokens ? await pagefind.search(wholeTokens, { filters: versionFilter }) : undefined;
+		return [all, whole];
+	});
+	const byPolicy: Record<string, number> = {};
+	for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
+		if (count) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
+	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
+	// a second search narrowed to those versions).
+	const found = filters.policy
+		? await timed('pagefind', () =>
+				pagefind.search(tokens, {
+					filters: { version: { any: versions.filter((v) => policyOf(v) === filters.policy) } },
+				}),
+			)
+		: all;
+	const first = new Set(whole?.results.map((r) => r.id));
+	const candidates = [
+		...found.results.filter((r) => first.has(r.id)),
+		...found.results.filter((r) => !first.has(r.id)),
+	];
+	if (!candidates.length) return empty(await suggestions(pagefind, parsed, versionFilter, fold));
+
+	const results: ClauseResult[] = [];
+	let read = 0;
+	let rejected = 0;
+	const outcome = (): SearchOutcome => ({
+		query,
+		results,
+		total: candidates.length - rejected,
+		byPolicy,
+		more: read < candidates.length,
+		suggestions: [],
+		next,
+	});
+	const next = async (size = pageSize): Promise<SearchOutcome> => {
+		const page: ClauseResult[] = [];
+		// Read until a page is full: a candidate without every term as a run is dropped.
+		while (page.length < size && read < candidates.length) {
+			const batch = candidates.slice(read, read + size - page.length);
+			read += batch.length;
+			const fragments = await timed('fragments', () => Promise.all(batch.map((c) => c.data())));
+			for (const data of fragments) {
+				if (holds(data, parsed.terms, fold)) page.push(result(data, parsed, fold, stateOf));
+				else rejected++;
 			}
 		}
-		return found;
+		// Within a page: clauses with the exact phrase or whole query first, else Pagefind's order.
+		page.sort((a, b) => Number(b.exactPhrase) - Number(a.exactPhrase));
+		results.push(...page);
+		if (!results.length && read >= candidates.length)
+			return { ...empty(await suggestions(pagefind, parsed, versionFilter, fold)), total: 0 };
+		return outcome();
 	};
-	const needles = (list: readonly string[], min: number) =>
-		list.map((p) => foldChars(p.replace(/\s+/g, '')).chars).filter((n) => n.length >= min);
-	let hit = false;
-	for (const p of needles(phrases, 2)) hit = markAll(p) || hit;
-	if (!hit) for (const w of needles(words, words.length > 1 ? 2 : 1)) hit = markAll(w) || hit;
-	if (!hit) for (const token of tokenize(phrases.join(' '))) markAll(foldChars(token.text).chars);
-	return excerptAround(text, offsets, marked, width, 1 / 4);
+	return next();
+}
+
+function result(
+	data: PagefindData,
+	parsed: ParsedQuery,
+	fold: FoldTable,
+	stateOf: Record<string, VersionState>,
+): ClauseResult {
+	const meta = data.meta as Partial<ClauseMeta>;
+	const key = data.filters['version']?.[0] ?? '';
+	const text = meta.text ?? '';
+	const folded = compact(text, fold);
+	return {
+		url: data.url,
+		policy: key.slice(0, key.lastIndexOf('@')),
+		version: key.slice(key.lastIndexOf('@') + 1),
+		state: stateOf[key] ?? '',
+		number: meta.number ?? '',
+		headings: meta.title ?? '',
+		excerpt: snippet(text, parsed, fold),
+		exactPhrase: parsed.phrases.length > 0 || (parsed.terms.length > 1 && folded.includes(parsed.whole)),
+	};
+}
+
+/** Queries with one term fewer that find a clause (checked like results: the first few candidates read). */
+async function suggestions(
+	pagefind: Pagefind,
+	parsed: ParsedQuery,
+	versionFilter: Record<string, unknown>,
+	fold: FoldTable,
+): Promise<string[]> {
+	const out: string[] = [];
+	if (parsed.terms.length < 2) return out;
+	for (const k of parsed.terms.keys()) {
+		const rest = parsed.terms.filter((_, j) => j !== k);
+		if (!rest.some((t) => [...t.text].length > 1)) continue;
+		const { results } = await pagefind.search(queryTokens(rest), { filters: versionFilter });
+		const first = await Promise.all(results.slice(0, 5).map((r) => r.data()));
+		if (first.some((d) => holds(d, rest, fold))) out.push(rest.map((t) => t.source).join(' '));
+	}
+	return out.slice(0, 3);
 }

@@ -1,10 +1,12 @@
 /**
- * The /search/ page: reads ?q=&policy=&superseded=1, searches as the reader
- * types (debounced), keeps the URL in step, and lists the clauses found.
- * The search engine (Pagefind, opencc) is imported on the first search or
- * when the box gets focus, never before.
+ * The /search/ page: reads ?q=&policy=&superseded=1&scheduled=1, searches as
+ * the reader types (short debounce), keeps the URL in step so a search can be
+ * shared, and lists the clauses found grouped by policy, 20 at a time
+ * ("show more"), with counts per policy that filter by policy when chosen.
+ * The search engine (Pagefind, the fold table) is imported on the first
+ * search or when the box gets focus, never before.
  */
-import type { ClauseResult, SearchOutcome } from './engine.ts';
+import type { ClauseResult, SearchOutcome, VersionState } from './engine.ts';
 
 type Messages = Record<
 	| 'searching'
@@ -14,6 +16,9 @@ type Messages = Record<
 	| 'failed'
 	| 'unnumbered'
 	| 'version'
+	| 'more'
+	| 'suggest'
+	| 'byPolicy'
 	| 'state_in_force'
 	| 'state_scheduled'
 	| 'state_superseded'
@@ -25,10 +30,14 @@ type Messages = Record<
 const format = (message: string, values: Record<string, string | number>) =>
 	message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 
+/** Wait after a keystroke before searching: short, a warm search takes a few ms. */
+const debounceMs = 60;
+
 let engine: Promise<typeof import('./engine.ts')> | undefined;
 const loadEngine = () => {
 	engine ??= import('./engine.ts').then((module) => {
 		void module.loadPagefind().catch(() => undefined);
+		void module.versionStates().catch(() => undefined);
 		return module;
 	});
 	engine.catch(() => (engine = undefined));
@@ -40,9 +49,12 @@ export function startSearchPage(): void {
 	const input = document.querySelector<HTMLInputElement>('#search-q');
 	const policy = document.querySelector<HTMLSelectElement>('#search-policy');
 	const superseded = document.querySelector<HTMLInputElement>('#search-superseded');
+	const scheduled = document.querySelector<HTMLInputElement>('#search-scheduled');
 	const status = document.querySelector<HTMLElement>('#search-status');
+	const groups = document.querySelector<HTMLElement>('#search-groups');
 	const list = document.querySelector<HTMLOListElement>('#search-results');
-	if (!form || !input || !policy || !superseded || !status || !list) return;
+	const moreButton = document.querySelector<HTMLButtonElement>('#search-more');
+	if (!form || !input || !policy || !superseded || !scheduled || !status || !groups || !list || !moreButton) return;
 	const messages = JSON.parse(form.dataset['messages'] ?? '{}') as Messages;
 	const policyTitles = new Map([...policy.options].filter((o) => o.value).map((o) => [o.value, o.text.trim()]));
 
@@ -51,27 +63,44 @@ export function startSearchPage(): void {
 	const wanted = params.get('policy') ?? '';
 	if ([...policy.options].some((o) => o.value === wanted)) policy.value = wanted;
 	superseded.checked = params.get('superseded') === '1';
+	scheduled.checked = params.get('scheduled') === '1';
 
 	let sequence = 0;
 	let timer: ReturnType<typeof setTimeout> | undefined;
+	let current: SearchOutcome | undefined;
 
 	const keepUrl = (query: string) => {
 		const next = new URLSearchParams();
 		if (query) next.set('q', query);
 		if (policy.value) next.set('policy', policy.value);
 		if (superseded.checked) next.set('superseded', '1');
+		if (scheduled.checked) next.set('scheduled', '1');
 		const search = next.toString();
 		history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}`);
 	};
+
+	const states = (): VersionState[] => [
+		'in-force',
+		...(superseded.checked ? (['superseded'] as const) : []),
+		...(scheduled.checked ? (['scheduled'] as const) : []),
+	];
 
 	const run = async () => {
 		clearTimeout(timer);
 		const query = input.value.trim();
 		const mine = ++sequence;
 		keepUrl(query);
-		Object.assign(list.dataset, { query, policy: policy.value, superseded: String(superseded.checked) });
+		Object.assign(list.dataset, {
+			query,
+			policy: policy.value,
+			superseded: String(superseded.checked),
+			scheduled: String(scheduled.checked),
+		});
 		if (!query) {
+			current = undefined;
 			list.replaceChildren();
+			groups.replaceChildren();
+			moreButton.hidden = true;
 			list.dataset['state'] = 'idle';
 			status.textContent = '';
 			return;
@@ -82,17 +111,19 @@ export function startSearchPage(): void {
 		const slow = setTimeout(() => mine === sequence && (status.textContent = messages.searching), 400);
 		try {
 			const { searchClauses } = await loadEngine();
-			const outcome = await searchClauses(query, {
-				policy: policy.value || undefined,
-				includeSuperseded: superseded.checked,
-			});
+			const outcome = await searchClauses(query, { policy: policy.value || undefined, states: states() });
 			if (mine !== sequence) return;
+			current = outcome;
+			const start = performance.now();
 			render(outcome);
+			performance.measure('zhidu:render', { start, end: performance.now() });
 			list.dataset['state'] = 'done';
 		} catch (error) {
 			if (mine !== sequence) return;
 			console.error(error);
 			list.replaceChildren();
+			groups.replaceChildren();
+			moreButton.hidden = true;
 			status.textContent = messages.failed;
 			list.dataset['state'] = 'error';
 		} finally {
@@ -101,12 +132,85 @@ export function startSearchPage(): void {
 		}
 	};
 
-	const render = ({ query, results, more }: SearchOutcome) => {
-		list.replaceChildren(...results.map(item));
-		status.textContent =
-			results.length === 0
-				? format(messages.none, { query })
-				: format(more ? messages.countMore : messages.count, { count: results.length, query });
+	const showMore = async () => {
+		if (!current?.more) return;
+		const mine = sequence;
+		list.dataset['state'] = 'searching';
+		moreButton.disabled = true;
+		try {
+			const outcome = await current.next();
+			if (mine !== sequence) return;
+			current = outcome;
+			render(outcome);
+		} finally {
+			moreButton.disabled = false;
+			if (mine === sequence) list.dataset['state'] = 'done';
+		}
+	};
+
+	const title = (id: string) => policyTitles.get(id) ?? id;
+
+	const render = (outcome: SearchOutcome) => {
+		const { query, results, total, more, suggestions, byPolicy } = outcome;
+		// Results grouped by policy, groups in the order of their best result.
+		const byGroup = Map.groupBy(results, (r) => r.policy);
+		list.replaceChildren(
+			...[...byGroup].map(([id, items]) => {
+				const li = document.createElement('li');
+				li.className = 'group';
+				li.dataset['policy'] = id;
+				const heading = document.createElement('h2');
+				heading.textContent = `${title(id)} (${byPolicy[id] ?? items.length})`;
+				const ol = document.createElement('ol');
+				ol.className = 'group-results';
+				ol.append(...items.map(item));
+				li.append(heading, ol);
+				return li;
+			}),
+		);
+		// Counts per policy: choosing one filters by it.
+		const counts = Object.entries(byPolicy).sort((a, b) => b[1] - a[1]);
+		groups.replaceChildren();
+		if (counts.length > 1 || policy.value) {
+			groups.append(messages.byPolicy, ' ');
+			for (const [id, count] of counts) {
+				const button = document.createElement('button');
+				button.type = 'button';
+				button.className = 'facet';
+				button.dataset['policy'] = id;
+				button.setAttribute('aria-pressed', String(policy.value === id));
+				button.textContent = `${title(id)} (${count})`;
+				button.addEventListener('click', () => {
+					policy.value = policy.value === id ? '' : id;
+					void run();
+				});
+				groups.append(button, ' ');
+			}
+		}
+		moreButton.hidden = !more;
+		if (results.length === 0) {
+			status.replaceChildren(format(messages.none, { query }));
+			if (suggestions.length) {
+				status.append(' ', messages.suggest, ' ');
+				for (const suggestion of suggestions) {
+					const link = document.createElement('a');
+					link.className = 'suggestion';
+					link.href = `?${new URLSearchParams({ q: suggestion })}`;
+					link.textContent = suggestion;
+					link.addEventListener('click', (event) => {
+						event.preventDefault();
+						input.value = suggestion;
+						void run();
+					});
+					status.append(link, ' ');
+				}
+			}
+		} else
+			status.textContent = format(more ? messages.countMore : messages.count, {
+				count: results.length,
+				total,
+				query,
+			});
 	};
 
 	const item = (result: ClauseResult) => {
@@ -119,9 +223,9 @@ export function startSearchPage(): void {
 		const number = document.createElement('span');
 		number.className = 'result-number';
 		number.textContent = result.number || messages.unnumbered;
-		const title = document.createElement('span');
-		title.textContent = policyTitles.get(result.policy) ?? result.policy;
-		link.append(number, title);
+		const name = document.createElement('span');
+		name.textContent = title(result.policy);
+		link.append(number, name);
 		const where = document.createElement('p');
 		where.className = 'result-where';
 		where.textContent = result.headings;
@@ -154,10 +258,12 @@ export function startSearchPage(): void {
 	});
 	input.addEventListener('input', () => {
 		clearTimeout(timer);
-		timer = setTimeout(() => void run(), 200);
+		timer = setTimeout(() => void run(), debounceMs);
 	});
 	input.addEventListener('focus', () => void loadEngine().catch(() => undefined), { once: true });
 	policy.addEventListener('change', () => void run());
 	superseded.addEventListener('change', () => void run());
+	scheduled.addEventListener('change', () => void run());
+	moreButton.addEventListener('click', () => void showMore());
 	if (input.value.trim()) void run();
 }

@@ -10,23 +10,26 @@ export const pagefindBundlePath = '/pagefind/';
 /**
  * What a result shows, stored with each record. Pagefind (1.5 and later)
  * indexes every meta value as searchable text, so only what should be found
- * is here: the headings the clause stands under and its number. The policy,
- * version and state come from the filters.
+ * is here: the headings the clause stands under and its number. The policy
+ * and version come from the filter, the state from the server.
  */
 export interface ClauseMeta {
 	/** `chapter › section` (numbered, as the pages show them): searched with a low weight, shown under the result. */
 	title: string;
 	/** Displayed clause number, '' for an unnumbered clause. */
 	number: string;
+	/** The clause text as written (the content is the pre-segmented folded text). */
+	text: string;
 }
+
+/** The fold table for queries, beside the Pagefind bundle. */
+export const foldTableFile = 'zhidu-fold.json';
 
 /** Separates chapter and section in the title. */
 export const headingSeparator = ' › ';
 
 /** Pagefind filters on every record (returned with each result, never searched as text). */
 export interface ClauseFilters {
-	policy: [string];
+	/** `policy@version`: states are looked up at query time (GET /api/v1/search/states). */
 	version: [string];
-	/** in-force | scheduled | superseded | draft | in-review */
-	state: [string];
 }

@@ -1,0 +1,42 @@
+/**
+ * Server-side search: the index the build wrote (dist/search-index.json),
+ * loaded once per process (or built from the catalog's content when the file
+ * is missing or was built from other content), and version states resolved
+ * per request.
+ */
+import { join, resolve } from 'node:path';
+import { readBuildConfig } from '../lib/config.ts';
+import type { SearchIndex } from '../lib/search/clause-index.ts';
+import { loadSearchIndex, searchIndexPath, versionStates } from '../lib/search/from-content.ts';
+import type { VersionState } from '../lib/versions.ts';
+import { catalog, today } from './catalog.ts';
+
+let index: Promise<SearchIndex> | undefined;
+
+export function serverSearchIndex(): Promise<SearchIndex> {
+	if (index) return index;
+	const config = readBuildConfig();
+	const distDir = process.env['ZHIDU_DIST_DIR'] ?? join(process.cwd(), 'dist');
+	index = loadSearchIndex(searchIndexPath(distDir), resolve(config.contentDir), () => catalog().policies, {
+		includeUnapproved: config.preview,
+	});
+	index.catch(() => (index = undefined));
+	return index;
+}
+
+/**
+ * Each version's state now, keyed policy@version, from the catalog's content
+ * and today's date (one place to switch to a shared timeline later).
+ */
+export function versionStatesNow(): { asOf: string; states: Map<string, VersionState> } {
+	const asOf = today();
+	const versions = catalog().policies.flatMap((p) =>
+		p.versions.map((v) => ({
+			policyId: p.id,
+			version: v.meta.version,
+			status: v.meta.status,
+			effective: v.meta.effective,
+		})),
+	);
+	return { asOf, states: versionStates(versions, asOf) };
+}
