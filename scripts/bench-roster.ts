@@ -2,7 +2,8 @@
  * Roster import benchmark (part of `npm run bench`): through the real server,
  * HR imports a 5,000-row roster CSV in one request, on SQLite and on
  * PostgreSQL; prints how long the import takes and how long /api/health waits
- * meanwhile (on SQLite the import shares the server's thread).
+ * meanwhile (on SQLite the import shares the server's thread); then the same
+ * import in process on SQLite, with the longest stretch the event loop was held.
  *
  *   node scripts/bench-roster.ts [--rows N] [--dist dist]
  *
@@ -18,7 +19,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { importRoster } from '../src/lib/auth/roster-import.ts';
 import { hashPassword } from '../src/lib/auth/secrets.ts';
+import { translator } from '../src/lib/i18n/index.ts';
 import { openStore, type StoreOptions } from '../src/lib/store/database.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -142,6 +145,31 @@ async function run(name: string, options: StoreOptions, env: Record<string, stri
 	}
 }
 
+/** The import in process on SQLite: total time and the longest gap between 1 ms timer ticks. */
+async function inProcess(file: string) {
+	const store = await openStore({ sqliteFile: file });
+	let last = performance.now();
+	let longest = 0;
+	const ticks = setInterval(() => {
+		const now = performance.now();
+		longest = Math.max(longest, now - last);
+		last = now;
+	}, 1);
+	const t0 = performance.now();
+	const outcome = await importRoster(store, csv, {
+		t: translator('en'),
+		actor: { kind: 'cli', osUser: 'bench' },
+		actorId: null,
+	});
+	const total = performance.now() - t0;
+	clearInterval(ticks);
+	await store.close();
+	if (!outcome.ok) throw new Error(`in-process import: ${JSON.stringify(outcome.problems.slice(0, 3))}`);
+	console.log(
+		`SQLite in process: importRoster, ${rowCount} rows: ${(total / 1000).toFixed(2)} s, longest event-loop block ${ms(longest)}`,
+	);
+}
+
 if (!existsSync(join(distDir, 'server/entry.mjs'))) {
 	console.log(`roster import: no build in ${distDir}: run npm run build for these figures`);
 	process.exit(0);
@@ -150,6 +178,7 @@ const temp = mkdtempSync(join(tmpdir(), 'zhidu-bench-roster-'));
 try {
 	const sqliteFile = join(temp, 'zhidu.db');
 	await run('SQLite', { sqliteFile }, { ZHIDU_DB_FILE: sqliteFile });
+	await inProcess(join(temp, 'in-process.db'));
 	const admin = process.env['ZHIDU_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 	const name = `zhidu_bench_${Date.now().toString(36)}`;
 	const client = new pg.Client({ connectionString: admin });

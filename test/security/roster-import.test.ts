@@ -7,11 +7,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../support/build-site.ts';
-import { testDatabases } from '../support/databases.ts';
+import { importRoster } from '../../src/lib/auth/roster-import.ts';
+import { translator } from '../../src/lib/i18n/index.ts';
+import { openStore, ping } from '../../src/lib/store/database.ts';
+import { sqliteFileInTemp, testDatabases } from '../support/databases.ts';
 import { header, importCsv, roster, startRosterServer, type RosterServer } from './roster-server.ts';
 
 const rows = (from: number, count: number, prefix = 'R') =>
@@ -144,4 +148,62 @@ describe.each(testDatabases)('roster import on $name', (database) => {
 		// Generous for a loaded test machine; `npm run bench` measures the real figure (docs/bench.md).
 		expect(Math.max(...waits)).toBeLessThan(5000);
 	}, 180_000);
+});
+
+describe('roster import on sqlite, in process', () => {
+	it('a 5,000-row import does not keep the health check (or a report read) waiting behind its write transaction', async () => {
+		const file = sqliteFileInTemp();
+		const store = await openStore({ sqliteFile: file });
+		// A third connection that only asks whether someone holds the write lock (busy at once, no waiting).
+		const observer = new DatabaseSync(file);
+		observer.exec('PRAGMA busy_timeout = 0');
+		const writeLocked = () => {
+			try {
+				observer.exec('BEGIN IMMEDIATE');
+				observer.exec('ROLLBACK');
+				return false;
+			} catch {
+				return true;
+			}
+		};
+		try {
+			let finished = false;
+			const importing = importRoster(store, `${header}${rows(1, 5000, 'P')}\n`, {
+				t: translator('en'),
+				actor: { kind: 'cli', osUser: 'test' },
+				actorId: null,
+			}).finally(() => (finished = true));
+			let answeredDuringWrite = 0;
+			let peopleSeenDuringWrite: number | undefined;
+			while (!finished) {
+				await new Promise((resolve) => setImmediate(resolve));
+				if (finished || !writeLocked()) continue;
+				// The import's transaction is open: the health check and a read answer before it commits.
+				expect(await ping(store)).toBe(true);
+				const { n } = await store.reads
+					.selectFrom('people')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow();
+				if (!finished && writeLocked()) {
+					answeredDuringWrite += 1;
+					peopleSeenDuringWrite = Number(n);
+				}
+			}
+			const outcome = await importing;
+			expect(outcome.ok && outcome.result.added).toBe(5000);
+			expect(answeredDuringWrite).toBeGreaterThan(0);
+			// Reads see the last commit, never half an import.
+			expect(peopleSeenDuringWrite).toBe(0);
+			const audit = await store.reads
+				.selectFrom('audit_log')
+				.select('detail')
+				.where('event', '=', 'roster.imported')
+				.execute();
+			expect(audit).toHaveLength(1);
+			expect((JSON.parse(audit[0]!.detail) as { added: number }).added).toBe(5000);
+		} finally {
+			observer.close();
+			await store.close();
+		}
+	}, 120_000);
 });

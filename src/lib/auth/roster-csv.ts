@@ -9,8 +9,12 @@
  * structure, which is ASCII, is intact) and each field is then decoded as
  * UTF-8 with `fatal: true`: invalid UTF-8 is an error naming its row and
  * column, never a U+FFFD stored in the roster.
+ *
+ * A large file is parsed and checked in slices with a turn of the event loop
+ * between them, so the server keeps answering while a roster is imported.
  */
-import { parse } from 'csv-parse/sync';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
 import { calendarDate } from '../calendar.ts';
 import { restoreCell } from '../csv/cells.ts';
 import type { Translate } from '../i18n/index.ts';
@@ -60,6 +64,29 @@ export interface RosterRow {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const controlCharacters = /[\u0000-\u001f\u007f]/;
 const bom = [0xef, 0xbb, 0xbf];
+/** Bytes parsed, and rows checked, between turns of the event loop. */
+const CHUNK = 32 * 1024;
+const ROWS = 100;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** csv-parse on the bytes, fields read as Latin-1, a chunk at a time. */
+async function parseCsvInChunks(bytes: Uint8Array): Promise<string[][]> {
+	const records: string[][] = [];
+	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	await pipeline(
+		async function* () {
+			for (let i = 0; i < buffer.length; i += CHUNK) {
+				yield buffer.subarray(i, i + CHUNK);
+				await yieldToEventLoop();
+			}
+		},
+		parse({ skip_empty_lines: true, relax_column_count: true, encoding: 'latin1' }),
+		async (source: AsyncIterable<string[]>) => {
+			for await (const record of source) records.push(record);
+		},
+	);
+	return records;
+}
 
 /** The problem as one line, for the CLI and the HR page. */
 export const describeProblem = (t: Translate, p: RosterProblem) =>
@@ -77,10 +104,7 @@ export async function parseRosterCsv(input: Uint8Array | string, t: Translate): 
 	if (bom.every((b, i) => bytes[i] === b)) bytes = bytes.subarray(3);
 	let records: string[][];
 	try {
-		records = parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), {
-			skip_empty_lines: true,
-			relax_column_count: true,
-		}) as string[][];
+		records = await parseCsvInChunks(bytes);
 	} catch (error) {
 		const e = error as Error & { lines?: number };
 		const detail = e.message.replace(/^[A-Z_]+:\s*/, '');
@@ -125,8 +149,7 @@ export async function parseRosterCsv(input: Uint8Array | string, t: Translate): 
 
 	const rows: RosterRow[] = [];
 	for (const [index, record] of body.entries()) {
-		// A large roster is checked in batches, letting other requests through in between.
-		if (index % 500 === 499) await new Promise<void>((resolve) => setImmediate(resolve));
+		if (index % ROWS === ROWS - 1) await yieldToEventLoop();
 		const row = index + 2;
 		if (record.length !== headers.length) {
 			problems.push({

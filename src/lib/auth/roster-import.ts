@@ -8,13 +8,17 @@
  * a row equal to the roster is `unchanged`, one that differs is reported with
  * the columns that differ (changes are recorded one by one, with a date).
  *
- * Large files: one look-up of the roster, multi-row inserts, and a yield to
- * the event loop between batches, so the server keeps answering meanwhile.
+ * Large files: one look-up of the roster, then bulk inserts that yield to the
+ * event loop between slices, also inside the transaction, so the server keeps
+ * answering meanwhile (on SQLite, reads and the health check use a second
+ * connection that the open write transaction does not block).
  */
 import { randomUUID } from 'node:crypto';
 import { companyToday } from '../calendar.ts';
 import type { Translate } from '../i18n/index.ts';
+import { insertMany } from '../store/bulk-insert.ts';
 import type { Store } from '../store/database.ts';
+import type { PeopleTable, PersonHistoryTable } from '../store/schema.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { parseRosterCsv, type RosterProblem } from './roster-csv.ts';
 
@@ -146,45 +150,48 @@ export async function importRoster(
 	if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.row - b.row) };
 
 	const at = new Date().toISOString();
-	const records = toAdd.map(({ person }) => ({
-		person: {
-			id: randomUUID(),
-			employee_id: person.employeeId,
-			name: person.name,
-			email: person.email,
-			hire_date: person.hireDate ?? null,
-			password_hash: null,
-			disabled_on: null,
-			created_at: at,
-		},
-		history: {
-			id: randomUUID(),
-			person_id: '',
-			department: person.department,
-			role: person.role,
-			effective_from: person.hireDate ?? today,
-			recorded_at: at,
-			recorded_by: options.actorId,
-		},
-	}));
-	for (const r of records) r.history.person_id = r.person.id;
+	const records: { person: PeopleTable; history: PersonHistoryTable }[] = [];
+	for (const [index, { person }] of toAdd.entries()) {
+		if (index % BATCH === BATCH - 1) await yieldToEventLoop();
+		const id = randomUUID();
+		records.push({
+			person: {
+				id,
+				employee_id: person.employeeId,
+				name: person.name,
+				email: person.email,
+				hire_date: person.hireDate ?? null,
+				password_hash: null,
+				disabled_on: null,
+				created_at: at,
+			},
+			history: {
+				id: randomUUID(),
+				person_id: id,
+				department: person.department,
+				role: person.role,
+				effective_from: person.hireDate ?? today,
+				recorded_at: at,
+				recorded_by: options.actorId,
+			},
+		});
+	}
 
 	if (records.length)
 		await store.db.transaction().execute(async (tx) => {
-			for (let i = 0; i < records.length; i += BATCH) {
-				const batch = records.slice(i, i + BATCH);
-				await tx
-					.insertInto('people')
-					.values(batch.map((r) => r.person))
-					.execute();
-				await tx
-					.insertInto('person_history')
-					.values(batch.map((r) => r.history))
-					.execute();
-				// PostgreSQL: other requests run meanwhile. SQLite has one connection, which every other request
-				// would wait for anyway: there the writes run back to back, keeping the transaction short.
-				if (store.dialect === 'postgres') await yieldToEventLoop();
-			}
+			// People first, then their history rows (which refer to them), yielding between slices.
+			await insertMany(
+				store,
+				tx,
+				'people',
+				records.map((r) => r.person),
+			);
+			await insertMany(
+				store,
+				tx,
+				'person_history',
+				records.map((r) => r.history),
+			);
 			// One entry for the import, in the same transaction: who added whom, with what role.
 			await recordAudit(tx, {
 				event: 'roster.imported',

@@ -3,15 +3,23 @@
  * PostgreSQL when DATABASE_URL is postgres://…. Migrations run at open; on
  * PostgreSQL under an advisory lock, so several instances can start at once.
  */
+import type { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { migrations, type Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
-import { openSqlite } from './sqlite.ts';
+import { openSqlite, openSqliteReader } from './sqlite.ts';
 
 export interface Store {
 	db: Kysely<Database>;
+	/**
+	 * For pure reads that must not wait behind a long write (health, reports): on a SQLite file a
+	 * read-only connection that sees the last commit; otherwise `db`. Not for checks before a write.
+	 */
+	reads: Kysely<Database>;
+	/** SQLite: the writing connection itself, for bulk inserts inside a transaction on `db` (bulk-insert.ts). */
+	sqlite?: DatabaseSync;
 	dialect: Dialect;
 	/** Where the data lives, without credentials (for logs and health). */
 	location: string;
@@ -37,6 +45,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 		const url = new URL(options.databaseUrl);
 		const store: Store = {
 			db,
+			reads: db,
 			dialect: 'postgres',
 			location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`,
 			close: () => db.destroy(),
@@ -45,10 +54,29 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 		return store;
 	}
 	const file = options.sqliteFile ?? 'data/zhidu.db';
-	const { adapter } = openSqlite(file);
+	const { database, adapter } = openSqlite(file);
 	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: adapter }) });
-	const store: Store = { db, dialect: 'sqlite', location: file, close: () => db.destroy(), sqliteFile: file };
+	const store: Store = {
+		db,
+		reads: db,
+		sqlite: database,
+		dialect: 'sqlite',
+		location: file,
+		close: () => db.destroy(),
+		sqliteFile: file,
+	};
 	await migrate(store);
+	// After migrating: the file exists, in WAL mode, with its tables. (":memory:" has no second connection.)
+	if (file !== ':memory:' && !file.startsWith('file::memory:')) {
+		const reads = new Kysely<Database>({
+			dialect: new SqliteDialect({ database: openSqliteReader(file).adapter }),
+		});
+		store.reads = reads;
+		store.close = async () => {
+			await reads.destroy();
+			await db.destroy();
+		};
+	}
 	return store;
 }
 
@@ -74,10 +102,10 @@ async function migrate(store: Store): Promise<void> {
 	});
 }
 
-/** Whether the database answers (for /api/health). */
+/** Whether the database answers (for /api/health), without waiting for a write in progress. */
 export async function ping(store: Store): Promise<boolean> {
 	try {
-		await sql`select 1`.execute(store.db);
+		await sql`select 1`.execute(store.reads);
 		return true;
 	} catch {
 		return false;

@@ -3,6 +3,9 @@
  * roster as it was (department and role from the history, people hired by
  * then and not yet gone), the content in force then, and the records made by
  * then.
+ *
+ * The reports only read, so they use `store.reads`: on SQLite a second
+ * connection, so a report never waits behind a long write (a roster import).
  */
 import { randomUUID } from 'node:crypto';
 import type { LoadedPolicy } from '../content/loader.ts';
@@ -47,8 +50,12 @@ export const DEFAULT_DUE_DAYS = 30;
 
 /** The roster on D: hired by D, not gone by D, department and role as they were on D. */
 export async function rosterAsOf(store: Store, asOf: string, timeZone: string): Promise<RosterEntry[]> {
-	const people = await store.db.selectFrom('people').selectAll().orderBy('employee_id').execute();
-	const history = await store.db.selectFrom('person_history').selectAll().where('effective_from', '<=', asOf).execute();
+	const people = await store.reads.selectFrom('people').selectAll().orderBy('employee_id').execute();
+	const history = await store.reads
+		.selectFrom('person_history')
+		.selectAll()
+		.where('effective_from', '<=', asOf)
+		.execute();
 	const latest = new Map<string, (typeof history)[number]>();
 	for (const h of history) {
 		const seen = latest.get(h.person_id);
@@ -88,7 +95,7 @@ export function owes(policy: LoadedPolicy, person: RosterEntry): boolean {
 
 /** Exemptions in effect on D: each record on its own dates (back-dated ones count for the past too). */
 async function exemptionsAsOf(store: Store, asOf: string): Promise<Set<string>> {
-	const rows = await store.db.selectFrom('exemptions').selectAll().where('from_date', '<=', asOf).execute();
+	const rows = await store.reads.selectFrom('exemptions').selectAll().where('from_date', '<=', asOf).execute();
 	return new Set(
 		rows
 			.filter((row) => row.until_date === null || row.until_date >= asOf)
@@ -101,7 +108,7 @@ async function passesBy(
 	timeZone: string,
 	personIds?: readonly string[],
 ): Promise<Map<string, PassRecord[]>> {
-	let query = store.db
+	let query = store.reads
 		.selectFrom('attempts')
 		.innerJoin('attempt_grades', 'attempt_grades.attempt_id', 'attempts.id')
 		.select([
@@ -135,7 +142,7 @@ async function acknowledgementsBy(
 	timeZone: string,
 	personIds?: readonly string[],
 ): Promise<Map<string, AcknowledgementRecord[]>> {
-	let query = store.db.selectFrom('acknowledgements').selectAll();
+	let query = store.reads.selectFrom('acknowledgements').selectAll();
 	if (personIds) query = query.where('person_id', 'in', personIds.length ? [...personIds] : ['-']);
 	const map = new Map<string, AcknowledgementRecord[]>();
 	for (const row of await query.execute()) {
