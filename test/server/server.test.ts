@@ -193,7 +193,7 @@ describe.each(testDatabases)('the server on $name', (database) => {
 		const createdResponse = await hr.write('/api/v1/tokens', 'POST', {
 			name: 'LMS',
 			scope: 'read',
-			expiresAt: '2099-01-01T00:00:00Z',
+			expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
 		});
 		await matchesOpenApi('POST', '/api/v1/tokens', createdResponse);
 		const created = (await createdResponse.json()) as { token: string; id: string };
@@ -238,7 +238,7 @@ describe.each(testDatabases)('the server on $name', (database) => {
 				await hr.write('/api/v1/tokens', 'POST', {
 					name: 'burst',
 					scope: 'read-write',
-					expiresAt: '2099-01-01T00:00:00Z',
+					expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
 				})
 			).json()) as { token: string }
 		).token;

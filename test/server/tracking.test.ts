@@ -254,7 +254,11 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 
 		// Another system with a read-only API token.
 		const created = (await (
-			await hr.write('/api/v1/tokens', 'POST', { name: 'LMS', scope: 'read', expiresAt: '2099-01-01T00:00:00Z' })
+			await hr.write('/api/v1/tokens', 'POST', {
+				name: 'LMS',
+				scope: 'read',
+				expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+			})
 		).json()) as { token: string };
 		const byToken = await fetch(`${server.url}/api/v1/certifications?status=current`, {
 			headers: { authorization: `Bearer ${created.token}` },
