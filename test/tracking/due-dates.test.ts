@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../../src/lib/auth/audit.ts';
 import { addPerson, changeAttributes } from '../../src/lib/auth/people.ts';
 import { loadContentOrThrow, type LoadedPolicy } from '../../src/lib/content/loader.ts';
 import { startAttempt, submitAttempt } from '../../src/lib/quiz/attempts.ts';
@@ -89,25 +90,34 @@ describe.each(testDatabases)('due dates from when the duty arose on $name', (dat
 		({ store, drop } = await openTestStore(database));
 		const add = async (key: string, department: string, hireDate: string) => {
 			ids[key] = (
-				await addPerson(store, {
-					employeeId: key,
-					name: key,
-					email: `${key.toLowerCase()}@example.com`,
-					department,
-					role: 'staff',
-					hireDate,
-				})
+				await addPerson(
+					store,
+					{
+						employeeId: key,
+						name: key,
+						email: `${key.toLowerCase()}@example.com`,
+						department,
+						role: 'staff',
+						hireDate,
+					},
+					cliActor(),
+				)
 			).id;
 		};
 		// Hired years before the policy existed, in the assigned department all along.
 		await add('VETERAN', '運營部門', '2015-03-01');
 		// In another department, transferred in on 2026-09-15.
 		await add('MOVER', '市場部', '2016-05-01');
-		await changeAttributes(store, ids['MOVER']!, { department: '運營部門', effectiveFrom: '2026-09-15' }, null);
+		await changeAttributes(store, ids['MOVER']!, { department: '運營部門', effectiveFrom: '2026-09-15' }, cliActor());
 		// In the department, out from 2026-07-01, back on 2026-10-01.
 		await add('RETURNER', '運營部門', '2018-01-01');
-		await changeAttributes(store, ids['RETURNER']!, { department: '市場部', effectiveFrom: '2026-07-01' }, null);
-		await changeAttributes(store, ids['RETURNER']!, { department: '運營部門', effectiveFrom: '2026-10-01' }, null);
+		await changeAttributes(store, ids['RETURNER']!, { department: '市場部', effectiveFrom: '2026-07-01' }, cliActor());
+		await changeAttributes(
+			store,
+			ids['RETURNER']!,
+			{ department: '運營部門', effectiveFrom: '2026-10-01' },
+			cliActor(),
+		);
 		// Hired after the policy took effect.
 		await add('NEWCOMER', '運營部門', '2026-08-03');
 		// The veteran acknowledges and passes 1.0 in June; 2.0 later changes a cited clause.

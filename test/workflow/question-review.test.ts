@@ -14,6 +14,12 @@ import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
 const projectRoot = resolve(import.meta.dirname, '../..');
 const fixtures = join(projectRoot, 'test/fixtures');
 const today = '2026-11-22';
+/** The test clock at noon on `day` in Asia/Taipei (the CLI reads the company's today). */
+const clockOn = (day: string) => ({
+	ZHIDU_TEST_CLOCK: '1',
+	ZHIDU_NOW: `${day}T04:00:00Z`,
+	ZHIDU_TIMEZONE: 'Asia/Taipei',
+});
 const dir = join(projectRoot, 'test-output/question-review');
 const policiesDir = join(dir, 'policies');
 const quizzesDir = join(dir, 'quizzes');
@@ -25,7 +31,7 @@ function zhidu(...args: string[]) {
 	const result = spawnSync(
 		process.execPath,
 		[join(projectRoot, 'src/cli/zhidu.ts'), ...args, '--content', policiesDir, '--quizzes', quizzesDir],
-		{ cwd: projectRoot, encoding: 'utf8', env: { ...process.env, ZHIDU_TODAY: today, NO_COLOR: '1' } },
+		{ cwd: projectRoot, encoding: 'utf8', env: { ...process.env, ...clockOn(today), NO_COLOR: '1' } },
 	);
 	return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
 }
