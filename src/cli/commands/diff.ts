@@ -1,7 +1,8 @@
 /** `zhidu diff <policy> <from> <to> [--json]`: the redline between two versions, changed clauses only. */
 import { compareVersionTrees, isRealChange } from '../../lib/diff/redline.ts';
 import { formatRedline } from '../../lib/workflow/terminal-diff.ts';
-import { loadWorkflowContent, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { describeReview } from '../../lib/workflow/question-review.ts';
+import { loadWorkflowContent, versionReviews, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, useColor, workflowOptions } from '../workflow-options.ts';
 import { processIo, type CliIo } from '../io.ts';
@@ -28,7 +29,10 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 				);
 			return found;
 		};
-		const redline = compareVersionTrees(find(from), find(to));
+		const target = find(to);
+		const redline = compareVersionTrees(find(from), target);
+		// A draft or a version in review: the quiz questions and knowledge checks its changes ask to review.
+		const reviews = target.meta.status === 'approved' ? [] : versionReviews(result, policy, target, options);
 		if (values.json) {
 			const changes = redline.changes.filter(isRealChange).map((c) => ({
 				id: c.id,
@@ -55,6 +59,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 						renumberedOnly: redline.changes.filter((c) => c.kind === 'renumbered').map((c) => c.id),
 						structure: redline.structure,
 						summary: redline.summary,
+						reviews,
 					},
 					null,
 					'\t',
@@ -63,6 +68,11 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 			return 0;
 		}
 		io.out(formatRedline(redline, `${policyId}  ${policy.meta.title}  ${from} → ${to}`, { color: useColor(io) }));
+		if (reviews.length) {
+			const pending = reviews.filter((r) => r.state === 'needs review').length;
+			io.out(`\nQuiz questions and knowledge checks citing changed clauses (${pending} to review before approval):`);
+			for (const r of reviews) io.out(`  [${r.state}] ${describeReview(r, to)}`);
+		}
 		return 0;
 	} catch (error) {
 		if (!(error instanceof WorkflowError)) throw error;

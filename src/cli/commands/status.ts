@@ -3,6 +3,7 @@
  * drafts and versions in review, what blocks approval. `zhidu status [<policy>] --due`: policies due or
  * overdue for periodic review.
  */
+import { describeReview } from '../../lib/workflow/question-review.ts';
 import { policyStatus, reviewsDue, WorkflowError } from '../../lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentHelp, contentOptions, useColor, workflowOptions } from '../workflow-options.ts';
@@ -68,6 +69,8 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 			if (v.status === 'approved') continue;
 			if (!v.blockers.length) lines.push(`         ${green('nothing blocks approval')}`);
 			for (const b of v.blockers) lines.push(`         ${red('blocker:')} ${b.message}`);
+			for (const r of v.reviews.filter((r) => r.state !== 'needs review'))
+				lines.push(`         reviewed: ${describeReview(r, v.version)}`);
 		}
 		io.out(lines.join('\n'));
 		return 0;

@@ -54,8 +54,14 @@ export const policySchema = z
 					.strict(),
 			])
 			.optional(),
-		/** Days to acknowledge and pass after hire or after a version that outdated one's certification (default 30). */
+		/**
+		 * Days to acknowledge and pass once the duty arises: the latest of the hire date, the day the person
+		 * last became subject to the policy (department and role history) and the policy's first effective
+		 * date (default 30).
+		 */
 		dueDays: z.number().int().positive().optional(),
+		/** Days to acknowledge and pass again after a substantive revision, from its effective date (default 30). */
+		recertifyDays: z.number().int().positive().optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;

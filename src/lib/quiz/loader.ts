@@ -43,6 +43,16 @@ export function loadQuizzes(dir: string, policies: readonly LoadedPolicy[], root
 			errors.push(new ContentError(display, 'policy', `no policy "${quiz.policy}"`));
 			continue;
 		}
+		quiz.questions.forEach((q, i) => {
+			if (q.reviewedFor && !policy.versions.some((v) => v.meta.version === q.reviewedFor))
+				errors.push(
+					new ContentError(
+						display,
+						`questions.${i}.reviewedFor`,
+						`${q.id}: ${quiz.policy} has no version ${q.reviewedFor} (it has ${policy.versions.map((v) => v.meta.version).join(', ')})`,
+					),
+				);
+		});
 		for (const version of quiz.versions) {
 			const loaded = policy.versions.find((v) => v.meta.version === version);
 			if (!loaded) {

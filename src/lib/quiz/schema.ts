@@ -19,6 +19,14 @@ const base = {
 	/** The clause ids the question tests; the build fails on one that does not exist in the covered versions. */
 	cites: z.array(z.string().regex(/^c-[0-9a-z-]+$/, 'clause ids look like c-1-2-3')).min(1),
 	explanation: z.string().min(1),
+	/**
+	 * The policy version this question was last checked against (edited or confirmed still correct).
+	 * Approving a version is refused while a cited clause changed substantively since then.
+	 */
+	reviewedFor: z
+		.string()
+		.regex(/^\d+\.\d+$/, 'a version is MAJOR.MINOR, such as 1.2')
+		.optional(),
 };
 
 export const questionSchema = z.discriminatedUnion('type', [

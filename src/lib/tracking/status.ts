@@ -170,21 +170,30 @@ export function acknowledgementStatus(
 	return { state: outdatedBy ? 'outdated' : 'current', acknowledgement: ack, outdatedBy };
 }
 
+export interface Duty {
+	/** The day the duty arose (tracking.ts dutySince). */
+	since: string;
+	dueDays: number;
+	recertifyDays: number;
+}
+
+const later = (a: string, b: string) => (a > b ? a : b);
+
 /**
- * When something is due: `dueDays` after the hire date for a first time, after
- * the outdating version's effective date after a substantive revision, on the
- * expiry date for an expired pass. Nothing is due while current.
+ * When something is due: `dueDays` after the duty arose for a first time; after a substantive
+ * revision, `recertifyDays` after the outdating version's effective date; on the expiry date for an
+ * expired pass. Never before `dueDays` after the duty arose (someone who came back into an assigned
+ * department gets that long). Nothing is due while current.
  */
 export function dueDate(
 	state: CertificationState | AcknowledgementState,
 	outdatedBy: Outdating | undefined,
 	validUntil: string | undefined,
-	startedOn: string,
-	dueDays: number,
+	duty: Duty,
 ): string | undefined {
 	if (state === 'current') return undefined;
-	if (state === 'outdated' && outdatedBy)
-		return addDays(outdatedBy.effective > startedOn ? outdatedBy.effective : startedOn, dueDays);
-	if (state === 'expired' && validUntil) return validUntil;
-	return addDays(startedOn, dueDays);
+	const first = addDays(duty.since, duty.dueDays);
+	if (state === 'outdated' && outdatedBy) return later(addDays(outdatedBy.effective, duty.recertifyDays), first);
+	if (state === 'expired' && validUntil) return later(validUntil, first);
+	return first;
 }

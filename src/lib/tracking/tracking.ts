@@ -22,6 +22,7 @@ import {
 	certificationStatus,
 	dueDate,
 	versionInForceOn,
+	versionsInForceBy,
 	type AcknowledgementRecord,
 	type AcknowledgementStatus,
 	type CertificationStatus,
@@ -44,9 +45,18 @@ export interface RosterEntry {
 	hireDate: string | null;
 	/** The calendar day the person joined the roster: the hire date, else the day the record was made. */
 	startedOn: string;
+	/** Department and role from each dated change up to D, oldest first (one entry per date). */
+	history: AttributesFrom[];
+}
+
+export interface AttributesFrom {
+	from: string;
+	department: string;
+	role: Role;
 }
 
 export const DEFAULT_DUE_DAYS = 30;
+export const DEFAULT_RECERTIFY_DAYS = 30;
 
 /** The roster on D: hired by D, not gone by D, department and role as they were on D. */
 export async function rosterAsOf(store: Store, asOf: string, timeZone: string): Promise<RosterEntry[]> {
@@ -56,19 +66,20 @@ export async function rosterAsOf(store: Store, asOf: string, timeZone: string): 
 		.selectAll()
 		.where('effective_from', '<=', asOf)
 		.execute();
-	const latest = new Map<string, (typeof history)[number]>();
+	// Per person and date, the entry recorded last (a correction of that day's entry wins).
+	const byDate = new Map<string, Map<string, (typeof history)[number]>>();
 	for (const h of history) {
-		const seen = latest.get(h.person_id);
-		if (
-			!seen ||
-			h.effective_from > seen.effective_from ||
-			(h.effective_from === seen.effective_from && h.recorded_at > seen.recorded_at)
-		)
-			latest.set(h.person_id, h);
+		const dates = byDate.get(h.person_id) ?? new Map<string, (typeof history)[number]>();
+		byDate.set(h.person_id, dates);
+		const seen = dates.get(h.effective_from);
+		if (!seen || h.recorded_at > seen.recorded_at) dates.set(h.effective_from, h);
 	}
 	return people.flatMap((p) => {
 		const startedOn = p.hire_date ?? todayIn(timeZone, new Date(p.created_at));
-		const attributes = latest.get(p.id);
+		const timeline: AttributesFrom[] = [...(byDate.get(p.id)?.values() ?? [])]
+			.sort((a, b) => a.effective_from.localeCompare(b.effective_from))
+			.map((h) => ({ from: h.effective_from, department: h.department, role: h.role as Role }));
+		const attributes = timeline.at(-1);
 		if (startedOn > asOf || !attributes) return [];
 		if (p.disabled_on !== null && p.disabled_on <= asOf) return [];
 		return [
@@ -81,16 +92,40 @@ export async function rosterAsOf(store: Store, asOf: string, timeZone: string): 
 				role: attributes.role as Role,
 				hireDate: p.hire_date,
 				startedOn,
+				history: timeline,
 			},
 		];
 	});
 }
 
-export function owes(policy: LoadedPolicy, person: RosterEntry): boolean {
+export function owes(policy: LoadedPolicy, person: Pick<RosterEntry, 'department' | 'role'>): boolean {
 	const rule = policy.meta.assignment;
 	if (!rule) return false;
 	if ('everyone' in rule) return true;
 	return rule.departments.includes(person.department) && (!rule.roles || rule.roles.includes(person.role));
+}
+
+/**
+ * The day the person last became subject to the policy, by D: the start of the last unbroken run of
+ * history entries whose department and role the policy's assignment covers (leaving and coming back
+ * starts a new run). Undefined when the person does not owe it on D.
+ */
+export function subjectSince(policy: LoadedPolicy, person: RosterEntry): string | undefined {
+	let since: string | undefined;
+	for (const entry of person.history) {
+		if (!owes(policy, entry)) since = undefined;
+		else since ??= entry.from;
+	}
+	return since;
+}
+
+/** The day the duty arose: the latest of the person's start, when they became subject, and the policy's first effective date. */
+export function dutySince(policy: LoadedPolicy, person: RosterEntry, asOf: string): string {
+	// The first version in force by D; one with no stated effective date (an imported historical version) sets no bound.
+	const firstEffective = versionsInForceBy(policy, asOf)[0]?.meta.effective;
+	return [person.startedOn, subjectSince(policy, person), firstEffective]
+		.filter((d): d is string => !!d)
+		.reduce((a, b) => (a > b ? a : b));
 }
 
 /** Exemptions in effect on D: each record on its own dates (back-dated ones count for the past too). */
@@ -197,7 +232,10 @@ export async function trackingAsOf(
 		const inForce = versionInForceOn(policy, asOf);
 		if (!inForce) continue;
 		const quiz = ctx.quizzes.find((q) => q.policy === policy.id);
-		const dueDays = policy.meta.dueDays ?? DEFAULT_DUE_DAYS;
+		const days = {
+			dueDays: policy.meta.dueDays ?? DEFAULT_DUE_DAYS,
+			recertifyDays: policy.meta.recertifyDays ?? DEFAULT_RECERTIFY_DAYS,
+		};
 		for (const [index, person] of roster.entries()) {
 			// On SQLite the server shares this thread: let other requests through every few hundred people.
 			if (index % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
@@ -206,10 +244,11 @@ export async function trackingAsOf(
 				? certificationStatus(policy, quiz, passes.get(`${person.id}|${quiz.id}`) ?? [], asOf)
 				: { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
 			const acknowledgement = acknowledgementStatus(policy, acks.get(`${person.id}|${policy.id}`) ?? [], asOf);
+			const duty = { since: dutySince(policy, person, asOf), ...days };
 			const certDue = quiz
-				? dueDate(certification.state, certification.outdatedBy, certification.validUntil, person.startedOn, dueDays)
+				? dueDate(certification.state, certification.outdatedBy, certification.validUntil, duty)
 				: undefined;
-			const ackDue = dueDate(acknowledgement.state, acknowledgement.outdatedBy, undefined, person.startedOn, dueDays);
+			const ackDue = dueDate(acknowledgement.state, acknowledgement.outdatedBy, undefined, duty);
 			const row: TrackingRow = {
 				person,
 				policyId: policy.id,

@@ -21,6 +21,7 @@ import { calendarDate, versionNumber, type VersionStatus } from '../content/sche
 import { lintContent } from '../lint/lint.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
 import { resolveVersions, reviewDue, addDays, type VersionState } from '../versions.ts';
+import { describeReview, questionsToReview, type ReviewItem } from './question-review.ts';
 
 /** Raised for refusals: the CLI prints the message and exits 1. */
 /** A path for messages: relative to the root when under it, else absolute. */
@@ -168,7 +169,7 @@ export function revise(policyId: string, options: WorkflowOptions, revise: Revis
 // status
 
 export interface Blocker {
-	kind: 'lint' | 'quiz-citation' | 'blanks' | 'change-summary' | 'load' | 'review';
+	kind: 'lint' | 'quiz-citation' | 'question-review' | 'blanks' | 'change-summary' | 'load' | 'review';
 	message: string;
 }
 
@@ -179,6 +180,8 @@ export interface VersionStatusReport {
 	effective: string | undefined;
 	/** Only for draft and in-review versions. */
 	blockers: Blocker[];
+	/** Draft and in-review versions: quiz questions and knowledge checks citing clauses changed substantively. */
+	reviews: ReviewItem[];
 	submittedHash?: string | undefined;
 }
 
@@ -194,6 +197,20 @@ function clauseIds(version: LoadedVersion): Set<string> {
 }
 
 const under = (file: string, dir: string) => file === dir || file.startsWith(dir + sep) || file.startsWith(dir + '/');
+
+/** The quiz questions and knowledge checks a draft or in-review version asks to review (question-review.ts). */
+export function versionReviews(
+	result: LoadResult,
+	policy: LoadedPolicy,
+	version: LoadedVersion,
+	options: WorkflowOptions,
+): ReviewItem[] {
+	const quizzes =
+		options.quizzesDir && existsSync(options.quizzesDir)
+			? loadQuizzes(options.quizzesDir, result.policies, options.root).quizzes
+			: [];
+	return questionsToReview(policy, version, quizzes);
+}
 
 /** Everything that blocks approving a version (empty when it can be approved). */
 export function versionBlockers(
@@ -226,6 +243,9 @@ export function versionBlockers(
 							message: `quiz ${quiz.id} question ${question.id} cites ${clause}, which is not a clause of ${version.meta.version}`,
 						});
 	}
+	for (const item of versionReviews(result, policy, version, options))
+		if (item.state === 'needs review')
+			blockers.push({ kind: 'question-review', message: describeReview(item, version.meta.version) });
 	if (version.meta.status === 'in-review' && !version.meta.review)
 		blockers.push({
 			kind: 'review',
@@ -253,6 +273,7 @@ export function policyStatus(policyId: string, options: WorkflowOptions): Policy
 		state,
 		effective: v.meta.effective,
 		blockers: v.meta.status === 'approved' ? [] : versionBlockers(result, policy, v, options),
+		reviews: v.meta.status === 'approved' ? [] : versionReviews(result, policy, v, options),
 		...(v.meta.review ? { submittedHash: v.meta.review.submittedHash } : {}),
 	}));
 	for (const folder of versionFolders(policy.dir)) {
@@ -263,6 +284,7 @@ export function policyStatus(policyId: string, options: WorkflowOptions): Policy
 			status: 'does not load',
 			state: 'does not load',
 			effective: undefined,
+			reviews: [],
 			blockers: result.errors
 				.filter((e) => under(e.file, display))
 				.map((e) => ({ kind: 'load' as const, message: `${e.file}:${e.field}: ${e.reason}` })),
