@@ -180,7 +180,8 @@ describe('the redline', () => {
 			const shown = () =>
 				page.locator('article.change').evaluateAll((cards) =>
 					cards.map((card) => ({
-						editorial: card.classList.contains('editorial'),
+						// Editorial, or no change to the text at all (renumbered only): hidden by the filter.
+						editorial: !card.classList.contains('substantive'),
 						visible: getComputedStyle(card).display !== 'none' && card.getClientRects().length > 0,
 					})),
 				);
