@@ -91,7 +91,11 @@ if (header?.dataset.role) {
 	if (cached) showHrLinks(cached);
 	else
 		fetch('/api/v1/me', { credentials: 'same-origin', headers: { accept: 'application/json' } })
-			.then((response) => (response.ok ? (response.json() as Promise<{ person?: { role?: string } }>) : undefined))
+			// Always read the body (a 401 too), so the request completes and the connection is free.
+			.then(async (response) => {
+				const body = (await response.json().catch(() => undefined)) as { person?: { role?: string } } | undefined;
+				return response.ok ? body : undefined;
+			})
 			.then((me) => {
 				const role = me?.person?.role;
 				if (!role) return;
