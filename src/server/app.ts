@@ -40,6 +40,7 @@ const openPaths = [
 	/^\/api\/v1\/auth\/login$/,
 	/^\/_astro\//,
 	/^\/favicon\./,
+	/^\/apple-touch-icon\.png$/,
 	/^\/robots\.txt$/,
 ];
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

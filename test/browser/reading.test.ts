@@ -59,16 +59,20 @@ describe('home → policy → chapter → clause permalink', () => {
 		}
 	});
 
-	it('copies the clause’s full URL with its anchor', async () => {
+	it('copies the clause’s stable URL from its actions menu', async () => {
 		const page = await openPage({ clipboardFor: sites.site });
 		try {
 			await page.goto(`${sites.site}/policies/pharma-operations-department/1.1/ch-1/`);
-			const button = page.locator('#c-1-3-1 > .clause-tools > button.copy-link');
-			expect(await button.textContent()).toBe('複製連結');
+			await page.locator('#c-1-3-1').hover();
+			const button = page.locator('#c-1-3-1 > .clause-tools > button.clause-actions');
+			expect(await button.getAttribute('aria-label')).toBe('條文動作 1.');
 			await button.click();
-			await expect.poll(() => button.textContent()).toBe('已複製');
+			const item = page.locator('.clause-menu [role="menuitem"]').first();
+			expect(await item.textContent()).toBe('複製連結（現行版本）');
+			await item.click();
+			await expect.poll(() => item.textContent()).toBe('已複製 ✓');
 			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
-				`${sites.site}/policies/pharma-operations-department/1.1/ch-1/#c-1-3-1`,
+				`${sites.site}/policies/pharma-operations-department/clauses/c-1-3-1/`,
 			);
 		} finally {
 			await page.context().close();
@@ -247,14 +251,14 @@ describe('keyboard only', () => {
 			}
 			expectIndicated(order);
 			const first = (test: (f: Focused) => boolean) => order.findIndex(test);
-			const permalink = first((f) => f.region === 'main' && f.className.includes('permalink'));
+			const actions = first((f) => f.region === 'main' && f.className.includes('clause-actions'));
 			const next = first((f) => f.rel === 'next');
 			const sidebar = first((f) => f.region === 'sidebar' && f.tag === 'a');
-			expect(permalink, 'a clause permalink').toBeGreaterThanOrEqual(0);
-			expect(next, 'the next-chapter link').toBeGreaterThan(permalink);
+			expect(actions, 'a clause actions button').toBeGreaterThanOrEqual(0);
+			expect(next, 'the next-chapter link').toBeGreaterThan(actions);
 			expect(sidebar, 'the chapter sidebar').toBeGreaterThanOrEqual(0);
-			// The text comes first, then the chapter list.
-			expect(sidebar).toBeGreaterThan(next);
+			// The chapter list comes first (after the header), then the text.
+			expect(sidebar).toBeLessThan(actions);
 			expect(order.some((f) => f.region === 'sidebar' && f.href === chapterHref.replace('/ch-1/', '/ch-2/'))).toBe(
 				true,
 			);
