@@ -25,8 +25,10 @@ export const POST: APIRoute = ({ request, locals }) =>
 			address: clientAddress,
 			mayGrantHr: identity.kind !== 'token' || identity.scope === 'admin',
 		});
+		// A row that would create an HR person without the admin scope is a refusal (403), not a bad file.
+		const refused = !outcome.ok && outcome.problems.some((p) => p.message === t('rosterHrNeedsAdmin'));
 		if (!outcome.ok)
-			return jsonResponse(400, {
+			return jsonResponse(refused ? 403 : 400, {
 				error: t('rosterNothingImported'),
 				problems: outcome.problems,
 				fields: Object.fromEntries(outcome.problems.map((p) => [`row ${p.row}, ${p.column}`, p.message])),
