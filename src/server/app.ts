@@ -32,9 +32,13 @@ export interface ZhiduLocals {
 	https: boolean;
 }
 
-/** Reachable without signing in: the sign-in and first-setup pages, health, and the assets they need. */
+/**
+ * Reachable without signing in: the sign-in and first-setup pages, health, the
+ * assets they need, and certificate verification (the unguessable code is the key).
+ */
 const openPaths = [
 	/^\/login\/?$/,
+	/^\/verify\/[a-z2-7-]+\/?$/i,
 	/^\/setup\/?$/,
 	/^\/api\/health$/,
 	/^\/api\/v1\/auth\/login$/,

@@ -6,23 +6,33 @@
 import type { AttemptRecord } from '../lib/quiz/attempts.ts';
 import { presentedQuestions } from '../lib/quiz/attempts.ts';
 import { presentSnapshot } from '../lib/quiz/engine.ts';
+import type { Progress } from '../lib/quiz/progress.ts';
 import { visibleResult, type Cite } from '../lib/quiz/record.ts';
 import type { Quiz } from '../lib/quiz/schema.ts';
 import { walkClauses } from '../lib/content/clause-tree.ts';
 import type { LoadedVersion } from '../lib/content/loader.ts';
 import { clauseLink, policyOf } from './catalog.ts';
 
-/** How a reader finds a clause: its chapter, section and clause numbers (一、(二)1.), falling back to the id. */
+/**
+ * How a reader finds a clause: its displayed numbers (chapter, section, the
+ * items above it, its own) and its title, e.g. `三、(一) 2. 調研計劃`; a clause
+ * without a title of its own is named by its section's or chapter's. Never the id,
+ * unless the clause is not in the version.
+ */
 export function clauseLabel(version: LoadedVersion, clauseId: string): string {
 	for (const { chapter } of version.chapters) {
-		for (const { clause, section } of walkClauses(chapter)) {
+		const parents = new Map<string, string | undefined>();
+		for (const { clause, section, parent } of walkClauses(chapter)) {
+			parents.set(clause.id, parent?.id);
 			if (clause.id !== clauseId) continue;
-			const parts = [
-				`${version.numbers.chapters.get(chapter.id) ?? ''}${chapter.title}`,
-				section ? `${version.numbers.sections.get(section.id) ?? ''}${section.title}` : '',
-				version.numbers.clauses.get(clause.id) ?? '',
-			];
-			return parts.filter(Boolean).join(' ');
+			const numbers: string[] = [];
+			for (let id: string | undefined = clause.id; id; id = parents.get(id)) {
+				const number = version.numbers.clauses.get(id);
+				if (number) numbers.unshift(number);
+			}
+			const heading = `${version.numbers.chapters.get(chapter.id) ?? ''}${section ? (version.numbers.sections.get(section.id) ?? '') : ''}`;
+			const title = clause.title ?? section?.title ?? chapter.title;
+			return [heading, numbers.join(''), title].filter(Boolean).join(' ');
 		}
 	}
 	return clauseId;
@@ -39,7 +49,7 @@ export function citeIn(policyId: string, policyVersion: string): Cite {
 }
 
 /** `quiz` (the bank now) is used only to show an open attempt started before snapshots were kept. */
-export function attemptJson(attempt: AttemptRecord, quiz: Quiz | undefined) {
+export function attemptJson(attempt: AttemptRecord, quiz: Quiz | undefined, progress?: Progress) {
 	const base = {
 		id: attempt.id,
 		quiz: attempt.quizId,
@@ -48,7 +58,13 @@ export function attemptJson(attempt: AttemptRecord, quiz: Quiz | undefined) {
 		startedAt: attempt.startedAt,
 		deadlineAt: attempt.deadlineAt,
 	};
-	if (!attempt.grade) return { ...base, questions: presentedQuestions(attempt, quiz), status: 'open' as const };
+	if (!attempt.grade)
+		return {
+			...base,
+			questions: presentedQuestions(attempt, quiz),
+			status: 'open' as const,
+			...(progress ? { saved: { answers: progress.answers, flagged: progress.flagged } } : {}),
+		};
 	const { record } = attempt.grade;
 	const visible = visibleResult(record);
 	return {

@@ -32,6 +32,13 @@ export const serverEnvSchema = z
 		ZHIDU_BODY_LIMIT_KB: positiveInt('ZHIDU_BODY_LIMIT_KB').default(1024),
 		/** The address people use, e.g. https://policies.example.com (setup link, Secure cookies). */
 		ZHIDU_PUBLIC_URL: z.url({ error: 'expected an absolute URL such as https://policies.example.com' }).optional(),
+		/** Printed on certificates and their verification page, e.g. 範例生技股份有限公司. */
+		ZHIDU_COMPANY_NAME: z
+			.string()
+			.trim()
+			.min(1)
+			.max(200, 'ZHIDU_COMPANY_NAME must be at most 200 characters')
+			.optional(),
 	})
 	.superRefine((env, ctx) => {
 		if (env.ZHIDU_IDENTITY !== 'proxy') return;
@@ -70,6 +77,8 @@ export interface ServerConfig {
 	sessionHours: number;
 	bodyLimitBytes: number;
 	publicUrl: string | undefined;
+	/** The company named on certificates; the site name when unset. */
+	companyName: string | undefined;
 }
 
 /** An address or CIDR; never a wildcard such as 0.0.0.0/0 or ::/0. */
@@ -118,6 +127,7 @@ export function readServerConfig(env: Record<string, string | undefined> = proce
 		sessionHours: e.ZHIDU_SESSION_HOURS,
 		bodyLimitBytes: e.ZHIDU_BODY_LIMIT_KB * 1024,
 		publicUrl: e.ZHIDU_PUBLIC_URL,
+		companyName: e.ZHIDU_COMPANY_NAME,
 	};
 }
 

@@ -11,6 +11,7 @@ import { issueSetupToken } from '../lib/auth/sessions.ts';
 import { ClockError, companyToday } from '../lib/calendar.ts';
 import { openStore } from '../lib/store/database.ts';
 import { createRequestHandler, type AstroHandler } from './app.ts';
+import { startDeadlineSweep } from './attempt-deadlines.ts';
 import { catalog } from './catalog.ts';
 import { readServerConfig, ServerConfigError } from './config.ts';
 import { inlineScriptHashes } from './security-headers.ts';
@@ -49,10 +50,13 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 			`${serving}\nzhidu: no HR account yet. Create the first one here (the link works until the first HR account exists):\n  ${base}/setup/?token=${token}`,
 		);
 	} else console.log(serving);
+	// After the start-up messages: attempts whose time ran out are graded now and every few seconds.
+	const stopSweep = startDeadlineSweep(store);
 	let closing = false;
 	const close = async () => {
 		if (closing) return;
 		closing = true;
+		stopSweep();
 		server.close();
 		server.closeAllConnections();
 		await store.close();

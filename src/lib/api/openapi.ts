@@ -10,7 +10,7 @@ import * as routes from './route-schemas.ts';
 type Schema = z.ZodType;
 
 interface Operation {
-	method: 'get' | 'post' | 'patch' | 'delete';
+	method: 'get' | 'post' | 'put' | 'patch' | 'delete';
 	path: string;
 	summary: string;
 	/** Who may call it. */
@@ -43,6 +43,8 @@ const components: Record<string, Schema> = {
 	TokenInfo: routes.tokenInfoSchema,
 	StartAttemptBody: routes.startAttemptBody,
 	SubmitAttemptBody: routes.submitAttemptBody,
+	SaveAnswerBody: routes.saveAnswerBody,
+	SavedAnswer: routes.savedAnswerSchema,
 	Attempt: routes.attemptSchema,
 	QuizStatus: routes.quizStatusSchema,
 	RetryLater: routes.retryLaterSchema,
@@ -257,6 +259,21 @@ export const operations: Operation[] = [
 		responses: {
 			200: { description: 'the attempt', schema: 'AttemptEnvelope' },
 			404: { description: 'no such attempt of yours', schema: 'Error' },
+		},
+	},
+	{
+		method: 'put',
+		path: '/api/v1/attempts/{id}/answers/{question}',
+		summary:
+			'Save one answer and its review flag as the person goes (resumed after a reload; graded when the time is up)',
+		access: 'signed-in',
+		pathParams: ['id', 'question'],
+		body: 'SaveAnswerBody',
+		responses: {
+			200: { description: 'saved', schema: 'SavedAnswer' },
+			400: errors[400],
+			404: { description: 'no such attempt of yours, or no such question in it', schema: 'Error' },
+			409: { description: 'graded already, or the time is up (graded on what was saved)', schema: 'AlreadyGraded' },
 		},
 	},
 	{

@@ -85,6 +85,14 @@ export const startAttemptBody = z.object({ quiz: z.string().min(1, 'required') }
 export const submitAttemptBody = z.object({
 	answers: z.record(z.string(), z.union([z.array(z.string()), z.boolean()])),
 });
+export const saveAnswerBody = z.object({
+	answer: z
+		.union([z.array(z.string()), z.boolean()])
+		.nullable()
+		.describe('option ids (choice), true/false, or null to clear'),
+	flagged: z.boolean().describe('flagged for review before submitting'),
+});
+export const savedAnswerSchema = z.object({ saved: z.literal(true), savedAt: z.string() });
 
 const presentedQuestion = z.object({
 	id: z.string(),
@@ -103,7 +111,17 @@ const attemptBase = {
 };
 const citation = z.object({ clause: z.string(), label: z.string(), url: z.string().nullable() });
 export const attemptSchema = z.union([
-	z.object({ ...attemptBase, status: z.literal('open') }),
+	z.object({
+		...attemptBase,
+		status: z.literal('open'),
+		saved: z
+			.object({
+				answers: z.record(z.string(), z.union([z.array(z.string()), z.boolean()])),
+				flagged: z.array(z.string()),
+			})
+			.optional()
+			.describe('the answers and review flags saved so far (resuming)'),
+	}),
 	z.object({
 		...attemptBase,
 		status: z.literal('graded'),

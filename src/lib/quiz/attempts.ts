@@ -29,6 +29,8 @@ import {
 	type LegacyRecord,
 } from './record.ts';
 import type { Quiz } from './schema.ts';
+import { loadProgress } from './progress.ts';
+import { newVerificationCode } from './verification-code.ts';
 
 /** Submissions this late after the deadline still count (network, a slow click). */
 const GRACE_MS = 30_000;
@@ -138,7 +140,8 @@ async function openAttemptId(store: Store, personId: string, quizId: string): Pr
 	return row?.attempt_id;
 }
 
-const expired = (deadlineAt: string | null, at: Date) =>
+/** Whether the time of an attempt is up (its deadline and the grace after it have passed). */
+export const expired = (deadlineAt: string | null, at: Date) =>
 	deadlineAt !== null && new Date(deadlineAt).getTime() + GRACE_MS <= at.getTime();
 
 export interface QuizStatus {
@@ -217,7 +220,7 @@ export async function startAttempt(
 	if (openId) {
 		const open = (await getAttempt(store, openId))!;
 		if (!open.grade && !expired(open.deadlineAt, now)) return resume(openId);
-		// It ran out of time unsubmitted: it is graded late (nothing counted), which frees the slot.
+		// It ran out of time unsubmitted: graded late on what was saved in time, which frees the slot.
 		await submitAttempt(store, quiz, open, {}, now, options.cite);
 	}
 	const status = await quizStatus(store, quiz, personId, now, options.timeZone);
@@ -288,8 +291,8 @@ export type SubmitResult =
 
 /**
  * Grades once, against the questions as shown at start, and writes the whole
- * record with the grade. After the time limit the answers do not count
- * (graded late, with none).
+ * record with the grade. After the time limit the answers sent do not count:
+ * the attempt is graded late on the answers saved in time.
  */
 export async function submitAttempt(
 	store: Store,
@@ -299,12 +302,15 @@ export async function submitAttempt(
 	now = clockNow(),
 	cite: Cite = plainCite,
 ): Promise<SubmitResult> {
-	const late = attempt.deadlineAt !== null && now.getTime() > new Date(attempt.deadlineAt).getTime() + GRACE_MS;
+	const late = expired(attempt.deadlineAt, now);
+	// After the deadline the server's copy is what counts: the answers saved as the person went (a save
+	// is only taken in time), never answers sent afterwards.
+	if (late) answers = (await loadProgress(store, attempt.id)).answers;
 	// An attempt started before snapshots were kept is graded on the questions the bank still has.
 	const snapshot = attempt.snapshot ?? takeSnapshot(quiz, attempt.drawn);
 	const known = new Set(snapshot.questions.map((q) => q.id));
 	const kept: Answers = Object.fromEntries(Object.entries(answers).filter(([id]) => known.has(id)));
-	const graded = gradeQuestions(snapshot.questions, late ? {} : kept, snapshot.passMark);
+	const graded = gradeQuestions(snapshot.questions, kept, snapshot.passMark);
 	const record = buildRecord(snapshot, attempt.policyVersion, graded, late, cite);
 	const inserted = await store.db.transaction().execute(async (trx) => {
 		const row = await trx
@@ -332,8 +338,81 @@ export async function submitAttempt(
 				subject: attempt.id,
 				detail: { quiz: quiz.id, score: graded.score, passed: graded.passed, late },
 			});
+		await trx.deleteFrom('attempt_progress').where('attempt_id', '=', attempt.id).execute();
+		// A pass is a certificate: its verification code is written with the grade, once.
+		if (row && graded.passed)
+			await trx
+				.insertInto('certificate_codes')
+				.values({ code: newVerificationCode(), attempt_id: attempt.id, created_at: now.toISOString() })
+				.execute();
 		return row;
 	});
 	const after = (await getAttempt(store, attempt.id))!;
 	return inserted ? { ok: true, attempt: after } : { ok: false, reason: 'already-graded', attempt: after };
+}
+
+/** The verification code of a passed attempt's certificate. */
+export async function certificateCodeOf(store: Store, attemptId: string): Promise<string | undefined> {
+	const row = await store.db
+		.selectFrom('certificate_codes')
+		.select('code')
+		.where('attempt_id', '=', attemptId)
+		.executeTakeFirst();
+	return row?.code;
+}
+
+/**
+ * The code of a pass, issued now if it has none (a pass always gets one when
+ * graded, and migration 0006 gave one to earlier passes; this covers rows
+ * written around both). Concurrent calls agree: the attempt id is unique.
+ */
+export async function ensureCertificateCode(store: Store, attemptId: string, at = clockNow()): Promise<string> {
+	const existing = await certificateCodeOf(store, attemptId);
+	if (existing) return existing;
+	await store.db
+		.insertInto('certificate_codes')
+		.values({ code: newVerificationCode(), attempt_id: attemptId, created_at: at.toISOString() })
+		.onConflict((oc) => oc.column('attempt_id').doNothing())
+		.execute();
+	return (await certificateCodeOf(store, attemptId))!;
+}
+
+/** The attempt a verification code was issued for. */
+export async function attemptByCode(store: Store, code: string): Promise<AttemptRecord | undefined> {
+	const row = await store.db
+		.selectFrom('certificate_codes')
+		.select('attempt_id')
+		.where('code', '=', code)
+		.executeTakeFirst();
+	return row ? getAttempt(store, row.attempt_id) : undefined;
+}
+
+/**
+ * The server is the clock's authority: every open attempt whose time is up is
+ * graded on the answers saved in time, whether or not the person's page is
+ * still open. Returns the ids graded.
+ */
+export async function closeExpiredAttempts(
+	store: Store,
+	quizOf: (quizId: string) => Quiz | undefined,
+	citeOf: (attempt: AttemptRecord) => Cite,
+	now = clockNow(),
+): Promise<string[]> {
+	const rows = await store.db
+		.selectFrom('open_attempts')
+		.innerJoin('attempts', 'attempts.id', 'open_attempts.attempt_id')
+		.select(['attempts.id', 'attempts.deadline_at'])
+		.where('attempts.deadline_at', 'is not', null)
+		.where('attempts.deadline_at', '<=', new Date(now.getTime() - GRACE_MS).toISOString())
+		.execute();
+	const closed: string[] = [];
+	for (const row of rows) {
+		if (!expired(row.deadline_at, now)) continue;
+		const attempt = await getAttempt(store, row.id);
+		const quiz = attempt ? quizOf(attempt.quizId) : undefined;
+		if (!attempt || attempt.grade || !quiz) continue;
+		const result = await submitAttempt(store, quiz, attempt, {}, now, citeOf(attempt));
+		if (result.ok) closed.push(row.id);
+	}
+	return closed;
 }

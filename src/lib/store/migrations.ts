@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { newVerificationCode } from '../quiz/verification-code.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -237,6 +238,39 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 					)
 					.execute(db);
 				await appendOnly(db, dialect, 'acknowledgement_keys');
+			},
+		},
+		'0006-attempt-progress': {
+			async up(db: Kysely<unknown>) {
+				// Answers and review flags as the person goes, one row per question (upserted): a draft, not a
+				// record. An attempt resumes from it after a reload; at the deadline the server grades it. The
+				// grade's record keeps what counted; the rows go when the attempt is graded.
+				await db.schema
+					.createTable('attempt_progress')
+					.addColumn('attempt_id', 'text', (c) => c.notNull().references('attempts.id'))
+					.addColumn('question_id', 'text', (c) => c.notNull())
+					.addColumn('answer', 'text')
+					.addColumn('flagged', 'integer', (c) => c.notNull())
+					.addColumn('saved_at', 'text', (c) => c.notNull())
+					.addPrimaryKeyConstraint('attempt_progress_pk', ['attempt_id', 'question_id'])
+					.execute();
+				// A certificate's verification code: 160 random bits, written with a passing grade and never
+				// changed (the attempt id is no secret: it shows in URLs and HR pages). Passes from before get one.
+				await db.schema
+					.createTable('certificate_codes')
+					.addColumn('code', 'text', (c) => c.primaryKey())
+					.addColumn('attempt_id', 'text', (c) => c.notNull().unique().references('attempts.id'))
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.execute();
+				const passed = await sql<{ attempt_id: string }>`
+					select attempt_id from attempt_grades where passed = 1 order by attempt_id
+				`.execute(db);
+				const at = new Date().toISOString();
+				for (const row of passed.rows)
+					await sql`insert into certificate_codes (code, attempt_id, created_at) values (${newVerificationCode()}, ${row.attempt_id}, ${at})`.execute(
+						db,
+					);
+				await appendOnly(db, dialect, 'certificate_codes');
 			},
 		},
 	};

@@ -116,10 +116,27 @@ export interface AttemptGradesTable {
 	total: number;
 	score: number;
 	passed: number;
-	/** 1 when submitted after the time limit (graded with no answers). */
+	/** 1 when closed after the time limit: graded on the answers saved in time (before 0006: on none). */
 	late: number;
 	/** JSON GradedRecord: the permanent record of the attempt (0004; null before). */
 	record: string | null;
+}
+
+/** A draft answer and review flag of an open attempt (0006), upserted as the person goes; not a record. */
+export interface AttemptProgressTable {
+	attempt_id: string;
+	question_id: string;
+	/** JSON Answer, or null when cleared. */
+	answer: string | null;
+	flagged: number;
+	saved_at: string;
+}
+
+/** The verification code of a passed attempt's certificate (0006): 160 random bits. Append-only. */
+export interface CertificateCodesTable {
+	code: string;
+	attempt_id: string;
+	created_at: string;
 }
 
 /** A read-and-understood acknowledgement of a policy version. Append-only. */
@@ -169,6 +186,8 @@ export interface Database {
 	attempts: AttemptsTable;
 	attempt_grades: AttemptGradesTable;
 	open_attempts: OpenAttemptsTable;
+	attempt_progress: AttemptProgressTable;
+	certificate_codes: CertificateCodesTable;
 	people: PeopleTable;
 	person_history: PersonHistoryTable;
 	sessions: SessionsTable;

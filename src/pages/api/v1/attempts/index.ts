@@ -3,6 +3,7 @@ import type { APIRoute } from 'astro';
 import { startAttemptBody } from '../../../../lib/api/route-schemas.ts';
 import { now } from '../../../../lib/calendar.ts';
 import { startAttempt } from '../../../../lib/quiz/attempts.ts';
+import { loadProgress } from '../../../../lib/quiz/progress.ts';
 import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../../server/api.ts';
 import { attemptJson, citeIn } from '../../../../server/attempt-view.ts';
 import { catalog, chapterLookup, findQuiz, versionInForceOf } from '../../../../server/catalog.ts';
@@ -41,8 +42,9 @@ export const POST: APIRoute = ({ request, locals }) =>
 				{ 'retry-after': String(Math.max(1, Math.ceil((new Date(result.until).getTime() - at.getTime()) / 1000))) },
 			);
 		}
+		const progress = await loadProgress(zhidu(locals).store, result.attempt.id);
 		return jsonResponse(result.resumed ? 200 : 201, {
-			attempt: attemptJson(result.attempt, quiz),
+			attempt: attemptJson(result.attempt, quiz, progress),
 			resumed: result.resumed,
 		});
 	});
