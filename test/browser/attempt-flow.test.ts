@@ -143,6 +143,11 @@ describe('taking a timed quiz', () => {
 			expect(await summary.locator('[data-summary-unanswered] li').allInnerTexts()).toEqual(['第 3 題', '第 5 題']);
 			expect(await summary.locator('[data-summary-flagged] li').allInnerTexts()).toEqual(['第 3 題']);
 			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+			// The countdown stays in view below the site's sticky header when the page is scrolled.
+			const bar = (await page.locator('[data-countdown]').boundingBox())!;
+			const header = (await page.locator('header').first().boundingBox())!;
+			expect(bar.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
+			expect(bar.y).toBeLessThan(200);
 			await page.screenshot({ path: join(shots, 'attempt-summary-360.png') });
 			await page.setViewportSize({ width: 1280, height: 800 });
 			await page.screenshot({ path: join(shots, 'attempt-summary-1280.png') });
