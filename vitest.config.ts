@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Four lanes (`npm test -- --project <lane>`), chosen by where a test file lives:
  * - unit: plain TypeScript, the CLI in-process, the stores on SQLite and PostgreSQL; no build, no server.
  * - build: reads a built site (test/site, test/api, test/search/cli) or builds one of its own content.
- * - server: the real server process on the built site (test/server, test/security).
+ * - server: the real server process on the built site (test/server, test/security, test/search/api).
  * - browser: real Chromium against the built site and the real server: test/browser/, and any
  *   `*.browser.test.ts` elsewhere (e.g. test/security/https.browser.test.ts).
  * Only the lanes that read a built site run the build globalSetup, which builds each content set once
@@ -17,7 +17,7 @@ const buildFiles = [
 	'test/search/cli.test.ts',
 	'test/workflow/**/*.test.ts',
 ];
-const serverFiles = ['test/server/**/*.test.ts', 'test/security/**/*.test.ts'];
+const serverFiles = ['test/server/**/*.test.ts', 'test/security/**/*.test.ts', 'test/search/api.test.ts'];
 const builtSite = ['test/support/build-site.ts'];
 
 export default defineConfig({
