@@ -27,7 +27,7 @@ export function errorHtml(status: number, reason = '', lang: UiLanguage = uiLang
 	const message = known ? t(known[1]) : reason;
 	return `<!doctype html>
 <html lang="${lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(`${title} | ${t('siteName')}`)}</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(`${title}｜${t('siteName')}`)}</title></head>
 <body>
 <main>
 <h1>${escapeHtml(title)}</h1>
