@@ -8,6 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../lib/store/database.ts';
 import type { ServerConfig } from './config.ts';
+import { decideAccess, wantsHtml } from './access.ts';
+import { errorHtml } from './error-page.ts';
 import { isFormLike, isSameOrigin } from './form-origin.ts';
 import { clientAddress, resolveIdentity, type Identity } from './identity.ts';
 import { handBodyToAstro, readBodyWithin } from './request-body.ts';
@@ -32,21 +34,6 @@ export interface ZhiduLocals {
 	https: boolean;
 }
 
-/**
- * Reachable without signing in: the sign-in and first-setup pages, health, the
- * assets they need, and certificate verification (the unguessable code is the key).
- */
-const openPaths = [
-	/^\/login\/?$/,
-	/^\/verify\/[a-z2-7-]+\/?$/i,
-	/^\/setup\/?$/,
-	/^\/api\/health$/,
-	/^\/api\/v1\/auth\/login$/,
-	/^\/_astro\//,
-	/^\/favicon\./,
-	/^\/apple-touch-icon\.png$/,
-	/^\/robots\.txt$/,
-];
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Methods we answer; TRACE, CONNECT and the like get 405 (the WHATWG Request refuses some outright). */
 const knownMethods = new Set(['GET', 'HEAD', 'OPTIONS', ...unsafeMethods]);
@@ -61,8 +48,20 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
 	res.end(JSON.stringify(body));
 }
 
-const wantsHtml = (req: IncomingMessage, path: string) =>
-	!path.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+/** An error for a person or a program: an HTML page in the UI language for a browser, JSON for an API client. */
+export function sendError(
+	req: IncomingMessage,
+	res: ServerResponse,
+	path: string,
+	status: number,
+	reason: string,
+): void {
+	if (!wantsHtml(path, req.headers.accept)) return json(res, status, { error: reason });
+	res.statusCode = status;
+	res.setHeader('Content-Type', 'text/html; charset=utf-8');
+	res.setHeader('Cache-Control', privateNoStore);
+	res.end(req.method === 'HEAD' ? undefined : errorHtml(status, reason));
+}
 
 export interface AppOptions {
 	config: ServerConfig;
@@ -85,38 +84,27 @@ export function createRequestHandler(options: AppOptions) {
 		try {
 			if (!knownMethods.has(req.method ?? '')) {
 				res.setHeader('Allow', [...knownMethods].join(', '));
-				return json(res, 405, { error: `the ${req.method} method is not allowed` });
+				return sendError(req, res, path, 405, `the ${req.method} method is not allowed`);
 			}
-			if (!target.ok) return json(res, 400, { error: `bad request path: ${target.reason}` });
+			if (!target.ok) return sendError(req, res, path, 400, `bad request path: ${target.reason}`);
 			req.url = target.encoded + target.search;
 			const length = Number(req.headers['content-length'] ?? 0);
-			if (length > config.bodyLimitBytes) return tooLarge(res, config.bodyLimitBytes);
+			if (length > config.bodyLimitBytes) return tooLarge(req, res, path, config.bodyLimitBytes);
 			const resolved = await resolveIdentity(config, store, req);
-			if (!resolved.ok) return json(res, resolved.status, { error: resolved.reason });
+			if (!resolved.ok) return sendError(req, res, path, resolved.status, resolved.reason);
 			const identity = resolved.identity;
-			const open = openPaths.some((p) => p.test(path));
-			const guarded = !open && config.read === 'signed-in';
-
-			if (!identity && guarded) {
-				if (req.method === 'GET' && wantsHtml(req, path)) {
-					res.statusCode = 303;
-					res.setHeader('Location', `/login/?next=${encodeURIComponent(target.encoded + target.search)}`);
-					res.setHeader('Cache-Control', privateNoStore);
-					return void res.end();
-				}
-				return json(res, 401, { error: 'sign in or send an API token (Authorization: Bearer …)' });
-			}
 
 			if (unsafeMethods.has(req.method ?? '')) {
-				if (identity?.kind === 'token' && identity.scope === 'read') {
-					return json(res, 403, { error: 'this API token is read-only' });
-				}
 				// HTML forms (signed in or not: sign-in and setup too) must come from our own pages.
 				if (identity?.kind !== 'token' && isFormLike(req.headers['content-type'])) {
 					if (!isSameOrigin(req.headers, config.publicUrl)) {
-						return json(res, 403, {
-							error: 'cross-site form submission refused (Origin does not match the site)',
-						});
+						return sendError(
+							req,
+							res,
+							path,
+							403,
+							'cross-site form submission refused (Origin does not match the site)',
+						);
 					}
 				} else if (identity?.kind === 'person' && identity.via === 'session') {
 					// Cookie-authenticated API writes need the session's CSRF token.
@@ -128,27 +116,50 @@ export function createRequestHandler(options: AppOptions) {
 
 			if (req.method !== 'GET' && req.method !== 'HEAD') {
 				const body = await readBodyWithin(req, config.bodyLimitBytes);
-				if (!body.ok) return tooLarge(res, config.bodyLimitBytes);
+				if (!body.ok) return tooLarge(req, res, path, config.bodyLimitBytes);
 				handBodyToAstro(req, body.body);
 			}
 
 			// Server-rendered pages and API answers: private unless a route says otherwise.
 			res.setHeader('Cache-Control', privateNoStore);
 			const locals: ZhiduLocals = { store, config, identity, clientAddress: clientAddress(config, req), https };
-			const caching: StaticCaching = path.startsWith('/_astro/') ? 'immutable' : guarded ? 'private' : 'public';
-			await astro(req, res, () => serveStatic(req, res, clientDir, path, target.search, caching), { zhidu: locals });
+			// On-demand routes: the Astro middleware (src/middleware.ts) decides access. What no route answers is a
+			// static file: decided here, by the same function, before the file is looked up.
+			const staticFile = () => {
+				const decision = decideAccess({
+					path,
+					target: target.encoded + target.search,
+					method: req.method ?? 'GET',
+					accept: req.headers.accept,
+					identity,
+					config,
+				});
+				if (decision.kind === 'sign-in') {
+					res.statusCode = 303;
+					res.setHeader('Location', decision.location);
+					return void res.end();
+				}
+				if (decision.kind === 'deny') return sendError(req, res, path, decision.status, decision.reason);
+				const caching: StaticCaching = path.startsWith('/_astro/')
+					? 'immutable'
+					: !decision.open && config.read === 'signed-in'
+						? 'private'
+						: 'public';
+				serveStatic(req, res, clientDir, path, target.search, caching);
+			};
+			await astro(req, res, staticFile, { zhidu: locals });
 		} catch (error) {
 			console.error(`${req.method} ${path}:`, error);
-			if (!res.headersSent) json(res, 500, { error: 'internal error' });
+			if (!res.headersSent) sendError(req, res, path, 500, 'internal error');
 			else res.destroy();
 		}
 	};
 }
 
-function tooLarge(res: ServerResponse, limit: number): void {
+function tooLarge(req: IncomingMessage, res: ServerResponse, path: string, limit: number): void {
 	// The rest of the body is not read: close the connection after answering.
 	res.setHeader('Connection', 'close');
-	json(res, 413, { error: `request body over the limit of ${limit} bytes (ZHIDU_BODY_LIMIT_KB)` });
+	sendError(req, res, path, 413, `request body over the limit of ${limit} bytes (ZHIDU_BODY_LIMIT_KB)`);
 }
 
 function serveStatic(
@@ -160,12 +171,12 @@ function serveStatic(
 	caching: StaticCaching,
 ): void {
 	if (req.method !== 'GET' && req.method !== 'HEAD') {
-		return json(res, 405, { error: `${req.method} is not allowed on ${path}` });
+		return sendError(req, res, path, 405, `${req.method} is not allowed on ${path}`);
 	}
 	const notFound = () => {
 		const page = resolveStatic(clientDir, '/404.html');
 		if (page && !('redirect' in page) && !path.startsWith('/api/')) return sendNotFoundPage(req, res, page);
-		json(res, 404, { error: `nothing at ${path}` });
+		sendError(req, res, path, 404, `nothing at ${path}`);
 	};
 	const file = resolveStatic(clientDir, path);
 	if (!file) return notFound();
@@ -179,6 +190,6 @@ function serveStatic(
 		res.removeHeader('ETag');
 		res.removeHeader('Last-Modified');
 		if (error.status === 404) return notFound();
-		json(res, error.status && error.status < 500 ? error.status : 500, { error: `cannot serve ${path}` });
+		sendError(req, res, path, error.status && error.status < 500 ? error.status : 500, `cannot serve ${path}`);
 	});
 }

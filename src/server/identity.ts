@@ -4,7 +4,6 @@
  * believed only when the TCP peer is a configured proxy: never Astro's
  * clientAddress, which follows a client's X-Forwarded-For.
  */
-import type { IncomingMessage } from 'node:http';
 import { addPerson, findPerson, type Person } from '../lib/auth/people.ts';
 import { apiTokenScope, sessionFor, type Session, type TokenScope } from '../lib/auth/sessions.ts';
 import { anonymousActor, recordAudit } from '../lib/auth/audit.ts';
@@ -18,6 +17,12 @@ export type Identity =
 	| { kind: 'person'; person: Person; via: 'session'; session: Session; token: string }
 	| { kind: 'person'; person: Person; via: 'proxy' }
 	| { kind: 'token'; tokenId: string; scope: TokenScope; name: string; createdBy: string };
+
+/** What identity needs of a request: a Node IncomingMessage, or a web Request's headers and peer (astro dev). */
+export interface RequestLike {
+	headers: Record<string, string | string[] | undefined>;
+	socket: { remoteAddress?: string | undefined };
+}
 
 export type IdentityResult =
 	{ ok: true; identity: Identity | undefined } | { ok: false; status: 401 | 403; reason: string };
@@ -39,7 +44,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
 }
 
 /** The client's address: the peer, or what a trusted proxy says it forwarded for. */
-export function clientAddress(config: ServerConfig, req: IncomingMessage): string {
+export function clientAddress(config: ServerConfig, req: RequestLike): string {
 	const peer = req.socket.remoteAddress ?? 'unknown';
 	if (!isTrustedProxy(config, peer)) return peer;
 	const forwarded = String(req.headers['x-forwarded-for'] ?? '')
@@ -49,14 +54,10 @@ export function clientAddress(config: ServerConfig, req: IncomingMessage): strin
 	return forwarded.at(-1) ?? peer;
 }
 
-export async function resolveIdentity(
-	config: ServerConfig,
-	store: Store,
-	req: IncomingMessage,
-): Promise<IdentityResult> {
-	const authorization = req.headers.authorization;
+export async function resolveIdentity(config: ServerConfig, store: Store, req: RequestLike): Promise<IdentityResult> {
+	const authorization = req.headers['authorization'];
 	if (authorization) {
-		const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+		const match = /^Bearer\s+(\S+)$/i.exec(String(authorization));
 		const scope = match ? await apiTokenScope(store, match[1]!) : undefined;
 		if (!scope) return { ok: false, status: 401, reason: 'invalid, expired or revoked API token' };
 		return {
@@ -92,7 +93,7 @@ export async function resolveIdentity(
 		}
 		return { ok: true, identity: { kind: 'person', person, via: 'proxy' } };
 	}
-	const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+	const token = parseCookies(req.headers['cookie'] as string | undefined)[SESSION_COOKIE];
 	if (!token) return { ok: true, identity: undefined };
 	const session = await sessionFor(store, token);
 	return {

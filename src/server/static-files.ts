@@ -4,7 +4,7 @@
  * part: ETag and Last-Modified, 304 to a matching If-None-Match or
  * If-Modified-Since, HEAD and ranges; we choose the file and the caching.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import send from 'send';
@@ -94,5 +94,9 @@ export function sendNotFoundPage(req: IncomingMessage, res: ServerResponse, file
 	res.setHeader('Content-Type', file.contentType);
 	res.setHeader('Cache-Control', 'private, no-store');
 	if (req.method === 'HEAD') return void res.end();
-	createReadStream(file.path).pipe(res);
+	// Sent in one write, not streamed: a client that half-closes after its request (as raw HTTP clients do)
+	// would otherwise get no answer, the socket being ended before the stream opens.
+	res.end((notFoundPages[file.path] ??= readFileSync(file.path)));
 }
+
+const notFoundPages: Record<string, Buffer> = {};

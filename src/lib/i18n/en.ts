@@ -420,4 +420,12 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	compareSameVersion: 'Both versions are the same, so there is nothing to compare. Choose two different versions.',
 	readingProgress: '{read} of {total} chapters read',
 	readingProgressNote: '(counted from the chapters opened in this browser)',
+	errorForbiddenTitle: 'You may not view this page',
+	errorForbidden: 'Your account may not use this page. Ask HR if you need access.',
+	errorNotFoundTitle: 'Page not found',
+	errorNotFound: 'There is no page at this address; it may have moved or been mistyped.',
+	errorUnauthorizedTitle: 'Sign in first',
+	errorUnauthorized: 'This page needs you to sign in.',
+	errorGenericTitle: 'This request cannot be handled',
+	errorBackHome: 'Back to the home page',
 };

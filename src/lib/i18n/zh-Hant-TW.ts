@@ -412,4 +412,12 @@ export const zhHantTW = {
 	compareSameVersion: '兩個版本相同，沒有可比較的差異。請選擇兩個不同的版本。',
 	readingProgress: '已讀 {read} / {total} 章',
 	readingProgressNote: '（依此瀏覽器開啟過的章節計算）',
+	errorForbiddenTitle: '無權限檢視此頁',
+	errorForbidden: '您的帳號無權使用此頁。如需權限，請洽人資。',
+	errorNotFoundTitle: '找不到此頁',
+	errorNotFound: '此網址沒有頁面，可能已移動或輸入有誤。',
+	errorUnauthorizedTitle: '請先登入',
+	errorUnauthorized: '此頁需要登入後才能檢視。',
+	errorGenericTitle: '無法處理此請求',
+	errorBackHome: '回首頁',
 } as const;
