@@ -86,7 +86,8 @@ export function readStamp(outDir: string): BuildStamp | undefined {
 
 /** Why `outDir` must be rebuilt for `now`, or undefined when its build is up to date. */
 export function staleReason(outDir: string, now: BuildStamp): string | undefined {
-	if (!existsSync(join(outDir, 'client', 'index.html')) || !existsSync(join(outDir, 'server', 'entry.mjs'))) {
+	// The home page is rendered on demand: a complete build is the server entry and a client folder with assets.
+	if (!existsSync(join(outDir, 'client', '_astro')) || !existsSync(join(outDir, 'server', 'entry.mjs'))) {
 		return `${outDir} has no complete build`;
 	}
 	const built = readStamp(outDir);

@@ -62,7 +62,7 @@ describe('versions on the site', () => {
 
 	it('shows when each page was built', async () => {
 		expect(await page(production, 'policies/leave-policy/1.1/ch-1')).toMatch(
-			/本頁建置於 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}（Asia\/Taipei）/,
+			/本頁建置於 \d{4}\/\d{2}\/\d{2}\s\d{2}:\d{2}（Asia\/Taipei）/,
 		);
 	});
 });
