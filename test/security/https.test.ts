@@ -213,6 +213,8 @@ describe.each(testDatabases)('behind a TLS-terminating nginx, on $name', (databa
 		await page.waitForURL(/\/attempts\/[0-9a-f-]+\/$/);
 		await answerAllRight(page);
 		await page.getByRole('button', { name: '送出答案' }).click();
+		// The summary asks to confirm before the form posts (the attempt flow of the certification issue).
+		await page.getByRole('dialog', { name: '送出前確認' }).getByRole('button', { name: '確認送出' }).click();
 		await page.waitForLoadState();
 		expect(await page.locator('#result-heading').innerText()).toBe('通過');
 
