@@ -29,7 +29,7 @@ describe('GET /api/v1/search', () => {
 		const { response, body } = await search({ q: '數據', limit: '5' });
 		expect(response.status).toBe(200);
 		await matchesOpenApi('GET', '/api/v1/search', response);
-		expect(response.headers.get('cache-control')).toBe('no-store');
+		expect(response.headers.get('cache-control')).toBe('private, no-store');
 		expect(body.results).toHaveLength(5);
 		expect(body.total).toBeGreaterThan(20);
 		const next = await search({ q: '數據', limit: '5', offset: '5' });
