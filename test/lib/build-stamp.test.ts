@@ -14,7 +14,7 @@ const write = (path: string, text: string) => {
 const env = { ZHIDU_TIMEZONE: 'Asia/Taipei' };
 /** Stands in for a finished build of `root` made with `buildEnv`. */
 const buildWith = (buildEnv: Record<string, string>) => {
-	write('dist/client/index.html', '<html></html>');
+	write('dist/client/_astro/site.css', 'body{}');
 	write('dist/server/entry.mjs', 'export {}');
 	writeFileSync(join(out, stampFileName), JSON.stringify(currentStamp(root, buildEnv)));
 };
@@ -72,7 +72,7 @@ describe('build stamp', () => {
 		rmSync(join(out, stampFileName));
 		expect(staleReason(out, currentStamp(root, env))).toBe(`${out} has no ${stampFileName}`);
 		buildWith(env);
-		rmSync(join(out, 'client/index.html'));
+		rmSync(join(out, 'client/_astro'), { recursive: true });
 		expect(staleReason(out, currentStamp(root, env))).toBe(`${out} has no complete build`);
 	});
 });
