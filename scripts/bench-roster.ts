@@ -19,10 +19,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { importRoster } from '../src/lib/auth/roster-import.ts';
-import { hashPassword } from '../src/lib/auth/secrets.ts';
-import { translator } from '../src/lib/i18n/index.ts';
-import { openStore, type StoreOptions } from '../src/lib/store/database.ts';
+import { importRoster } from '#lib/auth/roster-import.ts';
+import { hashPassword } from '#lib/auth/secrets.ts';
+import { translator } from '#lib/i18n/index.ts';
+import { openStore, type StoreOptions } from '#lib/store/database.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({

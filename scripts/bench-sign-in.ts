@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { cliActor } from '../src/lib/auth/audit.ts';
-import { addPerson } from '../src/lib/auth/people.ts';
-import { hashPassword } from '../src/lib/auth/secrets.ts';
-import { openStore, type StoreOptions } from '../src/lib/store/database.ts';
+import { cliActor } from '#lib/auth/audit.ts';
+import { addPerson } from '#lib/auth/people.ts';
+import { hashPassword } from '#lib/auth/secrets.ts';
+import { openStore, type StoreOptions } from '#lib/store/database.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { dist: { type: 'string', default: join(root, 'dist') } } });

@@ -44,9 +44,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page, type Request } from 'playwright-core';
-import { companyToday } from '../src/lib/calendar.ts';
-import { SearchIndex, type SearchIndexFile } from '../src/lib/search/clause-index.ts';
-import { searchIndexPath, stateLookup, versionStates } from '../src/lib/search/from-content.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { SearchIndex, type SearchIndexFile } from '#lib/search/clause-index.ts';
+import { searchIndexPath, stateLookup, versionStates } from '#lib/search/from-content.ts';
 import { chromiumPath } from '../test/support/browser.ts';
 import { searchQueries } from '../test/search/queries.ts';
 

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { currentStamp, staleReason } from '../src/integrations/build-stamp.ts';
+import { currentStamp, staleReason } from '#integrations/build-stamp.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const astro = join(root, 'node_modules', '.bin', 'astro');
@@ -75,7 +75,7 @@ if (reason) {
 }
 
 // Serve through our server: identity, read access and security headers on every response.
-const { startServer } = await import('../src/server/main.ts');
+const { startServer } = await import('#server/main.ts');
 await startServer(dist).catch((error: unknown) => {
 	console.error(
 		(error as Error).name === 'ServerConfigError' ? (error as Error).message : `zhidu: ${(error as Error).message}`,

@@ -2,7 +2,7 @@ declare namespace App {
 	interface Locals {
 		/**
 		 * Set by a page before it renders chapter MDX; read by the policy
-		 * components (src/components/policy/*) rendered inside it.
+		 * components (src/components/mdx/*) rendered inside it.
 		 */
 		policy?: {
 			/** Section and clause id → displayed number (unnumbered clauses are absent). */

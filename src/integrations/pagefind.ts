@@ -35,7 +35,7 @@ import {
 	pagefindBundlePath,
 	type ClauseFilters,
 	type ClauseMeta,
-} from '../scripts/search/record.ts';
+} from '../client/search/record.ts';
 
 /**
  * The records' language. The content is pre-segmented: a language without a

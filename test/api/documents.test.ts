@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { fetchText } from '../support/on-demand.ts';
 import { serveSite, type ServedSite } from '../support/site-server.ts';
 

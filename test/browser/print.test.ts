@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { fixtureServerEnv, serveSite, type ServedSite } from '../support/site-server.ts';

@@ -1,8 +1,8 @@
 /** The one access decision (src/server/access.ts), over a table of paths, methods and people. */
 import { describe, expect, it } from 'vitest';
-import { decideAccess, type AccessDecision } from '../../src/server/access.ts';
-import type { Identity } from '../../src/server/identity.ts';
-import type { Person } from '../../src/lib/auth/people.ts';
+import { decideAccess, type AccessDecision } from '#server/access.ts';
+import type { Identity } from '#server/identity.ts';
+import type { Person } from '#lib/auth/people.ts';
 
 const person = (role: 'hr' | 'staff'): Identity => ({
 	kind: 'person',

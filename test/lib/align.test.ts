@@ -9,11 +9,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { walkClauses } from '../../src/lib/content/clause-tree.ts';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { compareVersionTrees, isRealChange } from '../../src/lib/diff/redline.ts';
-import { importFile, writeImportedVersion } from '../../src/lib/importer/index.ts';
-import { alignImport, existingPolicy, schemeOf, usedIds } from '../../src/lib/importer/revision.ts';
+import { walkClauses } from '#lib/content/clause-tree.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { compareVersionTrees, isRealChange } from '#lib/diff/redline.ts';
+import { importFile, writeImportedVersion } from '#lib/importer/index.ts';
+import { alignImport, existingPolicy, schemeOf, usedIds } from '#lib/importer/revision.ts';
 import { linesDocx } from '../fixtures/docx.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');

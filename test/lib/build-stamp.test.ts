@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { currentStamp, stampFileName, staleReason } from '../../src/integrations/build-stamp.ts';
+import { currentStamp, stampFileName, staleReason } from '#integrations/build-stamp.ts';
 
 let root: string;
 let out: string;

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { companyToday } from '../../src/lib/calendar.ts';
-import { readBuildConfig } from '../../src/lib/config.ts';
-import { translator } from '../../src/lib/i18n/index.ts';
-import { en } from '../../src/lib/i18n/en.ts';
-import { zhHantTW } from '../../src/lib/i18n/zh-Hant-TW.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { readBuildConfig } from '#lib/config.ts';
+import { translator } from '#lib/i18n/index.ts';
+import { en } from '#lib/i18n/en.ts';
+import { zhHantTW } from '#lib/i18n/zh-Hant-TW.ts';
 
 describe('build configuration', () => {
 	it('defaults to Asia/Taipei and Traditional Chinese; today in that zone comes from the clock', () => {

@@ -6,11 +6,11 @@
  * alone is no change.
  */
 import { describe, expect, it } from 'vitest';
-import { textToParts, type Chapter, type Clause } from '../../src/lib/content/clause-tree.ts';
-import { deriveNumbers } from '../../src/lib/content/numbering.ts';
-import type { VersionMeta } from '../../src/lib/content/schema.ts';
-import { editorialVerdict, sameHeading } from '../../src/lib/diff/editorial.ts';
-import { compareVersionTrees, isRealChange, type RedlineInput } from '../../src/lib/diff/redline.ts';
+import { textToParts, type Chapter, type Clause } from '#lib/content/clause-tree.ts';
+import { deriveNumbers } from '#lib/content/numbering.ts';
+import type { VersionMeta } from '#lib/content/schema.ts';
+import { editorialVerdict, sameHeading } from '#lib/diff/editorial.ts';
+import { compareVersionTrees, isRealChange, type RedlineInput } from '#lib/diff/redline.ts';
 
 const clause = (id: string, text: string): Clause => ({ id, unnumbered: false, parts: textToParts(text), items: [] });
 const chapter = (id: string, title: string, clauses: Clause[]): Chapter => ({ id, title, clauses, sections: [] });

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { versionToPlainText } from '../../src/lib/content/plain-text.ts';
-import { walkClauses } from '../../src/lib/content/clause-tree.ts';
-import { applyReviewedFixes } from '../../src/lib/lint/character-forms.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { versionToPlainText } from '#lib/content/plain-text.ts';
+import { walkClauses } from '#lib/content/clause-tree.ts';
+import { applyReviewedFixes } from '#lib/lint/character-forms.ts';
 import { sourceFile } from '../support/sources.ts';
 
 const sources = {

@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { en } from '../../src/lib/i18n/en.ts';
-import { translator } from '../../src/lib/i18n/index.ts';
+import { en } from '#lib/i18n/en.ts';
+import { translator } from '#lib/i18n/index.ts';
 import { projectRoot } from '../support/build-site.ts';
 
 const fullWidth = /[：，。（）、；！？]/;

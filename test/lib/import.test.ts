@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deriveNumbers, labelGap } from '../../src/lib/content/numbering.ts';
-import { versionToPlainText } from '../../src/lib/content/plain-text.ts';
-import { loadContent } from '../../src/lib/content/loader.ts';
-import { buildTree, importFile, writeImportedVersion, type ImportResult } from '../../src/lib/importer/index.ts';
-import { textLines } from '../../src/lib/importer/source-lines.ts';
+import { deriveNumbers, labelGap } from '#lib/content/numbering.ts';
+import { versionToPlainText } from '#lib/content/plain-text.ts';
+import { loadContent } from '#lib/content/loader.ts';
+import { buildTree, importFile, writeImportedVersion, type ImportResult } from '#lib/importer/index.ts';
+import { textLines } from '#lib/importer/source-lines.ts';
 import { automaticNumberingDocx, typedNumberingDocx } from '../fixtures/docx.ts';
 import { sourceFile } from '../support/sources.ts';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/lib/content/loader.ts';
+import { loadContent } from '#lib/content/loader.ts';
 import {
 	applyReviewedFixes,
 	findCharacterForms,
@@ -10,8 +10,8 @@ import {
 	REVIEWED_FIXES,
 	REVIEWED_IGNORES,
 	type CharacterFormFinding,
-} from '../../src/lib/lint/character-forms.ts';
-import { formatReport, lintContent, type LintReport } from '../../src/lib/lint/lint.ts';
+} from '#lib/lint/character-forms.ts';
+import { formatReport, lintContent, type LintReport } from '#lib/lint/lint.ts';
 import { zhidu } from '../support/cli.ts';
 import { sourceFile } from '../support/sources.ts';
 

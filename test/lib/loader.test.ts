@@ -6,8 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, loadContent, loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { parseChapterMdx, chapterToMdx } from '../../src/lib/content/chapter-mdx.ts';
+import { compareVersions, loadContent, loadContentOrThrow } from '#lib/content/loader.ts';
+import { parseChapterMdx, chapterToMdx } from '#lib/content/chapter-mdx.ts';
 
 const valid = join(import.meta.dirname, '../fixtures/content/policies');
 

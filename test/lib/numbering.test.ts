@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseChineseNumeral, toChineseNumeral } from '../../src/lib/content/chinese-numerals.ts';
-import { deriveNumbers } from '../../src/lib/content/numbering.ts';
-import type { Chapter, Clause } from '../../src/lib/content/clause-tree.ts';
+import { parseChineseNumeral, toChineseNumeral } from '#lib/content/chinese-numerals.ts';
+import { deriveNumbers } from '#lib/content/numbering.ts';
+import type { Chapter, Clause } from '#lib/content/clause-tree.ts';
 
 const clause = (id: string, extra: Partial<Clause> = {}): Clause => ({
 	id,

@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { lintQuizzes } from '../../src/lib/lint/quizzes.ts';
-import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { lintQuizzes } from '#lib/lint/quizzes.ts';
+import { loadQuizzes } from '#lib/quiz/loader.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = loadContentOrThrow({ policiesDir: join(root, 'test/fixtures/content/policies'), root });

@@ -7,10 +7,10 @@ import {
 	presentQuestions,
 	seededRandom,
 	shuffle,
-} from '../../src/lib/quiz/engine.ts';
-import { nextCompanyDay, startOfDayIn } from '../../src/lib/quiz/limits.ts';
-import { buildRecord, plainCite, takeSnapshot, visibleResult } from '../../src/lib/quiz/record.ts';
-import { quizSchema, type Quiz } from '../../src/lib/quiz/schema.ts';
+} from '#lib/quiz/engine.ts';
+import { nextCompanyDay, startOfDayIn } from '#lib/quiz/limits.ts';
+import { buildRecord, plainCite, takeSnapshot, visibleResult } from '#lib/quiz/record.ts';
+import { quizSchema, type Quiz } from '#lib/quiz/schema.ts';
 
 const quiz: Quiz = {
 	id: 'demo',

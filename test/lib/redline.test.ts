@@ -6,10 +6,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { textToParts, type Chapter, type Clause, type Section } from '../../src/lib/content/clause-tree.ts';
-import { loadContentOrThrow, type LoadedPolicy } from '../../src/lib/content/loader.ts';
-import { deriveNumbers } from '../../src/lib/content/numbering.ts';
-import type { VersionMeta } from '../../src/lib/content/schema.ts';
+import { textToParts, type Chapter, type Clause, type Section } from '#lib/content/clause-tree.ts';
+import { loadContentOrThrow, type LoadedPolicy } from '#lib/content/loader.ts';
+import { deriveNumbers } from '#lib/content/numbering.ts';
+import type { VersionMeta } from '#lib/content/schema.ts';
 import {
 	compareVersionTrees,
 	diffGranularity,
@@ -21,7 +21,7 @@ import {
 	type Redline,
 	type RedlineInput,
 	type RedlineNode,
-} from '../../src/lib/diff/redline.ts';
+} from '#lib/diff/redline.ts';
 
 const fixturePolicies = join(import.meta.dirname, '../fixtures/content/policies');
 

@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { deriveNumbers, labelGap } from '../../src/lib/content/numbering.ts';
-import { versionToPlainText } from '../../src/lib/content/plain-text.ts';
-import { buildTree, importFile, writeImportedVersion } from '../../src/lib/importer/index.ts';
-import { textLines } from '../../src/lib/importer/source-lines.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { deriveNumbers, labelGap } from '#lib/content/numbering.ts';
+import { versionToPlainText } from '#lib/content/plain-text.ts';
+import { buildTree, importFile, writeImportedVersion } from '#lib/importer/index.ts';
+import { textLines } from '#lib/importer/source-lines.ts';
 
 const source = [
 	'员工考勤管理规定',

@@ -4,14 +4,14 @@
  * is an error naming the file; read steps resolve to the version in force; and
  * the real new-hire path loads.
  */
-import { companyToday } from '../../src/lib/calendar.ts';
+import { companyToday } from '#lib/calendar.ts';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { readBuildConfig } from '../../src/lib/config.ts';
-import { loadTrainingPaths, loadTrainingPathsOrThrow } from '../../src/lib/training/loader.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { readBuildConfig } from '#lib/config.ts';
+import { loadTrainingPaths, loadTrainingPathsOrThrow } from '#lib/training/loader.ts';
 import { projectRoot } from '../support/build-site.ts';
 
 const policies = loadContentOrThrow({ policiesDir: join(projectRoot, 'content/policies'), root: projectRoot });

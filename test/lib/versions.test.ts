@@ -7,7 +7,7 @@ import {
 	todayIn,
 	versionInForce,
 	type DatedVersion,
-} from '../../src/lib/versions.ts';
+} from '#lib/versions.ts';
 
 const versions: DatedVersion[] = [
 	{ version: '1.0', status: 'approved' },

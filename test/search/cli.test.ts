@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { zhidu as cli } from '../support/cli.ts';
-import { searchIndexFormat, type SearchIndexFile } from '../../src/lib/search/clause-index.ts';
+import { searchIndexFormat, type SearchIndexFile } from '#lib/search/clause-index.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { emptyQueries, searchQueries } from './queries.ts';
 

@@ -5,11 +5,11 @@
  * phrases, scripts, codes and version states decided at query time.
  */
 import { describe, expect, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { partsToText, walkClauses } from '../../src/lib/content/clause-tree.ts';
-import { SearchIndex, type SearchOptions } from '../../src/lib/search/clause-index.ts';
-import { buildSearchIndexFile } from '../../src/lib/search/build-index.ts';
-import { stateLookup, versionStates } from '../../src/lib/search/from-content.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { partsToText, walkClauses } from '#lib/content/clause-tree.ts';
+import { SearchIndex, type SearchOptions } from '#lib/search/clause-index.ts';
+import { buildSearchIndexFile } from '#lib/search/build-index.ts';
+import { stateLookup, versionStates } from '#lib/search/from-content.ts';
 import { emptyQueries, searchQueries } from './queries.ts';
 
 const policies = loadContentOrThrow();

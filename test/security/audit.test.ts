@@ -7,7 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/lib/store/database.ts';
+import { openStore } from '#lib/store/database.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer } from '../support/server-process.ts';

@@ -6,7 +6,7 @@
  * injected clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDateTime } from '../../src/lib/datetime.ts';
+import { formatDateTime } from '#lib/datetime.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client } from '../support/http-client.ts';
 import { startFailure } from '../support/server-process.ts';

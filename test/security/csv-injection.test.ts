@@ -7,13 +7,13 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliActor } from '../../src/lib/auth/audit.ts';
-import { importRoster } from '../../src/lib/auth/roster-import.ts';
-import { companyToday } from '../../src/lib/calendar.ts';
-import { neutraliseCell, restoreCell, stringifyCsv } from '../../src/lib/csv/cells.ts';
-import { translator } from '../../src/lib/i18n/index.ts';
-import { rosterAsOf } from '../../src/lib/tracking/tracking.ts';
-import { rosterCsv } from '../../src/server/tracking-view.ts';
+import { cliActor } from '#lib/auth/audit.ts';
+import { importRoster } from '#lib/auth/roster-import.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { neutraliseCell, restoreCell, stringifyCsv } from '#lib/csv/cells.ts';
+import { translator } from '#lib/i18n/index.ts';
+import { rosterAsOf } from '#lib/tracking/tracking.ts';
+import { rosterCsv } from '#server/tracking-view.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 import { header, importCsv, roster, startRosterServer, type RosterServer } from './roster-server.ts';
 

@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, ftruncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile, writeImportedVersion } from '../../src/lib/importer/index.ts';
+import { importFile, writeImportedVersion } from '#lib/importer/index.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { testDatabases } from '../support/databases.ts';
 import { header, importCsv, roster, startRosterServer, type RosterServer } from './roster-server.ts';

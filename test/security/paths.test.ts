@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { normaliseRequestPath } from '../../src/server/request-path.ts';
+import { normaliseRequestPath } from '#server/request-path.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { rawRequest } from '../support/raw-http.ts';

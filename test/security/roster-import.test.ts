@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../support/build-site.ts';
-import { importRoster } from '../../src/lib/auth/roster-import.ts';
-import { translator } from '../../src/lib/i18n/index.ts';
-import { openStore, ping } from '../../src/lib/store/database.ts';
+import { importRoster } from '#lib/auth/roster-import.ts';
+import { translator } from '#lib/i18n/index.ts';
+import { openStore, ping } from '#lib/store/database.ts';
 import { sqliteFileInTemp, testDatabases } from '../support/databases.ts';
 import { header, importCsv, roster, startRosterServer, type RosterServer } from './roster-server.ts';
 

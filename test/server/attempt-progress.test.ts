@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { openStore } from '../../src/lib/store/database.ts';
+import { openStore } from '#lib/store/database.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';

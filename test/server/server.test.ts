@@ -6,8 +6,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { sha256 } from '../../src/lib/auth/secrets.ts';
-import { migrations } from '../../src/lib/store/migrations.ts';
+import { sha256 } from '#lib/auth/secrets.ts';
+import { migrations } from '#lib/store/migrations.ts';
 import { zhidu } from '../support/cli.ts';
 import { testDatabases, sqliteFileInTemp, createPostgresDatabase } from '../support/databases.ts';
 import { startFailure, startServer, type RunningServer } from '../support/server-process.ts';

@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { walkClauses } from '../../src/lib/content/clause-tree.ts';
-import { currentStamp, readStamp, staleReason } from '../../src/integrations/build-stamp.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { walkClauses } from '#lib/content/clause-tree.ts';
+import { currentStamp, readStamp, staleReason } from '#integrations/build-stamp.ts';
 import { buildSite, projectRoot } from '../support/build-site.ts';
 
 const siteDir = inject('siteDir');

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { fetchText } from '../support/on-demand.ts';
 import { serveSite, type ServedSite } from '../support/site-server.ts';

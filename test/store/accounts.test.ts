@@ -1,14 +1,7 @@
 /** Accounts, sessions, rate limits, tokens and the audit log, on SQLite and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import {
-	addPerson,
-	changeAttributes,
-	disablePerson,
-	findPerson,
-	PersonError,
-	setPassword,
-} from '../../src/lib/auth/people.ts';
+import { addPerson, changeAttributes, disablePerson, findPerson, PersonError, setPassword } from '#lib/auth/people.ts';
 import {
 	apiTokenScope,
 	createApiToken,
@@ -17,11 +10,11 @@ import {
 	sessionFor,
 	signIn,
 	signOut,
-} from '../../src/lib/auth/sessions.ts';
-import { cliActor, personActor } from '../../src/lib/auth/audit.ts';
-import { completeSetup } from '../../src/lib/auth/setup.ts';
-import { companyToday } from '../../src/lib/calendar.ts';
-import { openStore, type Store } from '../../src/lib/store/database.ts';
+} from '#lib/auth/sessions.ts';
+import { cliActor, personActor } from '#lib/auth/audit.ts';
+import { completeSetup } from '#lib/auth/setup.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { openStore, type Store } from '#lib/store/database.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 
 const cli = cliActor();

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { realpathSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { currentStamp, staleReason } from '../../src/integrations/build-stamp.ts';
+import { currentStamp, staleReason } from '#integrations/build-stamp.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 export const astroBin = realpathSync(join(projectRoot, 'node_modules/.bin/astro'));

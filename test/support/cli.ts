@@ -2,8 +2,8 @@
  * The CLI in-process: `run(argv, io)` from src/cli/zhidu.ts with a capturing io, as fast as a function
  * call. Spawn a real `node src/cli/zhidu.ts` only for a smoke test of the program itself.
  */
-import { capturingIo } from '../../src/cli/io.ts';
-import { run } from '../../src/cli/zhidu.ts';
+import { capturingIo } from '#cli/io.ts';
+import { run } from '#cli/zhidu.ts';
 import { projectRoot } from './build-site.ts';
 
 export interface CliResult {

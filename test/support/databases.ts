@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { defaultTestPgUrl } from '../../scripts/test-prerequisites.ts';
-import { openStore, type Store } from '../../src/lib/store/database.ts';
+import { openStore, type Store } from '#lib/store/database.ts';
 
 /** An account allowed to create databases; `npm test` creates this one (scripts/test-prerequisites.ts). */
 export const postgresAdminUrl = process.env['ZHIDU_TEST_PG_URL'] || defaultTestPgUrl;

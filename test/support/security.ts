@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
 import { inject } from 'vitest';
-import { openStore, type Store } from '../../src/lib/store/database.ts';
+import { openStore, type Store } from '#lib/store/database.ts';
 import { projectRoot } from './build-site.ts';
 import type { TestDatabase } from './databases.ts';
 import { Client, setUpHr } from './http-client.ts';

@@ -9,15 +9,15 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliActor } from '../../src/lib/auth/audit.ts';
-import { addPerson, changeAttributes } from '../../src/lib/auth/people.ts';
-import { loadContentOrThrow, type LoadedPolicy } from '../../src/lib/content/loader.ts';
-import { startAttempt, submitAttempt } from '../../src/lib/quiz/attempts.ts';
-import type { Answers, DrawnQuestion } from '../../src/lib/quiz/engine.ts';
-import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
-import type { Quiz } from '../../src/lib/quiz/schema.ts';
-import type { Store } from '../../src/lib/store/database.ts';
-import { acknowledge, trackingAsOf, type TrackingContext } from '../../src/lib/tracking/tracking.ts';
+import { cliActor } from '#lib/auth/audit.ts';
+import { addPerson, changeAttributes } from '#lib/auth/people.ts';
+import { loadContentOrThrow, type LoadedPolicy } from '#lib/content/loader.ts';
+import { startAttempt, submitAttempt } from '#lib/quiz/attempts.ts';
+import type { Answers, DrawnQuestion } from '#lib/quiz/engine.ts';
+import { loadQuizzes } from '#lib/quiz/loader.ts';
+import type { Quiz } from '#lib/quiz/schema.ts';
+import type { Store } from '#lib/store/database.ts';
+import { acknowledge, trackingAsOf, type TrackingContext } from '#lib/tracking/tracking.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 
 const root = resolve(import.meta.dirname, '../..');

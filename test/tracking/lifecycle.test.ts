@@ -3,19 +3,19 @@
  * PostgreSQL: the real policies (1.0 → 1.1 is editorial) plus a 2.0 added in
  * a temporary copy of the content that changes a clause the quiz cites.
  */
-import { cliActor } from '../../src/lib/auth/audit.ts';
+import { cliActor } from '#lib/auth/audit.ts';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPerson, changeAttributes, findPerson } from '../../src/lib/auth/people.ts';
-import { loadContentOrThrow, type LoadedPolicy } from '../../src/lib/content/loader.ts';
-import { startAttempt, submitAttempt } from '../../src/lib/quiz/attempts.ts';
-import type { Answers, DrawnQuestion } from '../../src/lib/quiz/engine.ts';
-import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
-import type { Quiz } from '../../src/lib/quiz/schema.ts';
-import type { Store } from '../../src/lib/store/database.ts';
-import { acknowledge, rosterAsOf, trackingAsOf, type TrackingContext } from '../../src/lib/tracking/tracking.ts';
+import { addPerson, changeAttributes, findPerson } from '#lib/auth/people.ts';
+import { loadContentOrThrow, type LoadedPolicy } from '#lib/content/loader.ts';
+import { startAttempt, submitAttempt } from '#lib/quiz/attempts.ts';
+import type { Answers, DrawnQuestion } from '#lib/quiz/engine.ts';
+import { loadQuizzes } from '#lib/quiz/loader.ts';
+import type { Quiz } from '#lib/quiz/schema.ts';
+import type { Store } from '#lib/store/database.ts';
+import { acknowledge, rosterAsOf, trackingAsOf, type TrackingContext } from '#lib/tracking/tracking.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { loadQuizzes } from '#lib/quiz/loader.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 const fixtures = join(projectRoot, 'test/fixtures');

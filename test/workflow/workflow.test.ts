@@ -6,10 +6,10 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadContentOrThrow } from '../../src/lib/content/loader.ts';
-import { loadQuizzes } from '../../src/lib/quiz/loader.ts';
-import { certificationStatus } from '../../src/lib/tracking/status.ts';
-import { resolveVersions } from '../../src/lib/versions.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { loadQuizzes } from '#lib/quiz/loader.ts';
+import { certificationStatus } from '#lib/tracking/status.ts';
+import { resolveVersions } from '#lib/versions.ts';
 import { buildSite } from '../support/build-site.ts';
 import { zhidu as run } from '../support/cli.ts';
 

@@ -3,8 +3,8 @@
  * approved. Refuses (exit 1) while anything blocks it, when the text changed since submission, or when the
  * effective date is before the version in force took effect.
  */
-import { cliActor } from '../../lib/auth/audit.ts';
-import { approve, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { cliActor } from '#lib/auth/audit.ts';
+import { approve, WorkflowError } from '#lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, workflowOptions } from '../workflow-options.ts';
 import { processIo, type CliIo } from '../io.ts';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { readServerConfig } from '../../server/config.ts';
+import { readServerConfig } from '#server/config.ts';
 import { UsageError } from '../args.ts';
 import { processIo, type CliIo } from '../io.ts';
 

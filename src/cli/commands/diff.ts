@@ -1,8 +1,8 @@
 /** `zhidu diff <policy> <from> <to> [--json]`: the redline between two versions, changed clauses only. */
-import { compareVersionTrees, isRealChange } from '../../lib/diff/redline.ts';
-import { formatRedline } from '../../lib/workflow/terminal-diff.ts';
-import { describeReview } from '../../lib/workflow/question-review.ts';
-import { loadWorkflowContent, versionReviews, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { compareVersionTrees, isRealChange } from '#lib/diff/redline.ts';
+import { formatRedline } from '#lib/workflow/terminal-diff.ts';
+import { describeReview } from '#lib/workflow/question-review.ts';
+import { loadWorkflowContent, versionReviews, WorkflowError } from '#lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, useColor, workflowOptions } from '../workflow-options.ts';
 import { processIo, type CliIo } from '../io.ts';

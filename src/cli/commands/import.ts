@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { formatImportReport, importFile, writeImportedVersion } from '../../lib/importer/index.ts';
-import { formatAlignment, type AlignmentReport } from '../../lib/importer/align.ts';
-import { alignImport, existingPolicy, readSubstitutions, schemeOf } from '../../lib/importer/revision.ts';
-import { numberingScheme, type NumberingScheme } from '../../lib/content/schema.ts';
-import type { Substitution } from '../../lib/diff/editorial.ts';
+import { formatImportReport, importFile, writeImportedVersion } from '#lib/importer/index.ts';
+import { formatAlignment, type AlignmentReport } from '#lib/importer/align.ts';
+import { alignImport, existingPolicy, readSubstitutions, schemeOf } from '#lib/importer/revision.ts';
+import { numberingScheme, type NumberingScheme } from '#lib/content/schema.ts';
+import type { Substitution } from '#lib/diff/editorial.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { processIo, type CliIo } from '../io.ts';
 

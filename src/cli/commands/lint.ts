@@ -3,9 +3,9 @@
  * when there are errors, 0 when there are only warnings (2 on bad usage).
  */
 import { resolve } from 'node:path';
-import { loadContent } from '../../lib/content/loader.ts';
-import { formatReport, lintContent } from '../../lib/lint/lint.ts';
-import { lintQuizzes } from '../../lib/lint/quizzes.ts';
+import { loadContent } from '#lib/content/loader.ts';
+import { formatReport, lintContent } from '#lib/lint/lint.ts';
+import { lintQuizzes } from '#lib/lint/quizzes.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { processIo, type CliIo } from '../io.ts';
 

@@ -1,6 +1,6 @@
 /** `zhidu revise <policy> [--to <version>] [--major]`: a new draft version, copied from the latest one. */
 import { relative } from 'node:path';
-import { revise, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { revise, WorkflowError } from '#lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentHelp, contentOptions, workflowOptions } from '../workflow-options.ts';
 import { processIo, type CliIo } from '../io.ts';

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { companyToday } from '../../lib/calendar.ts';
-import { readBuildConfig } from '../../lib/config.ts';
-import type { SearchHit } from '../../lib/search/clause-index.ts';
-import { loadSearchIndex, searchIndexPath, stateLookup, versionStates } from '../../lib/search/from-content.ts';
-import type { VersionState } from '../../lib/versions.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { readBuildConfig } from '#lib/config.ts';
+import type { SearchHit } from '#lib/search/clause-index.ts';
+import { loadSearchIndex, searchIndexPath, stateLookup, versionStates } from '#lib/search/from-content.ts';
+import type { VersionState } from '#lib/versions.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { processIo, type CliIo } from '../io.ts';
 
@@ -43,7 +43,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 	const policiesDir = resolve(io.cwd, values.content ?? config.contentDir);
 	// The content (its MDX parser) is loaded only when the index must be rebuilt: starting fast is the point.
 	const index = await loadSearchIndex(searchIndexPath(distDir(io.env)), policiesDir, async () =>
-		(await import('../../lib/content/loader.ts')).loadContentOrThrow({ policiesDir }),
+		(await import('#lib/content/loader.ts')).loadContentOrThrow({ policiesDir }),
 	);
 	const policyIds = [...new Set(index.versions.map((v) => v.policyId))];
 	if (values.policy && !policyIds.includes(values.policy)) {

@@ -3,8 +3,8 @@
  * drafts and versions in review, what blocks approval. `zhidu status [<policy>] --due`: policies due or
  * overdue for periodic review.
  */
-import { describeReview } from '../../lib/workflow/question-review.ts';
-import { policyStatus, reviewsDue, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { describeReview } from '#lib/workflow/question-review.ts';
+import { policyStatus, reviewsDue, WorkflowError } from '#lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentHelp, contentOptions, useColor, workflowOptions } from '../workflow-options.ts';
 import { processIo, type CliIo } from '../io.ts';

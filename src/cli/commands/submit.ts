@@ -1,5 +1,5 @@
 /** `zhidu submit <policy> <version>`: draft → in-review, recording a hash of the submitted text. */
-import { submit, WorkflowError } from '../../lib/workflow/workflow.ts';
+import { submit, WorkflowError } from '#lib/workflow/workflow.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { contentOptions, workflowOptions } from '../workflow-options.ts';
 import { processIo, type CliIo } from '../io.ts';

@@ -1,14 +1,14 @@
 /** `zhidu users add | import <csv> | set-password | disable | list`: the roster, for local accounts. */
 import { readFileSync } from 'node:fs';
-import { cliActor } from '../../lib/auth/audit.ts';
+import { cliActor } from '#lib/auth/audit.ts';
 import { resolve } from 'node:path';
-import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '../../lib/auth/people.ts';
-import { describeProblem } from '../../lib/auth/roster-csv.ts';
-import { importRoster } from '../../lib/auth/roster-import.ts';
-import { readBuildConfig } from '../../lib/config.ts';
-import { translator } from '../../lib/i18n/index.ts';
-import { openStore } from '../../lib/store/database.ts';
-import { readServerConfig } from '../../server/config.ts';
+import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '#lib/auth/people.ts';
+import { describeProblem } from '#lib/auth/roster-csv.ts';
+import { importRoster } from '#lib/auth/roster-import.ts';
+import { readBuildConfig } from '#lib/config.ts';
+import { translator } from '#lib/i18n/index.ts';
+import { openStore } from '#lib/store/database.ts';
+import { readServerConfig } from '#server/config.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { processIo, type CliIo } from '../io.ts';
 

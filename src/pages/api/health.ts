@@ -1,7 +1,7 @@
 /** GET /api/health: the app version and whether the database answers. */
 import type { APIRoute } from 'astro';
-import { ping } from '../../lib/store/database.ts';
-import { handle, jsonResponse, zhidu } from '../../server/api.ts';
+import { ping } from '#lib/store/database.ts';
+import { handle, jsonResponse, zhidu } from '#server/api.ts';
 import pkg from '../../../package.json' with { type: 'json' };
 
 export const prerender = false;

@@ -5,14 +5,14 @@
  * version's text. GET /api/v1/acknowledgements?policy=: the person's own.
  */
 import type { APIRoute } from 'astro';
-import { acknowledgeBody } from '../../../lib/api/route-schemas.ts';
+import { acknowledgeBody } from '#lib/api/route-schemas.ts';
 import { z } from 'zod';
-import { acknowledgementStatus } from '../../../lib/tracking/status.ts';
-import { acknowledge } from '../../../lib/tracking/tracking.ts';
-import { todayIn } from '../../../lib/versions.ts';
-import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../server/api.ts';
-import { catalog, policyOf, today, versionInForceOf } from '../../../server/catalog.ts';
-import { parseQuery } from '../../../server/tracking-view.ts';
+import { acknowledgementStatus } from '#lib/tracking/status.ts';
+import { acknowledge } from '#lib/tracking/tracking.ts';
+import { todayIn } from '#lib/versions.ts';
+import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '#server/api.ts';
+import { catalog, policyOf, today, versionInForceOf } from '#server/catalog.ts';
+import { parseQuery } from '#server/tracking-view.ts';
 
 export const prerender = false;
 

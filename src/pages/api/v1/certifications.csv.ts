@@ -4,17 +4,17 @@
  * Every export is recorded in the audit log.
  */
 import type { APIRoute } from 'astro';
-import { recordAudit } from '../../../lib/auth/audit.ts';
-import { trackingAsOf } from '../../../lib/tracking/tracking.ts';
-import { handle, requireHr, zhidu } from '../../../server/api.ts';
-import { catalog } from '../../../server/catalog.ts';
+import { recordAudit } from '#lib/auth/audit.ts';
+import { trackingAsOf } from '#lib/tracking/tracking.ts';
+import { handle, requireHr, zhidu } from '#server/api.ts';
+import { catalog } from '#server/catalog.ts';
 import {
 	certificationCsv,
 	csvResponse,
 	parseQuery,
 	trackingFilterOf,
 	trackingQuerySchema,
-} from '../../../server/tracking-view.ts';
+} from '#server/tracking-view.ts';
 
 export const prerender = false;
 

@@ -5,10 +5,10 @@
  * an email; `status` is current, outdated, expired, none or overdue.
  */
 import type { APIRoute } from 'astro';
-import { trackingAsOf } from '../../../lib/tracking/tracking.ts';
-import { handle, jsonResponse, requireHr, zhidu } from '../../../server/api.ts';
-import { catalog } from '../../../server/catalog.ts';
-import { certificationJson, parseQuery, trackingFilterOf, trackingQuerySchema } from '../../../server/tracking-view.ts';
+import { trackingAsOf } from '#lib/tracking/tracking.ts';
+import { handle, jsonResponse, requireHr, zhidu } from '#server/api.ts';
+import { catalog } from '#server/catalog.ts';
+import { certificationJson, parseQuery, trackingFilterOf, trackingQuerySchema } from '#server/tracking-view.ts';
 
 export const prerender = false;
 

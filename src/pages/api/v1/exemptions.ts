@@ -4,11 +4,11 @@
  * is an employee id or an email. Recorded in the audit log.
  */
 import type { APIRoute } from 'astro';
-import { exemptionBody } from '../../../lib/api/route-schemas.ts';
-import { recordExemption } from '../../../lib/tracking/tracking.ts';
-import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '../../../server/api.ts';
-import { policyOf } from '../../../server/catalog.ts';
-import { findUser } from '../../../server/tracking-view.ts';
+import { exemptionBody } from '#lib/api/route-schemas.ts';
+import { recordExemption } from '#lib/tracking/tracking.ts';
+import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '#server/api.ts';
+import { policyOf } from '#server/catalog.ts';
+import { findUser } from '#server/tracking-view.ts';
 
 export const prerender = false;
 

@@ -1,6 +1,6 @@
 /** GET /api/v1/me: who is signed in, and the CSRF token for writes. */
 import type { APIRoute } from 'astro';
-import { handle, jsonResponse, zhidu } from '../../../server/api.ts';
+import { handle, jsonResponse, zhidu } from '#server/api.ts';
 
 export const prerender = false;
 

@@ -5,11 +5,11 @@
  */
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { recordAudit } from '../../../lib/auth/audit.ts';
-import { rosterAsOf } from '../../../lib/tracking/tracking.ts';
-import { handle, requireHr, zhidu } from '../../../server/api.ts';
-import { catalog, today } from '../../../server/catalog.ts';
-import { calendarDate, csvResponse, parseQuery, rosterCsv } from '../../../server/tracking-view.ts';
+import { recordAudit } from '#lib/auth/audit.ts';
+import { rosterAsOf } from '#lib/tracking/tracking.ts';
+import { handle, requireHr, zhidu } from '#server/api.ts';
+import { catalog, today } from '#server/catalog.ts';
+import { calendarDate, csvResponse, parseQuery, rosterCsv } from '#server/tracking-view.ts';
 
 export const prerender = false;
 

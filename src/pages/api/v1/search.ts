@@ -5,13 +5,13 @@
  * catalog's today, not the build's.
  */
 import type { APIRoute } from 'astro';
-import { searchParams, searchResponse } from '../../../lib/api/route-schemas.ts';
-import type { SearchHit } from '../../../lib/search/clause-index.ts';
-import { stateLookup } from '../../../lib/search/from-content.ts';
-import type { VersionState } from '../../../lib/versions.ts';
-import { handle, HttpError, jsonResponse } from '../../../server/api.ts';
-import { serverSearchIndex, versionStatesNow } from '../../../server/search.ts';
-import { parseQuery } from '../../../server/tracking-view.ts';
+import { searchParams, searchResponse } from '#lib/api/route-schemas.ts';
+import type { SearchHit } from '#lib/search/clause-index.ts';
+import { stateLookup } from '#lib/search/from-content.ts';
+import type { VersionState } from '#lib/versions.ts';
+import { handle, HttpError, jsonResponse } from '#server/api.ts';
+import { serverSearchIndex, versionStatesNow } from '#server/search.ts';
+import { parseQuery } from '#server/tracking-view.ts';
 
 export const prerender = false;
 

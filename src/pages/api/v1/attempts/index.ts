@@ -1,13 +1,13 @@
 /** POST /api/v1/attempts { quiz }: start (or resume) an attempt; the server draws and records the questions. */
 import type { APIRoute } from 'astro';
-import { startAttemptBody } from '../../../../lib/api/route-schemas.ts';
-import { now } from '../../../../lib/calendar.ts';
-import { startAttempt } from '../../../../lib/quiz/attempts.ts';
-import { loadProgress } from '../../../../lib/quiz/progress.ts';
-import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../../server/api.ts';
-import { attemptJson, citeIn } from '../../../../server/attempt-view.ts';
-import { catalog, chapterLookup, findQuiz, versionInForceOf } from '../../../../server/catalog.ts';
-import { retryMessage } from '../../../../server/quiz-limits.ts';
+import { startAttemptBody } from '#lib/api/route-schemas.ts';
+import { now } from '#lib/calendar.ts';
+import { startAttempt } from '#lib/quiz/attempts.ts';
+import { loadProgress } from '#lib/quiz/progress.ts';
+import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '#server/api.ts';
+import { attemptJson, citeIn } from '#server/attempt-view.ts';
+import { catalog, chapterLookup, findQuiz, versionInForceOf } from '#server/catalog.ts';
+import { retryMessage } from '#server/quiz-limits.ts';
 
 export const prerender = false;
 

@@ -1,9 +1,9 @@
 /** POST /api/v1/auth/login {email, password}: starts a session (cookie) and returns the CSRF token. */
 import type { APIRoute } from 'astro';
-import { loginBody } from '../../../../lib/api/route-schemas.ts';
-import { signIn } from '../../../../lib/auth/sessions.ts';
-import { handle, jsonResponse, readJson, zhidu } from '../../../../server/api.ts';
-import { sessionCookie } from '../../../../server/session-cookie.ts';
+import { loginBody } from '#lib/api/route-schemas.ts';
+import { signIn } from '#lib/auth/sessions.ts';
+import { handle, jsonResponse, readJson, zhidu } from '#server/api.ts';
+import { sessionCookie } from '#server/session-cookie.ts';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 /** POST /api/v1/auth/logout: ends the session. */
 import type { APIRoute } from 'astro';
-import { signOut } from '../../../../lib/auth/sessions.ts';
-import { handle, jsonResponse, zhidu } from '../../../../server/api.ts';
-import { clearedSessionCookie } from '../../../../server/session-cookie.ts';
+import { signOut } from '#lib/auth/sessions.ts';
+import { handle, jsonResponse, zhidu } from '#server/api.ts';
+import { clearedSessionCookie } from '#server/session-cookie.ts';
 
 export const prerender = false;
 

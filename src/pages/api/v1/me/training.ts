@@ -4,10 +4,10 @@
  * state, due dates, overdue, and the clauses that outdated them.
  */
 import type { APIRoute } from 'astro';
-import { trackingAsOf } from '../../../../lib/tracking/tracking.ts';
-import { handle, jsonResponse, signedInPerson, zhidu } from '../../../../server/api.ts';
-import { catalog, today } from '../../../../server/catalog.ts';
-import { trainingJson } from '../../../../server/tracking-view.ts';
+import { trackingAsOf } from '#lib/tracking/tracking.ts';
+import { handle, jsonResponse, signedInPerson, zhidu } from '#server/api.ts';
+import { catalog, today } from '#server/catalog.ts';
+import { trainingJson } from '#server/tracking-view.ts';
 
 export const prerender = false;
 

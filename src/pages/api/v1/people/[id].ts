@@ -1,8 +1,8 @@
 /** PATCH /api/v1/people/:id (HR): change department or role (kept as history), or disable from a date. */
 import type { APIRoute } from 'astro';
-import { changePersonBody } from '../../../../lib/api/route-schemas.ts';
-import { changeAttributes, disablePerson, findPerson } from '../../../../lib/auth/people.ts';
-import { handle, HttpError, jsonResponse, readJson, requireHr, requireHrGrant, zhidu } from '../../../../server/api.ts';
+import { changePersonBody } from '#lib/api/route-schemas.ts';
+import { changeAttributes, disablePerson, findPerson } from '#lib/auth/people.ts';
+import { handle, HttpError, jsonResponse, readJson, requireHr, requireHrGrant, zhidu } from '#server/api.ts';
 
 export const prerender = false;
 

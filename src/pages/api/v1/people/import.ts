@@ -3,10 +3,10 @@
  * before any is added, then all are added in one transaction (src/lib/auth/roster-import.ts).
  */
 import type { APIRoute } from 'astro';
-import { importRoster } from '../../../../lib/auth/roster-import.ts';
-import { readBuildConfig } from '../../../../lib/config.ts';
-import { translator } from '../../../../lib/i18n/index.ts';
-import { handle, HttpError, jsonResponse, requireHr, zhidu } from '../../../../server/api.ts';
+import { importRoster } from '#lib/auth/roster-import.ts';
+import { readBuildConfig } from '#lib/config.ts';
+import { translator } from '#lib/i18n/index.ts';
+import { handle, HttpError, jsonResponse, requireHr, zhidu } from '#server/api.ts';
 
 export const prerender = false;
 

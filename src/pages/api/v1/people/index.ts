@@ -1,8 +1,8 @@
 /** GET /api/v1/people (HR): the roster. POST (HR): add one person. */
 import type { APIRoute } from 'astro';
-import { addPersonBody } from '../../../../lib/api/route-schemas.ts';
-import { addPerson, listPeople } from '../../../../lib/auth/people.ts';
-import { handle, jsonResponse, readJson, requireHr, requireHrGrant, zhidu } from '../../../../server/api.ts';
+import { addPersonBody } from '#lib/api/route-schemas.ts';
+import { addPerson, listPeople } from '#lib/auth/people.ts';
+import { handle, jsonResponse, readJson, requireHr, requireHrGrant, zhidu } from '#server/api.ts';
 
 export const prerender = false;
 

@@ -3,10 +3,10 @@
  * today, dates and the changes between consecutive versions (rendered per request).
  */
 import type { APIRoute } from 'astro';
-import { policyDocument } from '../../../../lib/api/documents.ts';
-import { companyToday } from '../../../../lib/calendar.ts';
-import { catalog, policyOf } from '../../../../lib/catalog/index.ts';
-import { json } from '../../../../site/api.ts';
+import { policyDocument } from '#lib/api/documents.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { catalog, policyOf } from '#lib/catalog/index.ts';
+import { json } from '#site/api.ts';
 
 export const prerender = false;
 

@@ -4,9 +4,9 @@
  * Pagefind index holds no state, so results are right after midnight.
  */
 import type { APIRoute } from 'astro';
-import { searchStatesResponse } from '../../../../lib/api/route-schemas.ts';
-import { handle, jsonResponse } from '../../../../server/api.ts';
-import { versionStatesNow } from '../../../../server/search.ts';
+import { searchStatesResponse } from '#lib/api/route-schemas.ts';
+import { handle, jsonResponse } from '#server/api.ts';
+import { versionStatesNow } from '#server/search.ts';
 
 export const prerender = false;
 

@@ -1,7 +1,7 @@
 /** DELETE /api/v1/tokens/:id (HR): revoke an API token. */
 import type { APIRoute } from 'astro';
-import { revokeApiToken } from '../../../../lib/auth/sessions.ts';
-import { handle, HttpError, jsonResponse, requireHr, zhidu } from '../../../../server/api.ts';
+import { revokeApiToken } from '#lib/auth/sessions.ts';
+import { handle, HttpError, jsonResponse, requireHr, zhidu } from '#server/api.ts';
 
 export const prerender = false;
 

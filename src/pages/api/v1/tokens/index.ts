@@ -1,8 +1,8 @@
 /** GET /api/v1/tokens (HR): API tokens (never their secrets). POST (HR, signed in): create one; the token is shown once. */
 import type { APIRoute } from 'astro';
-import { createTokenBody } from '../../../../lib/api/route-schemas.ts';
-import { createApiToken, listApiTokens } from '../../../../lib/auth/sessions.ts';
-import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '../../../../server/api.ts';
+import { createTokenBody } from '#lib/api/route-schemas.ts';
+import { createApiToken, listApiTokens } from '#lib/auth/sessions.ts';
+import { handle, HttpError, jsonResponse, readJson, requireHr, zhidu } from '#server/api.ts';
 
 export const prerender = false;
 

@@ -5,8 +5,8 @@
  * version that has it.
  */
 import type { APIRoute } from 'astro';
-import { clauseTarget } from '../../../../lib/catalog/index.ts';
-import { findSitePolicy } from '../../../../site/model.ts';
+import { clauseTarget } from '#lib/catalog/index.ts';
+import { findSitePolicy } from '#site/model.ts';
 
 export const prerender = false;
 

@@ -1,12 +1,12 @@
 /** GET /api/v1/attempts/:id: the attempt (its owner or HR); once graded, what its record says. */
 import type { APIRoute } from 'astro';
-import { getAttempt } from '../../../../../lib/quiz/attempts.ts';
-import { loadProgress } from '../../../../../lib/quiz/progress.ts';
-import { currentAttempt } from '../../../../../server/attempt-deadlines.ts';
-import { handle, HttpError, jsonResponse, zhidu } from '../../../../../server/api.ts';
-import { attemptJson } from '../../../../../server/attempt-view.ts';
-import { findQuiz } from '../../../../../server/catalog.ts';
-import { attemptReader } from '../../../../../server/attempt-access.ts';
+import { getAttempt } from '#lib/quiz/attempts.ts';
+import { loadProgress } from '#lib/quiz/progress.ts';
+import { currentAttempt } from '#server/attempt-deadlines.ts';
+import { handle, HttpError, jsonResponse, zhidu } from '#server/api.ts';
+import { attemptJson } from '#server/attempt-view.ts';
+import { findQuiz } from '#server/catalog.ts';
+import { attemptReader } from '#server/attempt-access.ts';
 
 export const prerender = false;
 

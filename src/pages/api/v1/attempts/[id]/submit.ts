@@ -1,11 +1,11 @@
 /** POST /api/v1/attempts/:id/submit { answers }: graded exactly once; a second submission gets 409 and the first grade. */
 import type { APIRoute } from 'astro';
-import { submitAttemptBody } from '../../../../../lib/api/route-schemas.ts';
-import { now } from '../../../../../lib/calendar.ts';
-import { getAttempt, submitAttempt } from '../../../../../lib/quiz/attempts.ts';
-import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../../../server/api.ts';
-import { attemptJson, citeIn } from '../../../../../server/attempt-view.ts';
-import { findQuiz } from '../../../../../server/catalog.ts';
+import { submitAttemptBody } from '#lib/api/route-schemas.ts';
+import { now } from '#lib/calendar.ts';
+import { getAttempt, submitAttempt } from '#lib/quiz/attempts.ts';
+import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '#server/api.ts';
+import { attemptJson, citeIn } from '#server/attempt-view.ts';
+import { findQuiz } from '#server/catalog.ts';
 
 export const prerender = false;
 

@@ -1,9 +1,9 @@
 /** GET /api/v1/policies/:policy/current.json: a stable alias, the version in force today (rendered per request). */
 import type { APIRoute } from 'astro';
-import { versionDocument } from '../../../../../lib/api/documents.ts';
-import { companyToday } from '../../../../../lib/calendar.ts';
-import { json } from '../../../../../site/api.ts';
-import { findSitePolicy } from '../../../../../site/model.ts';
+import { versionDocument } from '#lib/api/documents.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { json } from '#site/api.ts';
+import { findSitePolicy } from '#site/model.ts';
 
 export const prerender = false;
 

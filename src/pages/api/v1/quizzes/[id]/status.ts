@@ -1,10 +1,10 @@
 /** GET /api/v1/quizzes/:id/status: the signed-in person's state for a quiz (open attempt, last result, pass, when to retry). */
 import type { APIRoute } from 'astro';
-import { now } from '../../../../../lib/calendar.ts';
-import { quizStatus } from '../../../../../lib/quiz/attempts.ts';
-import { handle, HttpError, jsonResponse, signedInPerson, zhidu } from '../../../../../server/api.ts';
-import { catalog, findQuiz } from '../../../../../server/catalog.ts';
-import { companyTime } from '../../../../../server/quiz-limits.ts';
+import { now } from '#lib/calendar.ts';
+import { quizStatus } from '#lib/quiz/attempts.ts';
+import { handle, HttpError, jsonResponse, signedInPerson, zhidu } from '#server/api.ts';
+import { catalog, findQuiz } from '#server/catalog.ts';
+import { companyTime } from '#server/quiz-limits.ts';
 
 export const prerender = false;
 

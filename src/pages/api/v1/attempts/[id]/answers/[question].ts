@@ -5,14 +5,14 @@
  * After the deadline nothing is taken: 409 with the attempt as graded.
  */
 import type { APIRoute } from 'astro';
-import { saveAnswerBody } from '../../../../../../lib/api/route-schemas.ts';
-import { now } from '../../../../../../lib/calendar.ts';
-import { expired, getAttempt, presentedQuestions } from '../../../../../../lib/quiz/attempts.ts';
-import { answerProblem, saveProgress } from '../../../../../../lib/quiz/progress.ts';
-import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '../../../../../../server/api.ts';
-import { currentAttempt } from '../../../../../../server/attempt-deadlines.ts';
-import { attemptJson } from '../../../../../../server/attempt-view.ts';
-import { findQuiz } from '../../../../../../server/catalog.ts';
+import { saveAnswerBody } from '#lib/api/route-schemas.ts';
+import { now } from '#lib/calendar.ts';
+import { expired, getAttempt, presentedQuestions } from '#lib/quiz/attempts.ts';
+import { answerProblem, saveProgress } from '#lib/quiz/progress.ts';
+import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '#server/api.ts';
+import { currentAttempt } from '#server/attempt-deadlines.ts';
+import { attemptJson } from '#server/attempt-view.ts';
+import { findQuiz } from '#server/catalog.ts';
 
 export const prerender = false;
 

@@ -1,8 +1,8 @@
 /** GET /api/v1/policies/:policy/changes/:from...:to.json: what changed between two consecutive versions, by clause id. */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { changesDocument } from '../../../../../../lib/api/documents.ts';
-import { json } from '../../../../../../site/api.ts';
-import { sitePolicies } from '../../../../../../site/model.ts';
+import { changesDocument } from '#lib/api/documents.ts';
+import { json } from '#site/api.ts';
+import { sitePolicies } from '#site/model.ts';
 
 export const getStaticPaths = (() =>
 	sitePolicies().flatMap((p) =>

@@ -1,9 +1,9 @@
 /** GET /api/v1/policies/:policy/versions/:version.json: chapters → sections → clauses (id, number, title, text, HTML, URL). */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { versionDocument } from '../../../../../../lib/api/documents.ts';
-import { json } from '../../../../../../site/api.ts';
-import { companyToday } from '../../../../../../lib/calendar.ts';
-import { sitePolicies } from '../../../../../../site/model.ts';
+import { versionDocument } from '#lib/api/documents.ts';
+import { json } from '#site/api.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { sitePolicies } from '#site/model.ts';
 
 export const getStaticPaths = (() =>
 	sitePolicies().flatMap((p) =>

@@ -1,6 +1,6 @@
 /**
  * Reading progress on a training path: each chapter link opened in this
- * browser (src/scripts/policy/reading-record.ts) is marked read, and the
+ * browser (src/client/policy/reading-record.ts) is marked read, and the
  * path says how many of its chapters that makes.
  */
 import { chaptersRead } from '../policy/reading-record.ts';

@@ -1,5 +1,5 @@
 /** Fills `[data-quiz-status]` on static pages with the signed-in person's state for each quiz (after load, same origin, CSP-safe). */
-import { formatDate, formatDateTime } from '../../lib/datetime.ts';
+import { formatDate, formatDateTime } from '#lib/datetime.ts';
 
 const zh = document.documentElement.lang.startsWith('zh') || !document.documentElement.lang;
 // Times in the company's time zone and the UI language (set on <html> by the layout), never the browser's locale.

@@ -13,8 +13,8 @@
  * loaded, and each is checked for every term as a contiguous run (the
  * adjacency Pagefind's token matching cannot see) before it is shown.
  */
-import type { ExcerptPart } from '../../lib/search/excerpt.ts';
-import { snippet } from '../../lib/search/snippet.ts';
+import type { ExcerptPart } from '#lib/search/excerpt.ts';
+import { snippet } from '#lib/search/snippet.ts';
 import {
 	compact,
 	matchesAll,
@@ -23,7 +23,7 @@ import {
 	type FoldTable,
 	type ParsedQuery,
 	type QueryTerm,
-} from '../../lib/search/tokenizer.ts';
+} from '#lib/search/tokenizer.ts';
 import { foldTableFile, pagefindBundlePath, type ClauseMeta } from './record.ts';
 
 interface PagefindData {
@@ -47,7 +47,7 @@ interface Pagefind {
 	search: (term: string, options?: { filters?: Record<string, unknown> }) => Promise<PagefindSearch>;
 }
 
-export type { ExcerptPart } from '../../lib/search/excerpt.ts';
+export type { ExcerptPart } from '#lib/search/excerpt.ts';
 
 export type VersionState = 'in-force' | 'scheduled' | 'superseded' | 'draft' | 'in-review';
 

@@ -7,7 +7,7 @@
  * menu, Esc or Tab closes it. With the script running the # link leaves the
  * tab order, so a clause costs one tab stop.
  */
-import { clauseAliasUrl } from '../../lib/urls.ts';
+import { clauseAliasUrl } from '#lib/urls.ts';
 
 const text = document.querySelector<HTMLElement>('.policy-text')?.dataset ?? {};
 const policyId = location.pathname.split('/')[2] ?? '';
