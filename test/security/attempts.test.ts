@@ -6,8 +6,6 @@
  * or too often is refused, concurrent starts make one attempt, every attempt
  * is a new draw).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +16,7 @@ import { formatCompanyTime, startOfDayIn } from '#lib/quiz/limits.ts';
 import { openStore } from '#lib/store/database.ts';
 import { findPerson } from '#lib/auth/people.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
@@ -102,11 +101,10 @@ describe.each(testDatabases)('attempt records and certification limits on $name'
 			role: 'staff',
 		});
 		expect(added.status, await added.clone().text()).toBe(201);
-		// Asynchronously: a blocked event loop would let the server close pooled keep-alive sockets unseen.
-		await promisify(execFile)(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', email], {
-			cwd: projectRoot,
-			env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: `${key} password` },
+		const set = await zhidu(['users', 'set-password', email], {
+			env: { ...env, ZHIDU_NEW_PASSWORD: `${key} password` },
 		});
+		expect(set.status, set.output).toBe(0);
 		const client = new Client(server.url);
 		expect((await client.signIn(email, `${key} password`)).status).toBe(200);
 		people[key] = client;
