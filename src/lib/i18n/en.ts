@@ -322,6 +322,8 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	ackOutdated:
 		'You acknowledged version {version}; it has changed substantively since. Read the version in force and acknowledge again.',
 	ackFailed: 'Your acknowledgement could not be recorded; try again later.',
+	// Issue 15 item 4: reading receipts, attestation, electronic signatures.
+	signatureManifestation: '{name} · {dateTime} ({zone}) · {meaning}',
 	dashboardTitle: 'Training tracking',
 	dashboardLink: 'Training tracking (people × policies)',
 	asOf: 'As of',

@@ -314,6 +314,8 @@ export const zhHantTW = {
 	ackButton: '我已閱讀並了解 {version} 版',
 	ackOutdated: '您先前確認的是 {version} 版，其後有實質修訂；請閱讀現行版本後再次確認。',
 	ackFailed: '無法記錄您的確認，請稍後再試。',
+	// Issue 15 item 4: reading receipts, attestation, electronic signatures.
+	signatureManifestation: '{name}　{dateTime}（{zone}）　{meaning}',
 	dashboardTitle: '訓練追蹤',
 	dashboardLink: '訓練追蹤（人員 × 制度）',
 	asOf: '基準日',
