@@ -19,7 +19,7 @@ export interface PeopleTable {
 	disabled_on: string | null;
 	created_at: string;
 	/** Proxy mode (0008): the scrypt hash of the password the person signs with; null until set. */
-	signing_password_hash: string | null;
+	signing_password_hash?: string | null;
 }
 
 /** Department and role as history: a change appends a row, the latest effective one applies. */
