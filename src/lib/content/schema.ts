@@ -62,6 +62,13 @@ export const policySchema = z
 		dueDays: z.number().int().positive().optional(),
 		/** Days to acknowledge and pass again after a substantive revision, from its effective date (default 30). */
 		recertifyDays: z.number().int().positive().optional(),
+		/**
+		 * The attestation a person makes when acknowledging, with `{title}` and `{version}` filled in.
+		 * Default (in the UI language): 「本人已閱讀並理解《{title}》第 {version} 版，並同意遵守。」
+		 */
+		attestation: z.string().trim().min(1).max(1000).optional(),
+		/** `signature`: acknowledging is an electronic signature (the password re-entered); default `attestation`. */
+		acknowledgement: z.enum(['attestation', 'signature']).optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;
