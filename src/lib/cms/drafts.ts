@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { chapterToMdx, parseChapterMdx } from '../content/chapter-mdx.ts';
 import { clauseText, walkClauses, type Chapter } from '../content/clause-tree.ts';
@@ -392,3 +392,75 @@ export function versionHistory(options: CmsOptions, policyId: string, version: s
 
 export const shownPath = (options: CmsOptions, path: string) => relative(options.root, path) || path;
 export { WorkflowError };
+
+// ---------------------------------------------------------------------------
+// questions and knowledge checks citing changed clauses
+
+export const confirmSchema = z.discriminatedUnion('kind', [
+	z
+		.object({
+			kind: z.literal('quiz-question'),
+			quiz: z.string().min(1),
+			question: z.string().min(1),
+			prompt: z.string().trim().min(1).max(2000).optional(),
+		})
+		.strict(),
+	z.object({ kind: z.literal('knowledge-check'), file: z.string().min(1), line: z.number().int().positive() }).strict(),
+]);
+export type ConfirmReview = z.infer<typeof confirmSchema>;
+
+/**
+ * Confirms a quiz question or knowledge check still correct for `version` (reviewedFor, as `zhidu status`
+ * asks), or, for a quiz question with a new prompt, edits it (which also counts as reviewed); committed
+ * with the person as author.
+ */
+export function confirmReview(
+	options: CmsOptions,
+	policyId: string,
+	version: string,
+	item: ConfirmReview,
+	author: GitAuthor,
+	repositoryOf: (dir: string) => ContentRepository,
+): string | undefined {
+	if (item.kind === 'quiz-question') {
+		if (!options.quizzesDir || !/^[a-z0-9][a-z0-9-]*$/.test(item.quiz)) throw new CmsError(404, `no quiz ${item.quiz}`);
+		const file = join(options.quizzesDir, `${item.quiz}.yaml`);
+		if (!existsSync(file)) throw new CmsError(404, `no quiz ${item.quiz}`);
+		const doc = parseDocument(readFileSync(file, 'utf8'));
+		const questions = doc.get('questions') as
+			{ items: { get(key: string): unknown; set(key: string, value: unknown): void }[] } | undefined;
+		const question = questions?.items.find((q) => q.get('id') === item.question);
+		if (!question) throw new CmsError(404, `quiz ${item.quiz} has no question ${item.question}`);
+		if (item.prompt) question.set('prompt', item.prompt);
+		question.set('reviewedFor', version);
+		writeFileSync(file, doc.toString());
+		return commitContent(
+			repositoryOf(options.quizzesDir),
+			[file],
+			author,
+			message(policyId, version, `${item.prompt ? 'edited' : 'confirmed'} quiz ${item.quiz} question ${item.question}`),
+		);
+	}
+	const dir = join(options.policiesDir, policyId, version);
+	const name = item.file.split(/[\\/]/).pop()!;
+	const path = join(dir, name);
+	if (!chapterFilePattern.test(name) || !existsSync(path))
+		throw new CmsError(404, `no chapter file ${item.file} in ${policyId} ${version}`);
+	const lines = readFileSync(path, 'utf8').split('\n');
+	const at = lines[item.line - 1];
+	if (!at?.includes('<KnowledgeCheck'))
+		throw new CmsError(409, `no knowledge check at ${item.file}:${item.line} (reload the page)`);
+	const rest = lines.slice(item.line - 1).join('\n');
+	const end = rest.indexOf('/>');
+	const tag = rest.slice(0, end);
+	const updated = /\sreviewedFor="[^"]*"/.test(tag)
+		? tag.replace(/\sreviewedFor="[^"]*"/, ` reviewedFor="${version}"`)
+		: tag.replace('<KnowledgeCheck', `<KnowledgeCheck reviewedFor="${version}"`);
+	writeFileSync(path, [...lines.slice(0, item.line - 1), updated + rest.slice(end)].join('\n'));
+	return commitContent(
+		options.repository,
+		[path],
+		author,
+		message(policyId, version, `confirmed knowledge check 「${name}:${item.line}」`),
+	);
+}
