@@ -63,7 +63,10 @@ const components: Record<string, Schema> = {
 		differs: z.array(z.object({ row: z.number(), email: z.string(), columns: z.array(z.string()) })),
 		skipped: z.array(z.string()),
 		total: z.number(),
+		encoding: z.string().describe('the encoding the file was read in'),
+		encodingBy: z.enum(['bom', 'detected', 'chosen']),
 	}),
+	RosterPreview: routes.rosterPreviewSchema,
 	Ok: z.object({}).catchall(z.unknown()),
 	AcknowledgeBody: routes.acknowledgeBody,
 	ReadingReceiptBody: routes.readingReceiptBody,
@@ -198,7 +201,15 @@ export const operations: Operation[] = [
 			'Import a roster CSV (employee_id,name,email,department,role,hire_date, or the roster export headers): all rows or none',
 		access: 'hr',
 		bodyType: 'text/csv',
-		responses: { 200: { description: 'imported', schema: 'ImportResult' }, 400: errors[400], 403: errors[403] },
+		query: [
+			{ name: 'encoding', description: 'utf-8, utf-16le, utf-16be, big5 or gbk; detected when absent (a BOM decides)' },
+			{ name: 'preview', description: '1: import nothing; answer with the encoding used and the first rows' },
+		],
+		responses: {
+			200: { description: 'imported (or, with preview=1, a RosterPreview)', schema: 'ImportResult' },
+			400: errors[400],
+			403: errors[403],
+		},
 	},
 	{
 		method: 'patch',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import { calendarDate } from '../calendar.ts';
+import { csvEncodings, encodingNamed } from '../csv/encoding.ts';
 
 export { calendarDate };
 
@@ -59,12 +60,51 @@ export const addPersonBody = z.object({
 
 export const changePersonBody = z
 	.object({
+		name: z.string().trim().min(1, 'required').optional().describe('a corrected name (kept in history)'),
+		email: z.string().trim().optional().describe('a corrected email (kept in history; the new sign-in name)'),
 		department: z.string().min(1).optional(),
 		role: z.enum(['staff', 'hr']).optional(),
 		effectiveFrom: calendarDate.optional(),
 		disabledOn: calendarDate.optional(),
 	})
-	.refine((b) => b.department || b.role || b.disabledOn, 'nothing to change');
+	.refine((b) => b.name || b.email || b.department || b.role || b.disabledOn, 'nothing to change');
+
+/** A roster file's encoding as the API and the HR page take it (`big5`, `GBK`, `UTF-16LE`, `utf-8` …). */
+export const csvEncodingParam = z
+	.string()
+	.transform((name, ctx) => {
+		const encoding = encodingNamed(name);
+		if (!encoding) ctx.addIssue({ code: 'custom', message: `unknown encoding; one of ${csvEncodings.join(', ')}` });
+		return encoding ?? z.NEVER;
+	})
+	.describe(`the file's encoding (${csvEncodings.join(', ')}); detected when absent`);
+
+export const rosterImportQuery = z
+	.object({
+		encoding: csvEncodingParam.optional(),
+		preview: z.enum(['1', 'true']).optional().describe('only read the first rows and say which encoding was used'),
+	})
+	.strict();
+
+const encodingFields = {
+	encoding: z
+		.enum(csvEncodings)
+		.nullable()
+		.describe('the encoding read with; null when Big5 and GBK are equally plausible'),
+	encodingBy: z.enum(['bom', 'detected', 'chosen', 'ambiguous']),
+	candidates: z.array(z.enum(csvEncodings)).describe('the plausible encodings, most likely first'),
+};
+export const rosterPreviewSchema = z.object({
+	preview: z.literal(true),
+	...encodingFields,
+	rows: z.array(z.array(z.string())).describe('the first records as read (header first)'),
+	alternatives: z
+		.array(z.object({ encoding: z.enum(csvEncodings), rows: z.array(z.array(z.string())) }))
+		.describe('when ambiguous: the first records in each candidate encoding'),
+	problem: z
+		.object({ row: z.number(), column: z.string(), message: z.string(), byte: z.number().optional() })
+		.nullable(),
+});
 
 export const createTokenBody = z.object({
 	name: z.string().trim().min(1, 'required'),

@@ -260,3 +260,128 @@ export async function countHr(store: Pick<Store, 'db'>): Promise<number> {
 	const people = await listPeople(store);
 	return people.filter((p) => p.role === 'hr' && !p.disabledOn).length;
 }
+
+export interface IdentityCorrection {
+	previousName: string;
+	previousEmail: string;
+	name: string;
+	email: string;
+	recordedAt: string;
+	/** The person who recorded it (null: the CLI or an API token without a person). */
+	recordedBy: string | null;
+}
+
+const correctionSchema = newPersonSchema.pick({ name: true, email: true }).partial();
+
+/**
+ * Corrects a person's name or email (a typo, a new surname, a new address):
+ * the person row changes, the correction with what it replaced is kept in
+ * `person_identity_history` (append-only), and the audit entry commits with it.
+ * Records already made (acknowledgements, attempts, signatures) keep the name
+ * they were made with. An email another person has is refused.
+ */
+export async function correctIdentity(
+	store: Store,
+	personId: string,
+	change: { name?: string | undefined; email?: string | undefined },
+	actor: Actor,
+): Promise<Person> {
+	const parsed = correctionSchema.safeParse(change);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		throw new PersonError(String(issue.path[0] ?? 'person'), issue.message);
+	}
+	await store.db.transaction().execute(async (tx) => {
+		const row = await tx.selectFrom('people').select(['name', 'email']).where('id', '=', personId).executeTakeFirst();
+		if (!row) throw new PersonError('person', 'no such person');
+		const name = parsed.data.name ?? row.name;
+		const email = parsed.data.email ?? row.email;
+		if (name === row.name && email === row.email) return;
+		if (email !== row.email) {
+			const holder = await tx
+				.selectFrom('people')
+				.select('id')
+				.where('email', '=', email)
+				.where('id', '!=', personId)
+				.executeTakeFirst();
+			if (holder) throw new PersonError('email', `${email} is already in the roster`);
+		}
+		const at = now();
+		await tx.updateTable('people').set({ name, email }).where('id', '=', personId).execute();
+		await tx
+			.insertInto('person_identity_history')
+			.values({
+				id: randomUUID(),
+				person_id: personId,
+				previous_name: row.name,
+				previous_email: row.email,
+				name,
+				email,
+				recorded_at: at,
+				recorded_by: actorPersonId(actor),
+			})
+			.execute();
+		await recordAudit(tx, {
+			event: 'person.identity-corrected',
+			actor,
+			subject: personId,
+			detail: { from: { name: row.name, email: row.email }, to: { name, email } },
+		});
+	});
+	return (await findPerson(store, { id: personId }))!;
+}
+
+/** Every correction of a person's name or email, oldest first. */
+export async function identityCorrections(store: Pick<Store, 'db'>, personId: string): Promise<IdentityCorrection[]> {
+	const rows = await store.db
+		.selectFrom('person_identity_history')
+		.selectAll()
+		.where('person_id', '=', personId)
+		.orderBy('recorded_at')
+		.execute();
+	return rows.map((r) => ({
+		previousName: r.previous_name,
+		previousEmail: r.previous_email,
+		name: r.name,
+		email: r.email,
+		recordedAt: r.recorded_at,
+		recordedBy: r.recorded_by,
+	}));
+}
+
+export interface PersonChange {
+	name?: string | undefined;
+	email?: string | undefined;
+	department?: string | undefined;
+	role?: Role | undefined;
+	effectiveFrom?: string | undefined;
+	disabledOn?: string | undefined;
+}
+
+/**
+ * One change to a person, as the API's PATCH and the HR pages make it: a name
+ * or email correction, a department or role from a date (history), leaving.
+ */
+export async function changePerson(
+	store: Store,
+	personId: string,
+	change: PersonChange,
+	actor: Actor,
+): Promise<Person> {
+	if (!(await findPerson(store, { id: personId }))) throw new PersonError('person', 'no such person');
+	if (change.name !== undefined || change.email !== undefined)
+		await correctIdentity(store, personId, { name: change.name, email: change.email }, actor);
+	if (change.department || change.role)
+		await changeAttributes(
+			store,
+			personId,
+			{
+				...(change.department ? { department: change.department } : {}),
+				...(change.role ? { role: change.role } : {}),
+				...(change.effectiveFrom ? { effectiveFrom: change.effectiveFrom } : {}),
+			},
+			actor,
+		);
+	if (change.disabledOn) await disablePerson(store, personId, change.disabledOn, actor);
+	return (await findPerson(store, { id: personId }))!;
+}

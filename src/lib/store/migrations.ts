@@ -355,5 +355,28 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 					.execute();
 			},
 		},
+		'0007-person-identity-history': {
+			async up(db: Kysely<unknown>) {
+				// HR corrects a name or an email on the person row (sign-in uses the email in force); each correction
+				// is kept here, append-only, with what it replaced, so the records stay traceable to who it was.
+				await db.schema
+					.createTable('person_identity_history')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('previous_name', 'text', (c) => c.notNull())
+					.addColumn('previous_email', 'text', (c) => c.notNull())
+					.addColumn('name', 'text', (c) => c.notNull())
+					.addColumn('email', 'text', (c) => c.notNull())
+					.addColumn('recorded_at', 'text', (c) => c.notNull())
+					.addColumn('recorded_by', 'text')
+					.execute();
+				await db.schema
+					.createIndex('person_identity_history_person')
+					.on('person_identity_history')
+					.columns(['person_id', 'recorded_at'])
+					.execute();
+				await appendOnly(db, dialect, 'person_identity_history');
+			},
+		},
 	};
 }

@@ -34,6 +34,18 @@ export interface PersonHistoryTable {
 	recorded_by: string | null;
 }
 
+/** Corrections of a person's name or email (a typo, a new surname): what it was, what it became, who and when. */
+export interface PersonIdentityHistoryTable {
+	id: string;
+	person_id: string;
+	previous_name: string;
+	previous_email: string;
+	name: string;
+	email: string;
+	recorded_at: string;
+	recorded_by: string | null;
+}
+
 export interface SessionsTable {
 	/** sha256 of the session token; the token itself is only in the cookie. */
 	id_hash: string;
@@ -262,6 +274,7 @@ export interface Database {
 	signatures: SignaturesTable;
 	people: PeopleTable;
 	person_history: PersonHistoryTable;
+	person_identity_history: PersonIdentityHistoryTable;
 	sessions: SessionsTable;
 	login_failures: LoginFailuresTable;
 	api_tokens: ApiTokensTable;
