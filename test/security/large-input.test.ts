@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile, writeImportedVersion } from '#lib/importer/index.ts';
-import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { header, importCsv, roster, startRosterServer, type RosterServer } from './roster-server.ts';
 
@@ -80,15 +80,12 @@ describe('zhidu import of large input', () => {
 		expect(result.title).toBe('標題');
 	}, 300_000);
 
-	it('a file over the limit is refused, saying it is too large', () => {
+	it('a file over the limit is refused, saying it is too large', async () => {
 		const path = join(temp, 'huge.txt');
 		const fd = openSync(path, 'w');
 		ftruncateSync(fd, 40 * MB);
 		closeSync(fd);
-		const run = spawnSync(process.execPath, ['src/cli/zhidu.ts', 'import', path, '--dry-run'], {
-			cwd: projectRoot,
-			encoding: 'utf8',
-		});
+		const run = await zhidu(['import', path, '--dry-run']);
 		expect(run.status).toBe(1);
 		expect(run.stderr).toContain(
 			'huge.txt: the file is too large (40.0 MB); zhidu import reads files of at most 32 MB',

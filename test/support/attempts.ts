@@ -3,13 +3,12 @@
  * quiz bank and its right or wrong answers, a server environment reading a folder of bank copies, and a signed-in
  * staff member added by HR with a password set through the CLI.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
 import { projectRoot } from './build-site.ts';
+import { zhidu } from './cli.ts';
 import type { TestDatabase } from './databases.ts';
 import { Client } from './http-client.ts';
 import { fixtureServerEnv } from './site-server.ts';
@@ -79,11 +78,9 @@ export async function signedInStaff(
 		role: 'staff',
 	});
 	expect(added.status, await added.clone().text()).toBe(201);
-	// Asynchronously: a blocked event loop would let the server close pooled keep-alive sockets unseen.
-	await promisify(execFile)(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', email], {
-		cwd: projectRoot,
-		env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: `${key} password` },
-	});
+	// The CLI in-process (asynchronous: a blocked event loop would let the server close pooled sockets unseen).
+	const set = await zhidu(['users', 'set-password', email], { env: { ...env, ZHIDU_NEW_PASSWORD: `${key} password` } });
+	expect(set.status, set.output).toBe(0);
 	const client = new Client(serverUrl);
 	expect((await client.signIn(email, `${key} password`)).status).toBe(200);
 	return client;

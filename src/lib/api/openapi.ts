@@ -24,6 +24,10 @@ interface Operation {
 
 /** Named schemas: the components every operation refers to. */
 const components: Record<string, Schema> = {
+	DraftEditBody: routes.draftEditBody,
+	DraftEditResult: routes.draftEditResponse,
+	DraftConflict: routes.draftConflict,
+	DraftDocument: routes.draftDocument,
 	Clause: clauseSchema,
 	PoliciesDocument: documentSchemas.policies,
 	PolicyDocument: documentSchemas.policy,
@@ -235,6 +239,34 @@ export const operations: Operation[] = [
 			200: { description: 'revoked', schema: 'Ok' },
 			403: errors[403],
 			404: { description: 'no live token', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/drafts/{policy}/{version}',
+		summary: 'A version being edited: its revision (for saves), last commit and git history',
+		access: 'hr',
+		pathParams: ['policy', 'version'],
+		responses: {
+			200: { description: 'the draft', schema: 'DraftDocument' },
+			404: { description: 'no such policy or version', schema: 'Error' },
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/drafts/{policy}/{version}/edits',
+		summary: 'One change of the clause editor, committed in the content repository with the person as author',
+		access: 'hr',
+		pathParams: ['policy', 'version'],
+		body: 'DraftEditBody',
+		responses: {
+			200: { description: 'saved and committed', schema: 'DraftEditResult' },
+			400: errors[400],
+			404: { description: 'no such policy or version', schema: 'Error' },
+			409: {
+				description: 'the draft changed since `revision` (what changed, who), or it is not a draft',
+				schema: 'DraftConflict',
+			},
 		},
 	},
 	{

@@ -307,3 +307,51 @@ export const searchStatesResponse = z.object({
 	asOf: calendarDate,
 	states: z.record(z.string(), z.enum(['in-force', 'scheduled', 'superseded', 'draft', 'in-review'])),
 });
+
+// ---------------------------------------------------------------------------
+// Drafts (issue 17): the clause editor's changes over JSON
+
+export { draftEditSchema } from '../cms/edits.ts';
+import { draftEditSchema as editSchema } from '../cms/edits.ts';
+
+export const draftEditBody = z
+	.object({
+		/** The draft revision the change was made on (from GET /api/v1/drafts/{policy}/{version}). */
+		revision: z.string().min(1),
+		/** The last commit the editor saw: a conflict lists the commits after it. */
+		since: z.string().optional(),
+		edit: editSchema,
+	})
+	.strict();
+
+const commitSchema = z.object({
+	id: z.string(),
+	author: z.string(),
+	email: z.string(),
+	date: z.string(),
+	message: z.string(),
+});
+
+export const draftEditResponse = z.object({
+	revision: z.string(),
+	since: z.string().nullable(),
+	action: z.string(),
+	/** Ids of the clauses, sections or chapters the change concerns (new ones included). */
+	ids: z.array(z.string()),
+});
+
+export const draftConflict = z.object({
+	error: z.string(),
+	revision: z.string(),
+	commits: z.array(commitSchema),
+	clauses: z.array(z.object({ id: z.string(), label: z.string(), text: z.string() })),
+});
+
+export const draftDocument = z.object({
+	policy: z.string(),
+	version: z.string(),
+	status: z.string(),
+	revision: z.string(),
+	since: z.string().nullable(),
+	history: z.array(commitSchema),
+});

@@ -17,6 +17,12 @@ export const policyId = z
 	.string()
 	.regex(/^[a-z0-9][a-z0-9-]*$/, 'policy ids are lower-case letters, digits and hyphens');
 
+/** A reviewer or approver in policy.yaml: a person's email, or a role. */
+export const workflowParticipant = z
+	.string()
+	.trim()
+	.regex(/^([^@\s]+@[^@\s]+\.[^@\s]+|hr|staff)$/, 'an email address, or a role (hr, staff)');
+
 /** `content/policies/<policy>/policy.yaml` */
 export const policySchema = z
 	.object({
@@ -69,6 +75,10 @@ export const policySchema = z
 		attestation: z.string().trim().min(1).max(1000).optional(),
 		/** `signature`: acknowledging is an electronic signature (the password re-entered); default `attestation`. */
 		acknowledgement: z.enum(['attestation', 'signature']).optional(),
+		/** Who reviews a version submitted for review: people by email, or a role (`hr`). */
+		reviewers: z.array(workflowParticipant).optional(),
+		/** Who approves (signs) it: people by email, or a role (`hr`). */
+		approvers: z.array(workflowParticipant).optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;

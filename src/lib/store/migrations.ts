@@ -314,5 +314,46 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 				await db.schema.alterTable('acknowledgements').addColumn('statement', 'text').execute();
 			},
 		},
+		'0010-policy-review': {
+			async up(db: Kysely<unknown>) {
+				// Reviewers' comments on clauses: records of what was asked of which text (append-only).
+				await db.schema
+					.createTable('clause_comments')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('clause_id', 'text')
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('person_name', 'text', (c) => c.notNull())
+					.addColumn('body', 'text', (c) => c.notNull())
+					.addColumn('text_hash', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('clause_comments_version')
+					.on('clause_comments')
+					.columns(['policy_id', 'policy_version'])
+					.execute();
+				await appendOnly(db, dialect, 'clause_comments');
+				// The workflow's outbox: notifications (issue 16) deliver undelivered rows and set delivered_at.
+				await db.schema
+					.createTable('workflow_events')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('kind', 'text', (c) => c.notNull())
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('actor', 'text', (c) => c.notNull())
+					.addColumn('recipients', 'text', (c) => c.notNull())
+					.addColumn('detail', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('delivered_at', 'text')
+					.execute();
+				await db.schema
+					.createIndex('workflow_events_undelivered')
+					.on('workflow_events')
+					.columns(['delivered_at', 'created_at'])
+					.execute();
+			},
+		},
 	};
 }

@@ -211,7 +211,44 @@ export interface AcknowledgementKeysTable {
 	acknowledgement_id: string;
 }
 
+/** A reviewer's comment on a clause of a version in review (0010). Append-only: a record of what was asked. */
+export interface ClauseCommentsTable {
+	id: string;
+	policy_id: string;
+	policy_version: string;
+	/** Null for a comment on the whole version (e.g. the request for changes itself). */
+	clause_id: string | null;
+	person_id: string;
+	/** The name as shown when written. */
+	person_name: string;
+	body: string;
+	/** The version's text hash when the comment was written: what the reviewer saw. */
+	text_hash: string;
+	created_at: string;
+}
+
+/**
+ * The workflow's events (0010): submitted for review, changes requested, approved, signed, published. An
+ * outbox: the notifications of issue 16 deliver each undelivered row to its recipients and set delivered_at.
+ */
+export interface WorkflowEventsTable {
+	id: string;
+	kind: string;
+	policy_id: string;
+	policy_version: string;
+	/** JSON Actor. */
+	actor: string;
+	/** JSON list of emails or roles (policy.yaml reviewers / approvers). */
+	recipients: string;
+	/** JSON details (text hash, comments count, commit id …). */
+	detail: string;
+	created_at: string;
+	delivered_at: string | null;
+}
+
 export interface Database {
+	clause_comments: ClauseCommentsTable;
+	workflow_events: WorkflowEventsTable;
 	login_limits: LoginLimitsTable;
 	acknowledgement_keys: AcknowledgementKeysTable;
 	acknowledgements: AcknowledgementsTable;

@@ -450,3 +450,21 @@ export function approve(
 	const state = resolveVersions(after, options.today).find((r) => r.version.version === versionNumberValue)!.state;
 	return { policyId, version: versionNumberValue, effective: effective.data, approval: record, state };
 }
+
+/**
+ * in-review → draft ("request changes"): the submitted hash goes with it, so the version must be submitted
+ * again (and hashed again) before anyone can approve it.
+ */
+export function returnToDraft(policyId: string, versionNumberValue: string, options: WorkflowOptions): void {
+	const result = loadWorkflowContent(options);
+	const policy = findPolicy(result, policyId, options);
+	const version = findVersion(policy, versionNumberValue);
+	if (version.meta.status !== 'in-review')
+		throw new WorkflowError(
+			`${policyId} ${versionNumberValue} is ${version.meta.status}, not in-review; only a version in review can go back to draft`,
+		);
+	editVersionYaml(version, (doc) => {
+		doc.set('status', 'draft');
+		doc.delete('review');
+	});
+}
