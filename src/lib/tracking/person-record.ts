@@ -8,6 +8,8 @@ import { findPerson, identityCorrections, type IdentityCorrection, type Person }
 import { todayIn } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
 import type { Role } from '../store/schema.ts';
+import { signaturesFor, type Signature } from '../signature/index.ts';
+import { readingReceipts } from './reading.ts';
 import { trackingAsOf, type TrackingContext, type TrackingRow } from './tracking.ts';
 
 export interface AttemptSummary {
@@ -27,6 +29,16 @@ export interface AcknowledgementSummary {
 	policyTitle: string;
 	policyVersion: string;
 	textHash: string;
+	/** The electronic signature, when the policy asks acknowledgements to be signed. */
+	signature: Signature | undefined;
+}
+
+/** A reading receipt: the person reached the end of this chapter of this version. */
+export interface ReadingSummary {
+	readAt: string;
+	policyTitle: string;
+	policyVersion: string;
+	chapterTitle: string;
 }
 
 export interface ExemptionSummary {
@@ -51,6 +63,7 @@ export interface PersonRecordView {
 	status: TrackingRow[];
 	attempts: AttemptSummary[];
 	acknowledgements: AcknowledgementSummary[];
+	reading: ReadingSummary[];
 	exemptions: ExemptionSummary[];
 	history: HistoryEntry[];
 	corrections: IdentityCorrection[];
@@ -102,6 +115,19 @@ export async function personRecordView(
 			.execute(),
 		identityCorrections(store, person.id),
 	]);
+	const [receipts, signatures] = await Promise.all([
+		readingReceipts(store.db, person.id),
+		signaturesFor(
+			store.db,
+			'acknowledgement',
+			acknowledgements.map((a) => a.id),
+		),
+	]);
+	const chapterTitle = (policyId: string, version: string, chapterId: string) =>
+		catalog.policies
+			.find((p) => p.id === policyId)
+			?.versions.find((v) => v.meta.version === version)
+			?.chapters.find((c) => c.chapter.id === chapterId)?.chapter.title ?? chapterId;
 	return {
 		person,
 		asOf,
@@ -122,6 +148,13 @@ export async function personRecordView(
 			policyTitle: titleOf(a.policy_id),
 			policyVersion: a.policy_version,
 			textHash: a.text_hash,
+			signature: signatures.get(a.id)?.[0],
+		})),
+		reading: receipts.map((r) => ({
+			readAt: r.readAt,
+			policyTitle: titleOf(r.policy),
+			policyVersion: r.version,
+			chapterTitle: chapterTitle(r.policy, r.version, r.chapter),
 		})),
 		exemptions: exemptions.map((e) => ({
 			policyTitle: titleOf(e.policy_id),

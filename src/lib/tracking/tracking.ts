@@ -187,6 +187,7 @@ async function acknowledgementsBy(
 		const key = `${row.person_id}|${row.policy_id}`;
 		const list = map.get(key) ?? [];
 		list.push({
+			id: row.id,
 			at: row.acknowledged_at,
 			acknowledgedOn: todayIn(timeZone, new Date(row.acknowledged_at)),
 			policyVersion: row.policy_version,
