@@ -62,6 +62,8 @@ export const policySchema = z
 		dueDays: z.number().int().positive().optional(),
 		/** Days to acknowledge and pass again after a substantive revision, from its effective date (default 30). */
 		recertifyDays: z.number().int().positive().optional(),
+		/** Reminders for this policy go out even to people who turned reminders off (issue 16). */
+		mandatoryReminders: z.boolean().optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;
