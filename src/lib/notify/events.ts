@@ -3,7 +3,6 @@
  * event and the xAPI statements, as outbox items. The webhook event types
  * are a zod enum, the one list the API, the HR page and the README use.
  */
-import { z } from 'zod';
 import type { LoadedPolicy, LoadedVersion } from '../content/loader.ts';
 import { walkClauses } from '../content/clause-tree.ts';
 import type { Quiz } from '../quiz/schema.ts';
@@ -16,16 +15,8 @@ import type { NotifyConfig } from './config.ts';
 import { reminderEmail, type ReminderKind } from './messages.ts';
 import type { Outgoing } from './outbox.ts';
 
-export const webhookEventTypes = [
-	'attempt.graded',
-	'certification.changed',
-	'acknowledgement.recorded',
-	'version.in_force',
-	'person.overdue',
-	'assignment.created',
-] as const;
-export const webhookEventType = z.enum(webhookEventTypes);
-export type WebhookEventType = z.infer<typeof webhookEventType>;
+export { webhookEventType, webhookEventTypes, type WebhookEventType } from './event-types.ts';
+import type { WebhookEventType } from './event-types.ts';
 
 export const quizPageUrl = (quiz: string) => `/quizzes/${quiz}/`;
 export const settingsPath = '/account/#reminders';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { now } from '../calendar.ts';
 import { actorPersonId, recordAudit, type Actor } from '../auth/audit.ts';
 import type { Store } from '../store/database.ts';
-import { webhookEventType, type WebhookEventType } from './events.ts';
+import { webhookEventType, type WebhookEventType } from './event-types.ts';
 
 export const newEndpointSchema = z.object({
 	url: z
