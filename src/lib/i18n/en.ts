@@ -481,7 +481,7 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 		'Events are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature headers) and retried on failure.',
 	webhookUrl: 'URL',
 	webhookSecret: 'Signing secret',
-	webhookSecretShown: 'Copy this secret now; it is not shown again: {secret}',
+	webhookSecretShown: 'Copy this secret now; it is not shown again:',
 	webhookEvents: 'Event types',
 	webhookAdd: 'Add endpoint',
 	webhookDisable: 'Disable',

@@ -469,7 +469,7 @@ export const zhHantTW = {
 		'事件以 Standard Webhooks 規格簽章（webhook-id、webhook-timestamp、webhook-signature 標頭），失敗時會重試。',
 	webhookUrl: '網址',
 	webhookSecret: '簽章密鑰',
-	webhookSecretShown: '請複製此密鑰，之後不會再顯示：{secret}',
+	webhookSecretShown: '請複製此密鑰，之後不會再顯示：',
 	webhookEvents: '事件類型',
 	webhookAdd: '新增端點',
 	webhookDisable: '停用',
