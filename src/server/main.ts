@@ -15,11 +15,14 @@ import { startDeadlineSweep } from './attempt-deadlines.ts';
 import { catalog } from './catalog.ts';
 import { readServerConfig, ServerConfigError } from './config.ts';
 import { inlineScriptHashes } from './security-headers.ts';
+import { NotifyConfigError, readNotifyConfig } from '../lib/notify/config.ts';
+import { startNotifications } from './notify-worker.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
 export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? join(root, 'dist')) {
 	const config = readServerConfig();
+	const notify = readNotifyConfig();
 	// The company calendar: refuses ZHIDU_NOW without the test flag, and a bad ZHIDU_TIMEZONE, before anything starts.
 	companyToday();
 	const entry = join(distDir, 'server', 'entry.mjs');
@@ -42,7 +45,11 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	const base =
 		config.publicUrl?.replace(/\/$/, '') ??
 		`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-	const serving = `zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`;
+	const channels = [
+		notify.email ? 'email on' : 'email off (ZHIDU_SMTP_URL not set)',
+		notify.lrs ? 'xAPI on' : 'xAPI off',
+	].join(', ');
+	const serving = `zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity}; notifications: ${channels})`;
 	// One write with the setup link, so whoever sees the serving line (a test) has the link too.
 	if (config.identity === 'local' && (await countHr(store)) === 0) {
 		const token = await issueSetupToken(store);
@@ -52,6 +59,8 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	} else console.log(serving);
 	// After the start-up messages: attempts whose time ran out are graded now and every few seconds.
 	const stopSweep = startDeadlineSweep(store);
+	// The outbox's delivery worker and the daily calendar job (once a day across all instances).
+	const stopNotifications = startNotifications(store, notify);
 	let closing = false;
 	const close = async () => {
 		if (closing) return;
@@ -59,6 +68,7 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 		stopSweep();
 		server.close();
 		server.closeAllConnections();
+		await stopNotifications();
 		await store.close();
 	};
 	for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -69,7 +79,7 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 	startServer().catch((error: unknown) => {
 		console.error(
-			error instanceof ServerConfigError || error instanceof ClockError
+			error instanceof ServerConfigError || error instanceof ClockError || error instanceof NotifyConfigError
 				? error.message
 				: `zhidu: ${(error as Error).message}`,
 		);

@@ -75,6 +75,11 @@ const components: Record<string, Schema> = {
 	TrainingRow: routes.trainingRowSchema,
 	SearchResponse: routes.searchResponse,
 	SearchStates: routes.searchStatesResponse,
+	CreateWebhookBody: routes.createWebhookBody,
+	WebhookEndpoint: routes.webhookEndpointSchema,
+	CreatedWebhook: routes.createdWebhookSchema,
+	WebhookList: z.object({ endpoints: z.array(routes.webhookEndpointSchema) }),
+	OutboxList: routes.outboxListSchema,
 };
 
 const errors = {
@@ -223,6 +228,69 @@ export const operations: Operation[] = [
 			400: errors[400],
 			403: errors[403],
 			404: { description: 'no such person', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/webhooks',
+		summary: 'Webhook endpoints (never their secrets)',
+		access: 'hr',
+		responses: { 200: { description: 'endpoints', schema: 'WebhookList' }, 403: errors[403] },
+	},
+	{
+		method: 'post',
+		path: '/api/v1/webhooks',
+		summary: 'Register a webhook endpoint (URL, event types); the signing secret is shown once',
+		access: 'hr',
+		body: 'CreateWebhookBody',
+		responses: { 201: { description: 'created', schema: 'CreatedWebhook' }, 400: errors[400], 403: errors[403] },
+	},
+	{
+		method: 'delete',
+		path: '/api/v1/webhooks/{id}',
+		summary: 'Disable a webhook endpoint',
+		access: 'hr',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'disabled', schema: 'Ok' },
+			403: errors[403],
+			404: { description: 'no enabled endpoint', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/webhooks/{id}/deliveries',
+		summary: 'The delivery log of one endpoint',
+		access: 'hr',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'deliveries', schema: 'OutboxList' },
+			403: errors[403],
+			404: { description: 'no such endpoint', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/outbox',
+		summary: 'The outbox: emails, webhook deliveries and xAPI statements with their state',
+		access: 'hr',
+		query: [{ name: 'status', description: 'pending, delivered or failed' }],
+		responses: {
+			200: { description: 'messages, newest first (200 at most)', schema: 'OutboxList' },
+			400: errors[400],
+			403: errors[403],
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/outbox/{id}/retry',
+		summary: 'Send a failed message again',
+		access: 'hr',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'queued', schema: 'Ok' },
+			403: errors[403],
+			404: { description: 'no failed message with this id', schema: 'Error' },
 		},
 	},
 	{

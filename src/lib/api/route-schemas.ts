@@ -3,6 +3,7 @@
  * these, and the OpenAPI document is generated from the same objects.
  */
 import { z } from 'zod';
+import { webhookEventType } from '../notify/event-types.ts';
 
 import { calendarDate } from '../calendar.ts';
 import { csvEncodings, encodingNamed } from '../csv/encoding.ts';
@@ -395,3 +396,34 @@ export const draftDocument = z.object({
 	since: z.string().nullable(),
 	history: z.array(commitSchema),
 });
+// Notifications (issue 16).
+export { newEndpointSchema as createWebhookBody } from '../notify/webhooks.ts';
+export const webhookEndpointSchema = z.object({
+	id: z.string(),
+	url: z.string(),
+	events: z.array(webhookEventType),
+	createdAt: z.string(),
+	disabledAt: z.string().nullable(),
+});
+export const createdWebhookSchema = webhookEndpointSchema.extend({
+	secret: z.string().describe('the Standard Webhooks signing secret (whsec_…); shown once'),
+});
+export const outboxStatus = z.enum(['pending', 'delivered', 'failed']);
+export const outboxEntrySchema = z.object({
+	id: z.string(),
+	channel: z.enum(['email', 'webhook', 'xapi']),
+	event: z.string(),
+	recipient: z.string(),
+	status: outboxStatus,
+	attempts: z.number(),
+	nextAttemptAt: z.string(),
+	lastError: z.string().nullable(),
+	createdAt: z.string(),
+	deliveredAt: z.string().nullable(),
+	endpointId: z.string().nullable(),
+});
+export const outboxListSchema = z.object({
+	counts: z.object({ pending: z.number(), delivered: z.number(), failed: z.number() }),
+	entries: z.array(outboxEntrySchema),
+});
+export const outboxQuery = z.object({ status: outboxStatus.optional() });

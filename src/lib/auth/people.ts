@@ -10,6 +10,9 @@ import { calendarDate, calendarDateText, companyToday, now as clockNow } from '.
 import type { Store } from '../store/database.ts';
 import type { Database, Role } from '../store/schema.ts';
 import { HistoryError, latestRecord } from '../tracking/record-dates.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { assignmentsForNewPeople, newRosterEntry } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { actorPersonId, recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './secrets.ts';
 
@@ -24,6 +27,8 @@ export const newPersonSchema = z.object({
 	department: z.string().trim().min(1, 'department is required'),
 	role: z.enum(['staff', 'hr'], { error: 'role must be staff or hr' }),
 	hireDate: calendarDateText.optional(),
+	/** The manager's employee id (roster column `manager`), for the manager's weekly digest. */
+	manager: z.string().trim().min(1).max(100).optional(),
 });
 export type NewPerson = z.input<typeof newPersonSchema>;
 export type ParsedPerson = z.output<typeof newPersonSchema>;
@@ -89,6 +94,7 @@ export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Ac
 			password_hash: null,
 			disabled_on: null,
 			created_at: at,
+			manager_employee_id: p.manager ?? null,
 		})
 		.execute();
 	await tx
@@ -109,6 +115,29 @@ export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Ac
 		subject: p.email,
 		detail: { person: id, role: p.role, department: p.department },
 	});
+	// What the new person owes already: the assignment emails and webhook events, with the person.
+	const today = companyToday();
+	const config = readNotifyConfig();
+	await enqueue(
+		tx,
+		assignmentsForNewPeople(
+			[
+				newRosterEntry({
+					id,
+					employeeId: p.employeeId,
+					name: p.name,
+					email: p.email,
+					department: p.department,
+					role: p.role,
+					hireDate: p.hireDate ?? null,
+					today,
+				}),
+			],
+			today,
+			config,
+		),
+		config,
+	);
 	return id;
 }
 

@@ -29,15 +29,17 @@ import {
 import type { Translate } from '../i18n/index.ts';
 import { newPersonSchema, type NewPerson } from './people.ts';
 
-export const rosterColumns = ['employee_id', 'name', 'email', 'department', 'role', 'hire_date'] as const;
+/** `manager` (optional, issue 16): the manager's employee id, for the manager's weekly digest. */
+export const rosterColumns = ['employee_id', 'name', 'email', 'department', 'role', 'hire_date', 'manager'] as const;
 export type RosterColumn = (typeof rosterColumns)[number];
 
 /** The headers of the roster export (GET /api/v1/roster.csv), in its column order. */
 export const rosterExportColumns = ['員工編號', '姓名', '電子郵件', '部門', '角色', '到職日'] as const;
 
-const headerAliases: Record<string, RosterColumn> = Object.fromEntries(
-	rosterExportColumns.map((header, i) => [header, rosterColumns[i]!]),
-);
+const headerAliases: Record<string, RosterColumn> = {
+	...Object.fromEntries(rosterExportColumns.map((header, i) => [header, rosterColumns[i]!])),
+	主管: 'manager',
+};
 
 /** Roles as the export writes them (Chinese) or as HR types them. */
 const roleNames: Record<string, 'staff' | 'hr'> = {
@@ -54,6 +56,7 @@ const fieldColumn: Record<keyof NewPerson, RosterColumn> = {
 	department: 'department',
 	role: 'role',
 	hireDate: 'hire_date',
+	manager: 'manager',
 };
 
 export interface RosterProblem {
@@ -223,7 +226,7 @@ export async function parseRosterCsv(
 			headerAliases[h] ??
 			(rosterColumns as readonly string[]).find((c) => c === h.toLowerCase().replace(/[\s-]+/g, '_')),
 	) as (RosterColumn | undefined)[];
-	const missing = rosterColumns.filter((c) => c !== 'hire_date' && !columns.includes(c));
+	const missing = rosterColumns.filter((c) => c !== 'hire_date' && c !== 'manager' && !columns.includes(c));
 	if (missing.length)
 		return {
 			rows: [],
@@ -263,6 +266,7 @@ export async function parseRosterCsv(
 			department: values.department ?? '',
 			role: role ?? (values.role as 'staff'),
 			...(values.hire_date ? { hireDate: values.hire_date } : {}),
+			...(values.manager ? { manager: values.manager } : {}),
 		};
 		const before = problems.length;
 		for (const field of ['employeeId', 'name', 'email', 'department'] as const)

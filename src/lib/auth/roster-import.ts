@@ -19,6 +19,9 @@ import type { Translate } from '../i18n/index.ts';
 import { insertMany } from '../store/bulk-insert.ts';
 import type { Store } from '../store/database.ts';
 import type { PeopleTable, PersonHistoryTable } from '../store/schema.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { assignmentsForNewPeople, newRosterEntry } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import type { CsvEncoding, EncodingGuess } from '../csv/encoding.ts';
 import { parseRosterCsv, type RosterProblem } from './roster-csv.ts';
@@ -171,6 +174,7 @@ export async function importRoster(
 				password_hash: null,
 				disabled_on: null,
 				created_at: at,
+				manager_employee_id: person.manager ?? null,
 			},
 			history: {
 				id: randomUUID(),
@@ -198,6 +202,28 @@ export async function importRoster(
 				tx,
 				'person_history',
 				records.map((r) => r.history),
+			);
+			// The new people's assignments (emails, webhook events), with them.
+			const config = readNotifyConfig();
+			await enqueue(
+				tx,
+				assignmentsForNewPeople(
+					records.map((r) =>
+						newRosterEntry({
+							id: r.person.id,
+							employeeId: r.person.employee_id,
+							name: r.person.name,
+							email: r.person.email,
+							department: r.history.department,
+							role: r.history.role,
+							hireDate: r.person.hire_date,
+							today,
+						}),
+					),
+					today,
+					config,
+				),
+				config,
 			);
 			// One entry for the import, in the same transaction: who added whom, with what role.
 			await recordAudit(tx, {

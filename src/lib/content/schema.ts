@@ -79,6 +79,8 @@ export const policySchema = z
 		reviewers: z.array(workflowParticipant).optional(),
 		/** Who approves (signs) it: people by email, or a role (`hr`). */
 		approvers: z.array(workflowParticipant).optional(),
+		/** Reminders for this policy go out even to people who turned reminders off (issue 16). */
+		mandatoryReminders: z.boolean().optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;
