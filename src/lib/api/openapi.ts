@@ -66,6 +66,7 @@ const components: Record<string, Schema> = {
 	}),
 	Ok: z.object({}).catchall(z.unknown()),
 	AcknowledgeBody: routes.acknowledgeBody,
+	ReadingReceiptBody: routes.readingReceiptBody,
 	ExemptionBody: routes.exemptionBody,
 	CertificationRow: routes.certificationRowSchema,
 	TrainingRow: routes.trainingRowSchema,
@@ -336,16 +337,47 @@ export const operations: Operation[] = [
 	{
 		method: 'post',
 		path: '/api/v1/acknowledgements',
-		summary: 'Acknowledge having read and understood a version (default: in force); records the text hash',
+		summary:
+			'Attest having read and understood a version (default: in force) once every chapter has a reading receipt; signed when the policy asks; records the text hash and the statement',
 		access: 'signed-in',
 		body: 'AcknowledgeBody',
 		responses: {
 			200: { description: 'already acknowledged (the existing record)', schema: 'Ok' },
 			201: { description: 'recorded', schema: 'Ok' },
 			400: errors[400],
+			403: { description: 'the password (signature) is wrong', schema: 'Error' },
 			404: { description: 'no such policy', schema: 'Error' },
-			409: { description: 'not the version in force', schema: 'Error' },
+			409: {
+				description: 'not the version in force, a chapter without a reading receipt, or no signing password set',
+				schema: 'Error',
+			},
+			429: { description: 'too many failed signing tries', schema: 'Error' },
 		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/reading-receipts',
+		summary: 'The signed-in person reached the end of a chapter of a version (the first receipt is kept)',
+		access: 'signed-in',
+		body: 'ReadingReceiptBody',
+		responses: {
+			200: { description: 'already recorded (the first receipt)', schema: 'Ok' },
+			201: { description: 'recorded', schema: 'Ok' },
+			400: errors[400],
+			401: errors[401],
+			404: { description: 'no such policy, version or chapter', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/reading-receipts',
+		summary: 'The signed-in person’s reading receipts; with policy (and version), each chapter read or not',
+		access: 'signed-in',
+		query: [
+			{ name: 'policy', description: 'only this policy' },
+			{ name: 'version', description: 'this version (default: in force)' },
+		],
+		responses: { 200: { description: 'receipts', schema: 'Ok' }, 400: errors[400], 401: errors[401] },
 	},
 	{
 		method: 'get',

@@ -193,7 +193,17 @@ export const acknowledgeBody = z.object({
 		.string()
 		.regex(/^\d+\.\d+$/, 'expected a version such as 1.2')
 		.optional(),
+	/** The signer's password, re-entered, when the policy requires a signature (proxy mode: the signing password). */
+	password: z.string().min(1, 'required').max(1024).optional(),
 });
+
+export const readingReceiptBody = z
+	.object({
+		policy: z.string().min(1, 'required'),
+		version: z.string().regex(/^\d+\.\d+$/, 'expected a version such as 1.2'),
+		chapter: z.string().regex(/^ch-[0-9a-z-]+$/, 'expected a chapter id such as ch-1'),
+	})
+	.strict();
 
 export const exemptionBody = z
 	.object({

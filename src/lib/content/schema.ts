@@ -72,6 +72,13 @@ export const policySchema = z
 		reviewers: z.array(workflowParticipant).optional(),
 		/** Who approves (signs) it: people by email, or a role (`hr`). */
 		approvers: z.array(workflowParticipant).optional(),
+		/**
+		 * The attestation a person makes when acknowledging, with `{title}` and `{version}` filled in.
+		 * Default (in the UI language): 「本人已閱讀並理解《{title}》第 {version} 版，並同意遵守。」
+		 */
+		attestation: z.string().trim().min(1).max(1000).optional(),
+		/** `signature`: acknowledging is an electronic signature (the password re-entered); default `attestation`. */
+		acknowledgement: z.enum(['attestation', 'signature']).optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;

@@ -273,6 +273,47 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 				await appendOnly(db, dialect, 'certificate_codes');
 			},
 		},
+		'0008-reading-and-signatures': {
+			async up(db: Kysely<unknown>) {
+				// Reading receipts: a person reached the end of a chapter of a version. The first receipt per
+				// person, chapter and version is the record (primary key); later ones add nothing.
+				await db.schema
+					.createTable('reading_receipts')
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('chapter_id', 'text', (c) => c.notNull())
+					.addColumn('read_at', 'text', (c) => c.notNull())
+					.addPrimaryKeyConstraint('reading_receipts_pk', ['person_id', 'policy_id', 'policy_version', 'chapter_id'])
+					.execute();
+				await appendOnly(db, dialect, 'reading_receipts');
+				// Electronic signatures (src/lib/signature/): bound to what was signed (kind, id, text hash), with
+				// the printed name, the instant and the company time zone, and the meaning, as signed.
+				await db.schema
+					.createTable('signatures')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('subject_kind', 'text', (c) => c.notNull())
+					.addColumn('subject_id', 'text', (c) => c.notNull())
+					.addColumn('text_hash', 'text', (c) => c.notNull())
+					.addColumn('printed_name', 'text', (c) => c.notNull())
+					.addColumn('meaning', 'text', (c) => c.notNull())
+					.addColumn('signed_at', 'text', (c) => c.notNull())
+					.addColumn('time_zone', 'text', (c) => c.notNull())
+					.addColumn('method', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('signatures_subject')
+					.on('signatures')
+					.columns(['subject_kind', 'subject_id'])
+					.execute();
+				await appendOnly(db, dialect, 'signatures');
+				// Proxy mode has no account password to re-enter: people set a signing password on their account page.
+				await db.schema.alterTable('people').addColumn('signing_password_hash', 'text').execute();
+				// The attestation shown when acknowledging (null on acknowledgements from before: a click, no statement).
+				await db.schema.alterTable('acknowledgements').addColumn('statement', 'text').execute();
+			},
+		},
 		'0010-policy-review': {
 			async up(db: Kysely<unknown>) {
 				// Reviewers' comments on clauses: records of what was asked of which text (append-only).

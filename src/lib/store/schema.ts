@@ -18,6 +18,8 @@ export interface PeopleTable {
 	/** The calendar day the person left; null while active. */
 	disabled_on: string | null;
 	created_at: string;
+	/** Proxy mode (0008): the scrypt hash of the password the person signs with; null until set. */
+	signing_password_hash?: string | null;
 }
 
 /** Department and role as history: a change appends a row, the latest effective one applies. */
@@ -147,6 +149,37 @@ export interface AcknowledgementsTable {
 	policy_version: string;
 	text_hash: string;
 	acknowledged_at: string;
+	/** The attestation as shown (0008); null on acknowledgements from before. */
+	statement: string | null;
+}
+
+/** The person reached the end of a chapter of a version (0008). The first receipt is kept; append-only. */
+export interface ReadingReceiptsTable {
+	person_id: string;
+	policy_id: string;
+	policy_version: string;
+	chapter_id: string;
+	read_at: string;
+}
+
+/** An electronic signature (0008, src/lib/signature/): append-only. */
+export interface SignaturesTable {
+	id: string;
+	person_id: string;
+	/** What was signed: e.g. `acknowledgement` (its id), `policy-version` (`<policy>@<version>`). */
+	subject_kind: string;
+	subject_id: string;
+	/** sha256 of the text signed. */
+	text_hash: string;
+	/** The signer's name as printed when signing. */
+	printed_name: string;
+	/** What the signature means, as shown to the signer (e.g. 閱讀確認, 核准). */
+	meaning: string;
+	signed_at: string;
+	/** The company time zone the date and time are shown in. */
+	time_zone: string;
+	/** `account-password` or `signing-password`. */
+	method: string;
 }
 
 /** HR exempts a person from a policy for a period. Append-only: ending one is a new row with an end date. */
@@ -225,6 +258,8 @@ export interface Database {
 	open_attempts: OpenAttemptsTable;
 	attempt_progress: AttemptProgressTable;
 	certificate_codes: CertificateCodesTable;
+	reading_receipts: ReadingReceiptsTable;
+	signatures: SignaturesTable;
 	people: PeopleTable;
 	person_history: PersonHistoryTable;
 	sessions: SessionsTable;

@@ -12,10 +12,13 @@ import type { LoadedPolicy } from '../content/loader.ts';
 import { versionHash } from '../content/version-hash.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import type { Store } from '../store/database.ts';
-import type { Role } from '../store/schema.ts';
+import type { Database, Role } from '../store/schema.ts';
 import { todayIn } from '../versions.ts';
 import { now } from '../calendar.ts';
 import { actorPersonId, personActor, recordAudit, type Actor } from '../auth/audit.ts';
+import type { Kysely } from 'kysely';
+import { sign, type SignRequest, type SignResult } from '../signature/index.ts';
+import { ReadingError, unreadChapters } from './reading.ts';
 import { HistoryError, latestRecord } from './record-dates.ts';
 import {
 	acknowledgementStatus,
@@ -278,69 +281,126 @@ export interface AcknowledgementRow {
 	policy_version: string;
 	text_hash: string;
 	acknowledged_at: string;
+	statement: string | null;
+}
+
+export interface AcknowledgeOptions {
+	at?: Date;
+	address?: string | null;
+	/** The attestation shown to the person (attestationStatement), kept with the record. */
+	statement?: string | null;
 }
 
 /**
- * Records that a person acknowledged a version's text, with its audit entry,
- * in one transaction. The same text again (even concurrently) stores nothing
- * new: the key table's primary key admits one record, and the existing one is
- * returned with `created: false`.
+ * Records, with `tx`, that a person acknowledged a version's text, with its
+ * audit entry. The same text again (even concurrently) stores nothing new:
+ * the key table's primary key admits one record, and the existing one is
+ * returned with `created: false`. A new acknowledgement needs a reading
+ * receipt for every chapter of the version (ReadingError naming the rest).
  */
-export async function acknowledge(
-	store: Store,
+export async function acknowledgeIn(
+	tx: Kysely<Database>,
 	policy: LoadedPolicy,
 	version: string,
 	personId: string,
-	at = now(),
-	address: string | null = null,
+	options: AcknowledgeOptions = {},
 ): Promise<{ record: AcknowledgementRow; created: boolean }> {
 	const id = randomUUID();
 	const textHash = versionHash(policy, version);
 	const key = { person_id: personId, policy_id: policy.id, policy_version: version, text_hash: textHash };
-	return store.db.transaction().execute(async (tx) => {
-		const claimed = await tx
-			.insertInto('acknowledgement_keys')
-			.values({ ...key, acknowledgement_id: id })
-			.onConflict((oc) => oc.columns(['person_id', 'policy_id', 'policy_version', 'text_hash']).doNothing())
-			.returning('acknowledgement_id')
+	const existing = () =>
+		tx
+			.selectFrom('acknowledgement_keys')
+			.innerJoin('acknowledgements', 'acknowledgements.id', 'acknowledgement_keys.acknowledgement_id')
+			.select([
+				'acknowledgements.id',
+				'acknowledgements.policy_id',
+				'acknowledgements.policy_version',
+				'acknowledgements.text_hash',
+				'acknowledgements.acknowledged_at',
+				'acknowledgements.statement',
+			])
+			.where('acknowledgement_keys.person_id', '=', personId)
+			.where('acknowledgement_keys.policy_id', '=', policy.id)
+			.where('acknowledgement_keys.policy_version', '=', version)
+			.where('acknowledgement_keys.text_hash', '=', textHash)
 			.executeTakeFirst();
-		if (!claimed) {
-			const existing = await tx
-				.selectFrom('acknowledgement_keys')
-				.innerJoin('acknowledgements', 'acknowledgements.id', 'acknowledgement_keys.acknowledgement_id')
-				.select([
-					'acknowledgements.id',
-					'acknowledgements.policy_id',
-					'acknowledgements.policy_version',
-					'acknowledgements.text_hash',
-					'acknowledgements.acknowledged_at',
-				])
-				.where('acknowledgement_keys.person_id', '=', personId)
-				.where('acknowledgement_keys.policy_id', '=', policy.id)
-				.where('acknowledgement_keys.policy_version', '=', version)
-				.where('acknowledgement_keys.text_hash', '=', textHash)
-				.executeTakeFirstOrThrow();
-			return { record: existing, created: false };
-		}
-		const record = {
-			id,
-			policy_id: policy.id,
-			policy_version: version,
-			text_hash: textHash,
-			acknowledged_at: at.toISOString(),
+	const made = await existing();
+	if (made) return { record: made, created: false };
+	const unread = await unreadChapters(tx, policy, version, personId);
+	if (unread.length > 0)
+		throw new ReadingError(
+			'chapters',
+			`read every chapter of ${policy.id} ${version} before acknowledging; not yet read: ${unread.join(', ')}`,
+			unread,
+		);
+	const claimed = await tx
+		.insertInto('acknowledgement_keys')
+		.values({ ...key, acknowledgement_id: id })
+		.onConflict((oc) => oc.columns(['person_id', 'policy_id', 'policy_version', 'text_hash']).doNothing())
+		.returning('acknowledgement_id')
+		.executeTakeFirst();
+	if (!claimed) return { record: (await existing())!, created: false };
+	const record: AcknowledgementRow = {
+		id,
+		policy_id: policy.id,
+		policy_version: version,
+		text_hash: textHash,
+		acknowledged_at: (options.at ?? now()).toISOString(),
+		statement: options.statement ?? null,
+	};
+	await tx
+		.insertInto('acknowledgements')
+		.values({ ...record, person_id: personId })
+		.execute();
+	await recordAudit(tx, {
+		event: 'acknowledgement.recorded',
+		actor: personActor(personId),
+		subject: personId,
+		address: options.address ?? null,
+		detail: { acknowledgement: id, policy: policy.id, version, textHash },
+	});
+	return { record, created: true };
+}
+
+/** An acknowledgement in its own transaction (see acknowledgeIn). */
+export function acknowledge(
+	store: Store,
+	policy: LoadedPolicy,
+	version: string,
+	personId: string,
+	options: AcknowledgeOptions = {},
+): Promise<{ record: AcknowledgementRow; created: boolean }> {
+	return store.db.transaction().execute((tx) => acknowledgeIn(tx, policy, version, personId, options));
+}
+
+/**
+ * A signed acknowledgement (`acknowledgement: signature`): the credential is checked and limited by
+ * the signature module, and the acknowledgement and its signature (bound to the acknowledgement's id
+ * and the version's text hash) commit together. Already acknowledged: the record, nothing signed.
+ */
+export async function acknowledgeSigned(
+	store: Store,
+	policy: LoadedPolicy,
+	version: string,
+	personId: string,
+	signing: Omit<SignRequest, 'personId'>,
+	options: AcknowledgeOptions = {},
+): Promise<SignResult<{ record: AcknowledgementRow; created: boolean }>> {
+	// Checked before the credential too, so that reading left to do costs no signing try (and again inside).
+	const unread = await unreadChapters(store.db, policy, version, personId);
+	if (unread.length > 0)
+		throw new ReadingError(
+			'chapters',
+			`read every chapter of ${policy.id} ${version} before acknowledging; not yet read: ${unread.join(', ')}`,
+			unread,
+		);
+	return sign(store, { ...signing, personId, address: signing.address ?? options.address ?? null }, async (tx) => {
+		const result = await acknowledgeIn(tx, policy, version, personId, options);
+		return {
+			subject: { kind: 'acknowledgement', id: result.record.id, textHash: result.record.text_hash },
+			result,
 		};
-		await tx
-			.insertInto('acknowledgements')
-			.values({ ...record, person_id: personId })
-			.execute();
-		await recordAudit(tx, {
-			event: 'acknowledgement.recorded',
-			actor: personActor(personId),
-			subject: personId,
-			address,
-			detail: { acknowledgement: id, policy: policy.id, version, textHash },
-		});
-		return { record, created: true };
 	});
 }
 
