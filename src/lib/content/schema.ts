@@ -111,6 +111,26 @@ export const versionSchema = z
 				meaning: z.string().min(1),
 				/** Who recorded the approval (`cli:<OS user>` for `zhidu approve`), beside the person named by `by`. */
 				recordedBy: z.string().min(1).optional(),
+				/** `zhidu approve`: an approval recorded without an electronic signature (only the browser signs). */
+				unsigned: z.boolean().optional(),
+				/**
+				 * The electronic signatures that approved it (the browser), as manifested (§11.50): printed name, the
+				 * instant and company time zone, meaning, and the text hash each is bound to.
+				 */
+				signatures: z
+					.array(
+						z
+							.object({
+								name: z.string().min(1),
+								meaning: z.string().min(1),
+								signedAt: z.string().min(1),
+								timeZone: z.string().min(1),
+								textHash: z.string().regex(/^[0-9a-f]{64}$/),
+								id: z.string().min(1),
+							})
+							.strict(),
+					)
+					.optional(),
 			})
 			.strict()
 			.optional(),
