@@ -36,6 +36,7 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	state_scheduled: 'Scheduled',
 	state_superseded: 'Superseded',
 	state_draft: 'Draft',
+	state_approved: 'Approved',
 	state_in_review: 'In review',
 	takesEffectOn: 'Version {version} takes effect on {date}',
 	supersededBanner: 'You are reading superseded version {version} (in force until {until}).',

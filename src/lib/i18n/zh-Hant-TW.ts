@@ -34,6 +34,7 @@ export const zhHantTW = {
 	state_scheduled: '預定生效',
 	state_superseded: '已廢止',
 	state_draft: '草稿',
+	state_approved: '已核准',
 	state_in_review: '審查中',
 	takesEffectOn: '{version} 版將於 {date} 生效',
 	supersededBanner: '您正在閱讀已廢止的 {version} 版（適用至 {until}）。',
