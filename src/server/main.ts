@@ -12,7 +12,9 @@ import { ClockError, companyToday } from '../lib/calendar.ts';
 import { openStore } from '../lib/store/database.ts';
 import { createRequestHandler, type AstroHandler } from './app.ts';
 import { startDeadlineSweep } from './attempt-deadlines.ts';
-import { catalog } from './catalog.ts';
+import { catalog, reloadCatalog } from './catalog.ts';
+import { contentRepository, pullContent } from '../lib/cms/git.ts';
+import { createPublisher } from './publisher.ts';
 import { readServerConfig, ServerConfigError } from './config.ts';
 import { inlineScriptHashes } from './security-headers.ts';
 import { NotifyConfigError, readNotifyConfig } from '../lib/notify/config.ts';
@@ -34,9 +36,32 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	// and read the clock once, so an injected clock without the test flag refuses to start.
 	catalog();
 	companyToday();
-	const server = createServer(
-		createRequestHandler({ config, store, clientDir, astro: handler, scriptHashes: inlineScriptHashes(clientDir) }),
-	);
+	const handle = createRequestHandler({
+		config,
+		store,
+		clientDir,
+		astro: handler,
+		scriptHashes: inlineScriptHashes(clientDir),
+	});
+	// Publication: approved versions are built in the background and swapped in (src/server/publisher.ts).
+	const contentRepo = () => contentRepository(catalog().contentDir);
+	const publishing = createPublisher({
+		root,
+		distDir,
+		swap: (build) => handle.swap(build),
+		beforeBuild: config.contentRemote ? () => pullContent(contentRepo(), config.contentRemote!) : undefined,
+	});
+	const stopWatch =
+		config.publish === 'rebuild'
+			? publishing.watch(store, () => {
+					try {
+						reloadCatalog();
+					} catch (error) {
+						console.error(`zhidu: content from another instance does not load: ${(error as Error).message}`);
+					}
+				})
+			: () => {};
+	const server = createServer(handle);
 	server.requestTimeout = 30_000;
 	await new Promise<void>((ready, fail) => {
 		server.once('error', fail);
@@ -66,6 +91,7 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 		if (closing) return;
 		closing = true;
 		stopSweep();
+		stopWatch();
 		server.close();
 		server.closeAllConnections();
 		await stopNotifications();
