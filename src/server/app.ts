@@ -156,6 +156,12 @@ export function createRequestHandler(options: AppOptions) {
 						: 'public';
 				serveStatic(req, res, clientDir, path, target.search, caching);
 			};
+			// A prerendered file answers its path (no on-demand route has one): served without Astro's request
+			// handling, after the same access decision.
+			if (req.method === 'GET' || req.method === 'HEAD') {
+				const file = resolveStatic(clientDir, path);
+				if (file && !('redirect' in file)) return staticFile();
+			}
 			await astro(req, res, staticFile, { zhidu: locals });
 		} catch (error) {
 			console.error(`${req.method} ${path}:`, error);
@@ -205,6 +211,7 @@ function serveStatic(
 		if (res.headersSent) return void res.destroy();
 		res.removeHeader('ETag');
 		res.removeHeader('Last-Modified');
+		res.removeHeader('Content-Encoding');
 		if (error.status === 404) return notFound();
 		sendError(req, res, path, error.status && error.status < 500 ? error.status : 500, `cannot serve ${path}`);
 	});

@@ -4,7 +4,7 @@
  * Each change and its audit entry commit in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { calendarDate, calendarDateText, companyToday, now as clockNow } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
@@ -181,9 +181,53 @@ export async function findPerson(
 	};
 }
 
-export async function listPeople(store: Pick<Store, 'db'>): Promise<Person[]> {
-	const ids = await store.db.selectFrom('people').select('id').orderBy('employee_id').execute();
-	return Promise.all(ids.map(async ({ id }) => (await findPerson(store, { id }))!));
+/**
+ * Everyone with the department and role in effect on `onDate`, in one query:
+ * per person, the history row `findPerson` would choose (the latest effective
+ * on that day, latest recorded first; else the earliest).
+ */
+function peopleWithCurrentRole(onDate: string) {
+	return sql<PersonRow>`select p.id, p.employee_id, p.name, p.email, p.hire_date, p.disabled_on,
+  p.password_hash is not null as has_password, h.department, h.role
+from people p
+join (
+  select person_id, department, role, row_number() over (
+    partition by person_id
+    order by case when effective_from <= ${onDate} then 0 else 1 end,
+      case when effective_from <= ${onDate} then effective_from || recorded_at end desc,
+      effective_from, recorded_at) as n
+  from person_history
+) h on h.person_id = p.id and h.n = 1`;
+}
+
+interface PersonRow {
+	id: string;
+	employee_id: string;
+	name: string;
+	email: string;
+	hire_date: string | null;
+	disabled_on: string | null;
+	has_password: number | boolean;
+	department: string;
+	role: Role;
+}
+
+const personOf = (row: PersonRow): Person => ({
+	id: row.id,
+	employeeId: row.employee_id,
+	name: row.name,
+	email: row.email,
+	hireDate: row.hire_date,
+	disabledOn: row.disabled_on,
+	department: row.department,
+	role: row.role,
+	hasPassword: Boolean(row.has_password),
+});
+
+/** The roster, by employee id: one query, not one per person. */
+export async function listPeople(store: Pick<Store, 'db'>, onDate: string = companyToday()): Promise<Person[]> {
+	const { rows } = await sql<PersonRow>`${peopleWithCurrentRole(onDate)} order by p.employee_id`.execute(store.db);
+	return rows.map(personOf);
 }
 
 export function checkPassword(password: string): void {
@@ -285,9 +329,13 @@ export async function disablePerson(
 	});
 }
 
+/** HR people not marked as leaving: one query (it runs at every start). */
 export async function countHr(store: Pick<Store, 'db'>): Promise<number> {
-	const people = await listPeople(store);
-	return people.filter((p) => p.role === 'hr' && !p.disabledOn).length;
+	const { rows } = await sql<{
+		n: number | string;
+	}>`select count(*) as n from (${peopleWithCurrentRole(companyToday())}) x
+where x.role = 'hr' and x.disabled_on is null`.execute(store.db);
+	return Number(rows[0]?.n ?? 0);
 }
 
 export interface IdentityCorrection {
