@@ -17,6 +17,7 @@ import { createEndpoint } from '#lib/notify/webhooks.ts';
 import type { Store } from '#lib/store/database.ts';
 import { acknowledge } from '#lib/tracking/tracking.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
+import { readEveryChapter } from '../support/reading.ts';
 
 const root = join(import.meta.dirname, '../..');
 const fixtures: Catalog = loadCatalog({
@@ -80,13 +81,14 @@ describe.each(testDatabases)('outbox on $name', (database) => {
 		process.env['ZHIDU_LRS_URL'] = 'http://lrs:secret@127.0.0.1:9/xapi/';
 		await createEndpoint(store, { url: 'http://127.0.0.1:9/hook', events: ['acknowledgement.recorded'] }, cli);
 		const p = await person(1);
-		const { created } = await acknowledge(store, leave, '1.1', p.id, new Date('2025-02-01T02:00:00Z'));
+		await readEveryChapter(store, leave, '1.1', p.id);
+		const { created } = await acknowledge(store, leave, '1.1', p.id, { at: new Date('2025-02-01T02:00:00Z') });
 		expect(created).toBe(true);
 		const rows = (await listOutbox(store)).entries.filter((e) => e.event === 'acknowledgement.recorded');
 		expect(rows.map((r) => r.channel).sort()).toEqual(['webhook', 'xapi']);
 		expect(rows.find((r) => r.channel === 'xapi')!.recipient).toBe('http://127.0.0.1:9/xapi/statements');
 		// The same acknowledgement again writes nothing more.
-		await acknowledge(store, leave, '1.1', p.id, new Date('2025-02-01T03:00:00Z'));
+		await acknowledge(store, leave, '1.1', p.id, { at: new Date('2025-02-01T03:00:00Z') });
 		expect((await listOutbox(store)).entries.filter((e) => e.event === 'acknowledgement.recorded')).toHaveLength(2);
 	});
 

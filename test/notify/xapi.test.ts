@@ -22,6 +22,7 @@ import { startAttempt, submitAttempt } from '#lib/quiz/attempts.ts';
 import type { Store } from '#lib/store/database.ts';
 import { acknowledge } from '#lib/tracking/tracking.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
+import { readEveryChapter } from '../support/reading.ts';
 
 const root = join(import.meta.dirname, '../..');
 const catalog = loadCatalog({
@@ -138,6 +139,7 @@ describe.each(testDatabases)('xAPI statements on $name', (database) => {
 		if (!started.ok) throw new Error(started.reason);
 		const graded = await submitAttempt(store, quiz, started.attempt, rightAnswers(started.questions));
 		expect(graded.ok).toBe(true);
+		await readEveryChapter(store, leave, '1.1', person.id);
 		const { record } = await acknowledge(store, leave, '1.1', person.id);
 		await deliverAll();
 		expect(lrs.problems).toEqual([]);
