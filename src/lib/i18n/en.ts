@@ -512,6 +512,8 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	review_no_version_in_force: 'No version in force',
 	// Reading on any device (header, theme, clause actions, progress).
 	labelled: '{label}: {value}',
+	/** The separator between a label and its value, where the value is markup. */
+	colon: ': ',
 	themeLabel: 'Theme',
 	themeCurrent: 'Theme: {theme} (press to change)',
 	themeSystem: 'System',

@@ -500,6 +500,7 @@ export const zhHantTW = {
 	review_no_version_in_force: '尚無生效版本',
 	// Reading on any device (header, theme, clause actions, progress).
 	labelled: '{label}：{value}',
+	colon: '：',
 	themeLabel: '主題',
 	themeCurrent: '主題：{theme}（按下切換）',
 	themeSystem: '跟隨系統',
