@@ -43,7 +43,7 @@ export type SignInResult =
  * ever reach the password check (a count-then-check in two steps let 30
  * parallel guesses all through). A window that has passed starts again at 1.
  */
-async function countAttempt(
+export async function countAttempt(
 	db: Kysely<Database>,
 	key: string,
 	at: Date,
