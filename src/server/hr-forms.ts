@@ -12,6 +12,8 @@ import { addPerson, changePerson, disablePerson } from '../lib/auth/people.ts';
 import { describeProblem, previewRoster, type RosterPreview } from '../lib/auth/roster-csv.ts';
 import { importRoster } from '../lib/auth/roster-import.ts';
 import { personActor } from '../lib/auth/audit.ts';
+import { invite } from '../lib/auth/account-links.ts';
+import { findPerson } from '../lib/auth/people.ts';
 import { createApiToken, revokeApiToken, type TokenScope } from '../lib/auth/sessions.ts';
 import { encodingLabel, encodingNamed, type CsvEncoding } from '../lib/csv/encoding.ts';
 import type { MessageKey, Translate } from '../lib/i18n/index.ts';
@@ -23,6 +25,8 @@ export interface HrFormOutcome {
 	problems: string[];
 	/** A new API token, shown this once. */
 	newToken?: string;
+	/** An invitation link to copy, when email is off (else it was emailed). */
+	invitation?: { email: string; url: string };
 	/** A roster file read but not imported: what HR checks (and may re-read in another encoding) first. */
 	preview?: RosterPreviewView;
 }
@@ -182,6 +186,16 @@ export async function handleHrForm(
 			case 'correct': {
 				await changePerson(store, field('id'), { name: field('name'), email: field('email') }, actor);
 				outcome.messages.push(t('hrCorrected'));
+				break;
+			}
+			case 'invite': {
+				const link = await invite(store, field('id'), actor, clientAddress);
+				const email = (await findPerson(store, { id: field('id') }))?.email ?? '';
+				if (!link) {
+					outcome.status = 400;
+					outcome.problems.push(t('personNotFound'));
+				} else if (link.emailed) outcome.messages.push(t('hrInviteSent', { email }));
+				else outcome.invitation = { email, url: link.url };
 				break;
 			}
 			case 'disable':

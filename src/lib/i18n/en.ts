@@ -752,4 +752,18 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	cmsPublishFailed: 'Updating the site failed; it keeps serving the previous content:',
 	cmsPublished: 'Site updated at {at} ({seconds} s).',
 	cmsNotYourApproval: 'You cannot sign this version: {reason}',
+	forgotLink: 'Forgot your password?',
+	forgotTitle: 'Forgot password',
+	forgotIntro: 'Enter your email and we will send a link to reset your password (valid for 7 days, works once).',
+	forgotSent: 'If this email belongs to an account here, a reset link is on its way. Check your inbox.',
+	forgotSubmit: 'Send the reset link',
+	resetTitle: 'Reset your password',
+	welcomeTitle: 'Set your password',
+	linkUnusable:
+		'This link was used, has expired or is not valid. Ask HR for a new invitation, or ask for a new reset link.',
+	passwordSetDone: 'Your password is set. Sign in with it.',
+	setPassword: 'Set password',
+	hrInvite: 'Send invitation',
+	hrInviteSent: 'Invitation sent to {email}.',
+	hrInviteCopy: 'Email is off: copy this invitation link for {email} (valid for 7 days, works once):',
 };
