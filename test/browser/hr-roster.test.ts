@@ -165,6 +165,21 @@ describe('HR from a phone and from Excel', () => {
 		await page.context().close();
 	});
 
+	it('forms the browser validates (sign-in) say so in Chinese, not in the browser language', async () => {
+		const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+		const page = await context.newPage();
+		await page.goto(`${server.url}/login/`);
+		await page.getByRole('button', { name: '登入' }).click();
+		const email = page.getByLabel('電子郵件');
+		await page.waitForFunction(
+			() => (document.querySelector('input[name=email]') as HTMLInputElement).validationMessage === '必填',
+		);
+		await email.fill('nobody');
+		await page.getByRole('button', { name: '登入' }).click();
+		expect(await email.evaluate((el) => (el as HTMLInputElement).validationMessage)).toBe('不是電子郵件地址');
+		await context.close();
+	});
+
 	it('HR corrects a name and email on the person page; the correction is kept', async () => {
 		const page = await signedIn(1280);
 		await page.locator('table.people').getByRole('link', { name: '陳美玲' }).click();
