@@ -158,8 +158,9 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	rosterBadRole: 'role must be staff, hr, 員工 or 人資',
 	rosterBadDate: 'must be a real date (YYYY-MM-DD)',
 	rosterControlCharacters: 'contains control characters',
-	rosterEncodingAmbiguous: 'cannot tell which of {candidates} the file is in; choose the encoding, check the preview, then import',
-	rosterUndecodable: 'cannot be read as {encoding} (byte {byte} of the file); check the file\'s encoding',
+	rosterEncodingAmbiguous:
+		'cannot tell which of {candidates} the file is in; choose the encoding, check the preview, then import',
+	rosterUndecodable: "cannot be read as {encoding} (byte {byte} of the file); check the file's encoding",
 	rosterFieldNumber: 'field {n}',
 	listSeparator: ', ',
 	rosterEncodingUsed: 'encoding: {encoding} ({by})',
@@ -173,7 +174,8 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	formNotAfterRecord: '{date} is not after this person’s record on {on}; choose a later date',
 	hrCorrected: 'Corrected (the previous values are kept).',
 	hrCorrectIdentity: 'Correct name or email',
-	hrCorrectHelp: 'For a typo, a new name or a new address; the previous values are kept in the correction history and records keep the name they were made with. The new email is the sign-in name.',
+	hrCorrectHelp:
+		'For a typo, a new name or a new address; the previous values are kept in the correction history and records keep the name they were made with. The new email is the sign-in name.',
 	hrCorrectButton: 'Correct',
 	identityHistoryHeading: 'Name and email corrections',
 	identityFrom: 'Before',
@@ -182,7 +184,8 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	hrEncoding: 'File encoding',
 	encodingAuto: 'Detect',
 	rosterPreviewHeading: 'Preview: {file}',
-	rosterPreviewHelp: 'The first rows of the file. If the text is garbled, choose another encoding and preview again; import once it reads right.',
+	rosterPreviewHelp:
+		'The first rows of the file. If the text is garbled, choose another encoding and preview again; import once it reads right.',
 	rosterPreviewAgain: 'Preview in this encoding',
 	rosterImportConfirm: 'Import',
 	rosterPreviewAlternative: 'Read as {encoding}',

@@ -170,7 +170,8 @@ export const zhHantTW = {
 	formNotAfterRecord: '{date} 不晚於此人 {on} 的紀錄，請選擇較晚的日期',
 	hrCorrected: '已更正（保留修改紀錄）。',
 	hrCorrectIdentity: '更正姓名或電子郵件',
-	hrCorrectHelp: '用於打錯字、改名或更換電子郵件；原本的資料保留在修改紀錄中，已完成的紀錄維持當時的姓名。新的電子郵件即為登入帳號。',
+	hrCorrectHelp:
+		'用於打錯字、改名或更換電子郵件；原本的資料保留在修改紀錄中，已完成的紀錄維持當時的姓名。新的電子郵件即為登入帳號。',
 	hrCorrectButton: '更正',
 	identityHistoryHeading: '姓名與電子郵件修改紀錄',
 	identityFrom: '更正前',
