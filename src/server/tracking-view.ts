@@ -10,7 +10,7 @@ import { findPerson } from '../lib/auth/people.ts';
 import { rosterExportColumns } from '../lib/auth/roster-csv.ts';
 import { stringifyCsv } from '../lib/csv/cells.ts';
 import type { LoadedPolicy } from '../lib/content/loader.ts';
-import { translator } from '../lib/i18n/index.ts';
+import { translator, type MessageKey, type Translate } from '../lib/i18n/index.ts';
 import type { Store } from '../lib/store/database.ts';
 import type { Outdating } from '../lib/tracking/status.ts';
 import type { RosterEntry, TrackingFilter, TrackingRow } from '../lib/tracking/tracking.ts';
@@ -69,6 +69,44 @@ export async function trackingFilterOf(
 		Object.entries({ ...query, asOf }).filter((e): e is [string, string] => typeof e[1] === 'string'),
 	);
 	return { asOf, filter, filters };
+}
+
+/**
+ * The HR dashboard's filters from its URL (a plain GET form): the query, the
+ * date and the `trackingAsOf` filter; bad parameters become problems to show
+ * (and a 400), with the dashboard as of today and unfiltered.
+ */
+export async function dashboardFilters(
+	store: Store,
+	url: URL,
+	t: Translate,
+): Promise<{ query: TrackingQuery; asOf: string; filter: TrackingFilter | undefined; problems: string[] }> {
+	const filterUrl = new URL(url.pathname, url.origin);
+	for (const key of ['asOf', 'department', 'policy', 'status']) {
+		const value = url.searchParams.get(key);
+		if (value) filterUrl.searchParams.set(key, value);
+	}
+	try {
+		const query = parseQuery(filterUrl, trackingQuerySchema);
+		const { asOf, filter } = await trackingFilterOf(store, query);
+		return { query, asOf, filter, problems: [] };
+	} catch (error) {
+		if (!(error instanceof HttpError)) throw error;
+		// In the UI language: the API's field messages are English.
+		const labels: Record<string, MessageKey> = {
+			asOf: 'asOf',
+			department: 'filterDepartment',
+			policy: 'filterPolicy',
+			status: 'filterStatus',
+		};
+		const problems = Object.keys(error.fields ?? {}).map((field) =>
+			t('labelled', {
+				label: labels[field] ? t(labels[field]) : field,
+				value: field === 'asOf' ? t('rosterBadDate') : t('formInvalid'),
+			}),
+		);
+		return { query: {}, asOf: today(), filter: undefined, problems };
+	}
 }
 
 /** "第一章 總則 第2條" for each clause id, from the version that made the change (else any version that has it). */
