@@ -31,6 +31,10 @@ if (problems.length) {
 
 const vitestPackage = createRequire(import.meta.url).resolve('vitest/package.json');
 const vitest = join(dirname(vitestPackage), 'vitest.mjs');
-const child = spawn(process.execPath, [vitest, 'run', ...args], { stdio: 'inherit', env });
+// The lanes are defined in test/vitest.config.ts (kept out of the top level).
+const config = args.some((a) => a === '--config' || a.startsWith('--config='))
+	? []
+	: ['--config', 'test/vitest.config.ts'];
+const child = spawn(process.execPath, [vitest, 'run', ...config, ...args], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

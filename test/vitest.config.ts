@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -21,6 +22,8 @@ const serverFiles = ['test/server/**/*.test.ts', 'test/security/**/*.test.ts', '
 const builtSite = ['test/support/build-site.ts'];
 
 export default defineConfig({
+	// This file lives in test/ (the top level keeps to the design card's folders); paths are from the project root.
+	root: fileURLToPath(new URL('..', import.meta.url)),
 	test: {
 		testTimeout: 30_000,
 		hookTimeout: 300_000,
