@@ -5,7 +5,7 @@
  */
 import { catalog, reloadCatalog } from '../lib/catalog/index.ts';
 import { companyToday } from '../lib/calendar.ts';
-import { contentRepository, type ContentRepository, type GitAuthor } from '../lib/cms/git.ts';
+import { contentRepository, pushContent, type ContentRepository, type GitAuthor } from '../lib/cms/git.ts';
 import type { CmsOptions } from '../lib/cms/drafts.ts';
 import type { Person } from '../lib/auth/people.ts';
 import type { Identity } from './identity.ts';
@@ -41,6 +41,14 @@ let lastReloadError: string | undefined;
  * catalog in memory stays as it was, and the error is kept for HR's pages.
  */
 export function contentChanged(): string | undefined {
+	// Several instances: the commit goes to the shared remote the others pull from (src/server/publisher.ts).
+	const remote = process.env['ZHIDU_CONTENT_REMOTE'];
+	if (remote)
+		try {
+			pushContent(contentRepository(catalog().contentDir), remote);
+		} catch (error) {
+			console.error(`zhidu: cannot push the content to ${remote}: ${(error as Error).message}`);
+		}
 	try {
 		reloadCatalog();
 		lastReloadError = undefined;

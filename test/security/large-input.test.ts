@@ -119,17 +119,19 @@ describe.each(testDatabases)('invalid UTF-8 in a roster CSV on $name', (database
 		['an encoded surrogate', [0xed, 0xa0, 0x80]],
 		['a byte that never occurs in UTF-8', [0xff]],
 	] as const)
-		it(`invalid UTF-8 (${attack}) in a roster CSV is refused with 400 naming the row and column`, async () => {
-			const csv = Buffer.concat([
-				Buffer.from(`${header}U1,王小明,u1@example.com,業務部,staff,\nU2,陳`),
-				Buffer.from(bytes),
-				Buffer.from('美玲,u2@example.com,業務部,staff,\n'),
-			]);
+		it(`invalid UTF-8 (${attack}) in a roster CSV is refused with 400 naming the row, column and byte`, async () => {
+			const before = Buffer.from(`${header}U1,王小明,u1@example.com,業務部,staff,\nU2,陳`);
+			const csv = Buffer.concat([before, Buffer.from(bytes), Buffer.from('美玲,u2@example.com,業務部,staff,\n')]);
 			const response = await importCsv(s.hr, csv);
 			expect(response.status).toBe(400);
 			const body = (await response.json()) as { problems: { row: number; column: string; message: string }[] };
 			expect(body.problems).toEqual([
-				{ row: 3, column: 'name', message: '不是有效的 UTF-8 文字（請將檔案存成 UTF-8）' },
+				{
+					row: 3,
+					column: 'name',
+					byte: before.length + 1,
+					message: `無法以 UTF-8 解讀（檔案第 ${before.length + 1} 個位元組）；請確認檔案的編碼`,
+				},
 			]);
 			const people = await roster(s.hr);
 			expect(people.map((p) => p.employeeId)).toEqual(['HR001']);

@@ -78,3 +78,17 @@ window.addEventListener('beforeunload', (event) => {
 // After a save the page comes back at the clause: put the cursor in its text.
 const target = location.hash.startsWith('#k-') ? document.getElementById(location.hash.slice(1)) : null;
 target?.querySelector<HTMLTextAreaElement>('textarea[name="text"]')?.focus({ preventScroll: false });
+
+// The signing dialog: a modal the keyboard can leave with Esc; without script the form is still a form.
+const dialog = document.querySelector<HTMLDialogElement>('[data-sign-dialog]');
+if (dialog) {
+	if (dialog.open) {
+		dialog.close();
+		dialog.showModal();
+	}
+	document.querySelector('[data-open-sign]')?.addEventListener('click', () => {
+		dialog.showModal();
+		dialog.querySelector<HTMLInputElement>('input[name="password"]')?.focus();
+	});
+	dialog.querySelector('[data-close-sign]')?.addEventListener('click', () => dialog.close());
+}

@@ -105,11 +105,15 @@ export function findLoadedVersion(policy: LoadedPolicy, version: string): Loaded
 /** Display label of a clause in a version: its number and title (ids are never shown). */
 export function clauseLabel(version: LoadedVersion, id: string): string {
 	for (const { chapter } of version.chapters)
-		for (const { clause } of walkClauses(chapter))
+		for (const { clause, section } of walkClauses(chapter))
 			if (clause.id === id) {
+				// Where it stands, as a reader would cite it: 三、(一) 1. 標題
+				const place = [version.numbers.chapters.get(chapter.id), section && version.numbers.sections.get(section.id)]
+					.filter(Boolean)
+					.join('');
 				const number = version.numbers.clauses.get(id);
 				const head = numbered(number, clause.title ?? '').trim();
-				return head || clauseText(clause).slice(0, 16);
+				return [place, head || clauseText(clause).slice(0, 16)].filter(Boolean).join(' ');
 			}
 	for (const { chapter } of version.chapters) {
 		if (chapter.id === id) return numbered(version.numbers.chapters.get(id), chapter.title);

@@ -167,3 +167,13 @@ export function fileAt(repository: ContentRepository, commit: string, path: stri
 		return undefined;
 	}
 }
+
+/** Pushes the content repository's current branch to `remote` (several instances share one remote). */
+export function pushContent(repository: ContentRepository, remote: string): void {
+	git(repository.root, ['push', '--quiet', remote, 'HEAD']);
+}
+
+/** Pulls `remote` into the content repository, fast-forward only (instances never write the same commit). */
+export function pullContent(repository: ContentRepository, remote: string): void {
+	git(repository.root, ['pull', '--quiet', '--ff-only', remote, 'HEAD']);
+}

@@ -355,5 +355,111 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 					.execute();
 			},
 		},
+		'0007-person-identity-history': {
+			async up(db: Kysely<unknown>) {
+				// HR corrects a name or an email on the person row (sign-in uses the email in force); each correction
+				// is kept here, append-only, with what it replaced, so the records stay traceable to who it was.
+				await db.schema
+					.createTable('person_identity_history')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('previous_name', 'text', (c) => c.notNull())
+					.addColumn('previous_email', 'text', (c) => c.notNull())
+					.addColumn('name', 'text', (c) => c.notNull())
+					.addColumn('email', 'text', (c) => c.notNull())
+					.addColumn('recorded_at', 'text', (c) => c.notNull())
+					.addColumn('recorded_by', 'text')
+					.execute();
+				await db.schema
+					.createIndex('person_identity_history_person')
+					.on('person_identity_history')
+					.columns(['person_id', 'recorded_at'])
+					.execute();
+				await appendOnly(db, dialect, 'person_identity_history');
+			},
+		},
+		'0009-notifications': {
+			async up(db: Kysely<unknown>) {
+				// Issue 16. The outbox: one row per message (email, webhook delivery, xAPI statement), written in
+				// the transaction of the record that caused it; the delivery worker claims, sends and marks rows.
+				await db.schema
+					.createTable('outbox')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('channel', 'text', (c) => c.notNull())
+					.addColumn('event', 'text', (c) => c.notNull())
+					.addColumn('event_key', 'text')
+					.addColumn('endpoint_id', 'text')
+					.addColumn('recipient', 'text', (c) => c.notNull())
+					.addColumn('payload', 'text', (c) => c.notNull())
+					.addColumn('status', 'text', (c) => c.notNull())
+					.addColumn('attempts', 'integer', (c) => c.notNull())
+					.addColumn('next_attempt_at', 'text', (c) => c.notNull())
+					.addColumn('locked_until', 'text')
+					.addColumn('claim', 'text')
+					.addColumn('last_error', 'text')
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('delivered_at', 'text')
+					.execute();
+				await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+				await db.schema.createIndex('outbox_endpoint').on('outbox').columns(['endpoint_id', 'created_at']).execute();
+				// Every try of a message: when, and what the receiver said (the delivery log). Append-only.
+				await db.schema
+					.createTable('outbox_attempts')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('outbox_id', 'text', (c) => c.notNull().references('outbox.id'))
+					.addColumn('at', 'text', (c) => c.notNull())
+					.addColumn('ok', 'integer', (c) => c.notNull())
+					.addColumn('detail', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('outbox_attempts_message')
+					.on('outbox_attempts')
+					.columns(['outbox_id', 'at'])
+					.execute();
+				await appendOnly(db, dialect, 'outbox_attempts');
+				// Each event once: kind|policy|version|person|day is the primary key (calendar events and digests).
+				await db.schema
+					.createTable('notification_events')
+					.addColumn('key', 'text', (c) => c.primaryKey())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.execute();
+				// The daily calendar job: one row per company day; whoever inserts it runs the job (one instance).
+				await db.schema
+					.createTable('calendar_runs')
+					.addColumn('day', 'text', (c) => c.primaryKey())
+					.addColumn('ran_at', 'text', (c) => c.notNull())
+					.addColumn('events', 'integer', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createTable('webhook_endpoints')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('url', 'text', (c) => c.notNull())
+					.addColumn('secret', 'text', (c) => c.notNull())
+					.addColumn('events', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('created_by', 'text')
+					.addColumn('disabled_at', 'text')
+					.execute();
+				// A person's own choice: reminders off (policies with mandatoryReminders still remind).
+				await db.schema
+					.createTable('notification_settings')
+					.addColumn('person_id', 'text', (c) => c.primaryKey().references('people.id'))
+					.addColumn('reminders_off', 'integer', (c) => c.notNull())
+					.addColumn('updated_at', 'text', (c) => c.notNull())
+					.execute();
+				// The roster's optional manager column: the manager's employee id (for the manager digest).
+				await db.schema.alterTable('people').addColumn('manager_employee_id', 'text').execute();
+				// Invitation and password-reset links: stored as SHA-256, single use, with an expiry.
+				await db.schema
+					.createTable('account_links')
+					.addColumn('token_hash', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('purpose', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('expires_at', 'text', (c) => c.notNull())
+					.addColumn('used_at', 'text')
+					.execute();
+			},
+		},
 	};
 }

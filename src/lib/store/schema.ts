@@ -20,6 +20,8 @@ export interface PeopleTable {
 	created_at: string;
 	/** Proxy mode (0008): the scrypt hash of the password the person signs with; null until set. */
 	signing_password_hash?: string | null;
+	/** The manager's employee id, from the roster's optional manager column (0009). */
+	manager_employee_id?: string | null;
 }
 
 /** Department and role as history: a change appends a row, the latest effective one applies. */
@@ -30,6 +32,18 @@ export interface PersonHistoryTable {
 	role: Role;
 	/** Calendar date from which this applies. */
 	effective_from: string;
+	recorded_at: string;
+	recorded_by: string | null;
+}
+
+/** Corrections of a person's name or email (a typo, a new surname): what it was, what it became, who and when. */
+export interface PersonIdentityHistoryTable {
+	id: string;
+	person_id: string;
+	previous_name: string;
+	previous_email: string;
+	name: string;
+	email: string;
 	recorded_at: string;
 	recorded_by: string | null;
 }
@@ -246,7 +260,91 @@ export interface WorkflowEventsTable {
 	delivered_at: string | null;
 }
 
+export type OutboxChannel = 'email' | 'webhook' | 'xapi';
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+/** One message to deliver (0009): written with the record that caused it, claimed and marked by the worker. */
+export interface OutboxTable {
+	id: string;
+	channel: OutboxChannel;
+	/** The event type, e.g. attempt.graded, reminder.overdue. */
+	event: string;
+	/** The calendar event's unique key, when it came from the daily job. */
+	event_key: string | null;
+	endpoint_id: string | null;
+	/** The email address, webhook URL or LRS statement URL. */
+	recipient: string;
+	/** JSON: the rendered email, the webhook body, or the xAPI statement; never changed after writing. */
+	payload: string;
+	status: OutboxStatus;
+	attempts: number;
+	/** ISO instant (wall clock) from which the next try may start. */
+	next_attempt_at: string;
+	/** While a worker holds the row: until when (ISO, wall clock); a crashed worker's rows come back after it. */
+	locked_until: string | null;
+	/** The claiming worker's random token: only it may mark the row. */
+	claim: string | null;
+	last_error: string | null;
+	created_at: string;
+	delivered_at: string | null;
+}
+
+export interface OutboxAttemptsTable {
+	id: string;
+	outbox_id: string;
+	at: string;
+	ok: number;
+	/** What the receiver said (status line, SMTP response or error). */
+	detail: string;
+}
+
+export interface NotificationEventsTable {
+	/** kind|policy|version|person|day */
+	key: string;
+	created_at: string;
+}
+
+export interface CalendarRunsTable {
+	day: string;
+	ran_at: string;
+	events: number;
+}
+
+export interface WebhookEndpointsTable {
+	id: string;
+	url: string;
+	/** The Standard Webhooks secret (whsec_…), needed in clear to sign. */
+	secret: string;
+	/** JSON array of event types. */
+	events: string;
+	created_at: string;
+	created_by: string | null;
+	disabled_at: string | null;
+}
+
+export interface NotificationSettingsTable {
+	person_id: string;
+	reminders_off: number;
+	updated_at: string;
+}
+
+export interface AccountLinksTable {
+	token_hash: string;
+	person_id: string;
+	purpose: 'invitation' | 'password-reset';
+	created_at: string;
+	expires_at: string;
+	used_at: string | null;
+}
+
 export interface Database {
+	outbox: OutboxTable;
+	outbox_attempts: OutboxAttemptsTable;
+	notification_events: NotificationEventsTable;
+	calendar_runs: CalendarRunsTable;
+	webhook_endpoints: WebhookEndpointsTable;
+	notification_settings: NotificationSettingsTable;
+	account_links: AccountLinksTable;
 	clause_comments: ClauseCommentsTable;
 	workflow_events: WorkflowEventsTable;
 	login_limits: LoginLimitsTable;
@@ -262,6 +360,7 @@ export interface Database {
 	signatures: SignaturesTable;
 	people: PeopleTable;
 	person_history: PersonHistoryTable;
+	person_identity_history: PersonIdentityHistoryTable;
 	sessions: SessionsTable;
 	login_failures: LoginFailuresTable;
 	api_tokens: ApiTokensTable;

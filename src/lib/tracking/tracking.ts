@@ -19,6 +19,9 @@ import { actorPersonId, personActor, recordAudit, type Actor } from '../auth/aud
 import type { Kysely } from 'kysely';
 import { sign, signaturesFor, type Signature, type SignRequest, type SignResult } from '../signature/index.ts';
 import { ReadingError, unreadChapters } from './reading.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { acknowledgementItems } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { HistoryError, latestRecord } from './record-dates.ts';
 import {
 	acknowledgementStatus,
@@ -236,32 +239,18 @@ export async function trackingAsOf(
 		const inForce = versionInForceOn(policy, asOf);
 		if (!inForce) continue;
 		const quiz = ctx.quizzes.find((q) => q.policy === policy.id);
-		const days = {
-			dueDays: policy.meta.dueDays ?? DEFAULT_DUE_DAYS,
-			recertifyDays: policy.meta.recertifyDays ?? DEFAULT_RECERTIFY_DAYS,
-		};
 		for (const [index, person] of roster.entries()) {
 			// On SQLite the server shares this thread: let other requests through every few hundred people.
 			if (index % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
 			if (!owes(policy, person) || exempt.has(`${person.id}|${policy.id}`)) continue;
-			const certification: CertificationStatus = quiz
-				? certificationStatus(policy, quiz, passes.get(`${person.id}|${quiz.id}`) ?? [], asOf)
-				: { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
-			const acknowledgement = acknowledgementStatus(policy, acks.get(`${person.id}|${policy.id}`) ?? [], asOf);
-			const duty = { since: dutySince(policy, person, asOf), ...days };
-			const certDue = quiz
-				? dueDate(certification.state, certification.outdatedBy, certification.validUntil, duty)
-				: undefined;
-			const ackDue = dueDate(acknowledgement.state, acknowledgement.outdatedBy, undefined, duty);
-			const row: TrackingRow = {
+			const row = trackingRow(
+				policy,
+				quiz,
 				person,
-				policyId: policy.id,
-				policyTitle: policy.meta.title,
-				versionInForce: inForce.meta.version,
-				quizId: quiz?.id,
-				certification: { ...certification, due: certDue, overdue: !!certDue && asOf > certDue },
-				acknowledgement: { ...acknowledgement, due: ackDue, overdue: !!ackDue && asOf > ackDue },
-			};
+				asOf,
+				passes.get(`${person.id}|${quiz?.id}`) ?? [],
+				acks.get(`${person.id}|${policy.id}`) ?? [],
+			);
 			if (filter.status) {
 				const wanted = filter.status;
 				const matches =
@@ -274,6 +263,43 @@ export async function trackingAsOf(
 		}
 	}
 	return rows;
+}
+
+/**
+ * One person's row for a policy in force on D, from their passes and acknowledgements (the report's
+ * rule, also used for a person not yet committed, e.g. when notifying a new hire in the same transaction).
+ */
+export function trackingRow(
+	policy: LoadedPolicy,
+	quiz: Quiz | undefined,
+	person: RosterEntry,
+	asOf: string,
+	passes: readonly PassRecord[],
+	acks: readonly AcknowledgementRecord[],
+): TrackingRow {
+	const inForce = versionInForceOn(policy, asOf);
+	const days = {
+		dueDays: policy.meta.dueDays ?? DEFAULT_DUE_DAYS,
+		recertifyDays: policy.meta.recertifyDays ?? DEFAULT_RECERTIFY_DAYS,
+	};
+	const certification: CertificationStatus = quiz
+		? certificationStatus(policy, quiz, passes, asOf)
+		: { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
+	const acknowledgement = acknowledgementStatus(policy, acks, asOf);
+	const duty = { since: dutySince(policy, person, asOf), ...days };
+	const certDue = quiz
+		? dueDate(certification.state, certification.outdatedBy, certification.validUntil, duty)
+		: undefined;
+	const ackDue = dueDate(acknowledgement.state, acknowledgement.outdatedBy, undefined, duty);
+	return {
+		person,
+		policyId: policy.id,
+		policyTitle: policy.meta.title,
+		versionInForce: inForce?.meta.version,
+		quizId: quiz?.id,
+		certification: { ...certification, due: certDue, overdue: !!certDue && asOf > certDue },
+		acknowledgement: { ...acknowledgement, due: ackDue, overdue: !!ackDue && asOf > ackDue },
+	};
 }
 
 export interface AcknowledgementRow {
@@ -371,6 +397,28 @@ export async function acknowledgeIn(
 		address: options.address ?? null,
 		detail: { acknowledgement: id, policy: policy.id, version, textHash },
 	});
+	// The webhook event and xAPI statement are written with the record (the outbox).
+	const person = await tx
+		.selectFrom('people')
+		.select(['id', 'employee_id', 'name', 'email'])
+		.where('id', '=', personId)
+		.executeTakeFirstOrThrow();
+	const config = readNotifyConfig();
+	await enqueue(
+		tx,
+		acknowledgementItems(
+			{
+				acknowledgementId: id,
+				person: { id: person.id, employeeId: person.employee_id, name: person.name, email: person.email },
+				policy: { id: policy.id, title: policy.meta.title, version },
+				textHash,
+				at: record.acknowledged_at,
+			},
+			config,
+		),
+		config,
+		new Date(record.acknowledged_at),
+	);
 	return { record, created: true };
 }
 

@@ -17,7 +17,7 @@ import {
 	type LoadResult,
 } from '../content/loader.ts';
 import { versionHash } from '../content/version-hash.ts';
-import { calendarDate, versionNumber, type VersionStatus } from '../content/schema.ts';
+import { calendarDate, versionNumber, type VersionMeta, type VersionStatus } from '../content/schema.ts';
 import { lintContent } from '../lint/lint.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
 import { resolveVersions, reviewDue, addDays, type VersionState } from '../versions.ts';
@@ -382,13 +382,17 @@ export interface ApproveOptions {
 	meaning: string;
 	/** The actor recording it, e.g. `cli:<OS user>`: stored with the person named by `by`. */
 	recordedBy?: string;
+	/** Recorded without an electronic signature (the CLI): marked so wherever the approval is shown. */
+	unsigned?: boolean;
+	/** The electronic signatures that approved it (the browser). */
+	signatures?: NonNullable<VersionMeta['approval']>['signatures'];
 }
 
 export interface ApproveResult {
 	policyId: string;
 	version: string;
 	effective: string;
-	approval: { by: string; on: string; meaning: string; recordedBy?: string };
+	approval: NonNullable<VersionMeta['approval']>;
 	/** What the version's state is today after approval. */
 	state: VersionState;
 }
@@ -438,6 +442,8 @@ export function approve(
 		on: options.today,
 		meaning: approval.meaning.trim(),
 		...(approval.recordedBy ? { recordedBy: approval.recordedBy } : {}),
+		...(approval.unsigned ? { unsigned: true } : {}),
+		...(approval.signatures?.length ? { signatures: approval.signatures } : {}),
 	};
 	editVersionYaml(version, (doc) => {
 		doc.set('status', 'approved');
