@@ -89,14 +89,7 @@ export async function acknowledgeAsPerson(
 			{ credential: input.password, method, meaning: t('ackSignatureMeaning'), timeZone: catalog().timeZone },
 			options,
 		);
-		if (signed.ok) {
-			const signature = signed.result.created
-				? signed.signature
-				: (await signaturesFor(server.store.db, 'acknowledgement', [signed.result.record.id])).get(
-						signed.result.record.id,
-					)?.[0];
-			return { ...signed.result, signature };
-		}
+		if (signed.ok) return { ...signed.result, signature: signed.signature };
 		if (signed.reason === 'rate-limited')
 			throw new HttpError(
 				429,

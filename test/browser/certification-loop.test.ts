@@ -4,7 +4,7 @@
  * 2027-03-01, acknowledged by signature) and its quiz bank, with the test clock moved through the story
  * (ZHIDU_NOW_FILE):
  *
- * HR imports a roster of existing staff; the day the policy takes effect nobody is overdue; a person reads every
+ * HR imports a Big5 roster of existing staff; the day the policy takes effect nobody is overdue; a person reads every
  * chapter (receipts), attests and signs (a wrong password first), takes the quiz (flag, reload, summary) and
  * passes; HR revises a quizzed clause with the CLI workflow and approval is refused until the question is
  * reviewed; after approval and the rebuild, the person sees the redline, reads, signs and recertifies; the
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
 import { parse } from 'yaml';
 import { launchChromium } from '../support/browser.ts';
 import { buildSite, projectRoot } from '../support/build-site.ts';
@@ -192,7 +193,10 @@ interface Row {
 		overdue: boolean;
 	};
 }
+/** HR over the API, signed in afresh (a session lasts 8 hours, and the story moves the clock by days). */
 async function hrRows(query = ''): Promise<Row[]> {
+	hr = new Client(server.url);
+	expect((await hr.signIn('hr@example.com', 'first hr password')).status).toBe(200);
 	const response = await hr.request(`/api/v1/certifications?policy=leave-policy${query}`);
 	expect(response.status).toBe(200);
 	return ((await response.json()) as { certifications: Row[] }).certifications;
@@ -213,12 +217,23 @@ describe('the certification loop', () => {
 			const hrContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 			const hrPage = await hrContext.newPage();
 			await signIn(hrPage, 'hr@example.com', 'first hr password', '/hr/');
+			// A spreadsheet saved in Big5 (as Excel on a Traditional Chinese Windows does): detected, previewed, imported.
 			await hrPage.locator('input[type="file"][name="csv"]').setInputFiles({
 				name: 'roster.csv',
 				mimeType: 'text/csv',
-				buffer: Buffer.from(roster, 'utf8'),
+				buffer: iconv.encode(roster, 'big5'),
 			});
-			await hrPage.getByRole('button', { name: '匯入', exact: true }).click();
+			await hrPage.getByRole('button', { name: '預覽', exact: true }).click();
+			const preview = hrPage.locator('section.roster-preview');
+			await preview.waitFor();
+			if ((await preview.getAttribute('data-encoding')) !== 'big5') {
+				// Big5 and GBK both plausible for so short a file: HR is asked, and chooses Big5.
+				await preview.getByRole('button', { name: '使用 Big5' }).click();
+				await preview.waitFor();
+			}
+			expect(await preview.getAttribute('data-encoding')).toBe('big5');
+			expect(await preview.innerText()).toContain('陳怡君');
+			await preview.getByRole('button', { name: '匯入', exact: true }).click();
 			await hrPage.waitForLoadState('load');
 			expect(await hrPage.locator('main').innerText()).toContain('yijun@example.com');
 			const setPassword = await zhidu(['users', 'set-password', 'yijun@example.com'], {
@@ -240,7 +255,8 @@ describe('the certification loop', () => {
 				expect(row.certification.due, row.person.email).toBe('2027-03-15');
 			}
 			expect(await hrRows('&status=overdue')).toEqual([]);
-			await hrPage.goto(`${server.url}/hr/dashboard/`);
+			await signIn(hrPage, 'hr@example.com', 'first hr password', '/hr/dashboard/');
+			expect(await hrPage.locator('td.cell').count()).toBe(4);
 			expect(await hrPage.locator('td.cell.overdue').count()).toBe(0);
 
 			// 陳怡君 signs in: the home page says what she owes.
@@ -344,7 +360,6 @@ describe('the certification loop', () => {
 			const dist = build('site-2');
 			setDay('2027-04-01');
 			server = await startServer(serverEnv, dist);
-			hr = Object.assign(new Client(server.url), { cookie: hr.cookie, csrf: hr.csrf });
 
 			// 1.2 in force: the pass is outdated; she sees the redline of what changed, reads, signs, recertifies.
 			const again = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -409,9 +424,7 @@ describe('the certification loop', () => {
 				acknowledgedOn: '2027-04-01',
 				acknowledgedVersion: '1.2',
 			});
-			// Same host, another port: the browser still holds HR's session (kept in the database across the restart).
-			await hrPage.goto(`${server.url}/hr/dashboard/`);
-			expect(new URL(hrPage.url()).pathname).toBe('/hr/dashboard/');
+			await signIn(hrPage, 'hr@example.com', 'first hr password', '/hr/dashboard/');
 			const cell = hrPage.locator('tr[data-person="L001"] td.cell');
 			expect(await cell.getAttribute('data-passed')).toBe('2027-04-01');
 			expect(await cell.getAttribute('data-valid-until')).toBe('2028-04-01');

@@ -17,7 +17,7 @@ import { todayIn } from '../versions.ts';
 import { now } from '../calendar.ts';
 import { actorPersonId, personActor, recordAudit, type Actor } from '../auth/audit.ts';
 import type { Kysely } from 'kysely';
-import { sign, type SignRequest, type SignResult } from '../signature/index.ts';
+import { sign, signaturesFor, type Signature, type SignRequest, type SignResult } from '../signature/index.ts';
 import { ReadingError, unreadChapters } from './reading.ts';
 import { readNotifyConfig } from '../notify/config.ts';
 import { acknowledgementItems } from '../notify/events.ts';
@@ -318,6 +318,32 @@ export interface AcknowledgeOptions {
 	statement?: string | null;
 }
 
+/** The person's acknowledgement of this version's text, if they made one. */
+export function acknowledgementOf(
+	db: Kysely<Database>,
+	policyId: string,
+	version: string,
+	textHash: string,
+	personId: string,
+): Promise<AcknowledgementRow | undefined> {
+	return db
+		.selectFrom('acknowledgement_keys')
+		.innerJoin('acknowledgements', 'acknowledgements.id', 'acknowledgement_keys.acknowledgement_id')
+		.select([
+			'acknowledgements.id',
+			'acknowledgements.policy_id',
+			'acknowledgements.policy_version',
+			'acknowledgements.text_hash',
+			'acknowledgements.acknowledged_at',
+			'acknowledgements.statement',
+		])
+		.where('acknowledgement_keys.person_id', '=', personId)
+		.where('acknowledgement_keys.policy_id', '=', policyId)
+		.where('acknowledgement_keys.policy_version', '=', version)
+		.where('acknowledgement_keys.text_hash', '=', textHash)
+		.executeTakeFirst();
+}
+
 /**
  * Records, with `tx`, that a person acknowledged a version's text, with its
  * audit entry. The same text again (even concurrently) stores nothing new:
@@ -335,23 +361,7 @@ export async function acknowledgeIn(
 	const id = randomUUID();
 	const textHash = versionHash(policy, version);
 	const key = { person_id: personId, policy_id: policy.id, policy_version: version, text_hash: textHash };
-	const existing = () =>
-		tx
-			.selectFrom('acknowledgement_keys')
-			.innerJoin('acknowledgements', 'acknowledgements.id', 'acknowledgement_keys.acknowledgement_id')
-			.select([
-				'acknowledgements.id',
-				'acknowledgements.policy_id',
-				'acknowledgements.policy_version',
-				'acknowledgements.text_hash',
-				'acknowledgements.acknowledged_at',
-				'acknowledgements.statement',
-			])
-			.where('acknowledgement_keys.person_id', '=', personId)
-			.where('acknowledgement_keys.policy_id', '=', policy.id)
-			.where('acknowledgement_keys.policy_version', '=', version)
-			.where('acknowledgement_keys.text_hash', '=', textHash)
-			.executeTakeFirst();
+	const existing = () => acknowledgementOf(tx, policy.id, version, textHash, personId);
 	const made = await existing();
 	if (made) return { record: made, created: false };
 	const unread = await unreadChapters(tx, policy, version, personId);
@@ -435,7 +445,16 @@ export async function acknowledgeSigned(
 	personId: string,
 	signing: Omit<SignRequest, 'personId'>,
 	options: AcknowledgeOptions = {},
-): Promise<SignResult<{ record: AcknowledgementRow; created: boolean }>> {
+): Promise<
+	| SignResult<{ record: AcknowledgementRow; created: boolean }>
+	| { ok: true; signature: Signature | undefined; result: { record: AcknowledgementRow; created: false } }
+> {
+	// The same text acknowledged already: that record (and its signature), nothing signed again.
+	const made = await acknowledgementOf(store.db, policy.id, version, versionHash(policy, version), personId);
+	if (made) {
+		const signature = (await signaturesFor(store.db, 'acknowledgement', [made.id])).get(made.id)?.[0];
+		return { ok: true, signature, result: { record: made, created: false } };
+	}
 	// Checked before the credential too, so that reading left to do costs no signing try (and again inside).
 	const unread = await unreadChapters(store.db, policy, version, personId);
 	if (unread.length > 0)
