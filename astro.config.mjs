@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import pagefind from './src/integrations/pagefind.ts';
 import buildStamp from './src/integrations/build-stamp.ts';
+import precompress from './src/integrations/precompress.ts';
 
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
@@ -14,7 +15,8 @@ export default defineConfig({
 	adapter: node({ mode: 'middleware', bodySizeLimit: 16 * 1024 * 1024 }),
 	// pagefind: the clause search index, written after the pages (astro:build:done).
 	// buildStamp: what the build was made from (dist/build-stamp.json), for npm start and the tests.
-	integrations: [mdx(), pagefind(), buildStamp()],
+	// precompress: Brotli and gzip copies of the static files (after Pagefind's), served as they are.
+	integrations: [mdx(), pagefind(), precompress(), buildStamp()],
 	// Pages live at /policies/<policy>/<version>/<chapter>/ (directory format, trailing slash).
 	trailingSlash: 'ignore',
 	server: { host: '127.0.0.1', port: 4321 },

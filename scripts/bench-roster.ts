@@ -14,7 +14,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { importRoster } from '#lib/auth/roster-import.ts';
 import { hashPassword } from '#lib/auth/secrets.ts';
 import { translator } from '#lib/i18n/index.ts';
 import { openStore, type StoreOptions } from '#lib/store/database.ts';
+import { freePort, ms, sampleHealth } from './bench-support.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -30,10 +30,6 @@ const { values } = parseArgs({
 });
 const rowCount = Number(values.rows);
 const distDir = resolve(root, values.dist);
-
-const percentile = (xs: number[], p: number) =>
-	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 const departments = ['運營部門', '市場部', '研發部', '銷售部', '人力資源部'];
 const csv = [
@@ -44,16 +40,6 @@ const csv = [
 			`E${String(i).padStart(5, '0')},員工${i},e${i}@example.com,${departments[i % departments.length]},staff,2025-${String((i % 12) + 1).padStart(2, '0')}-01`,
 	),
 ].join('\n');
-
-function freePort(): Promise<number> {
-	return new Promise((done) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => done(port));
-		});
-	});
-}
 
 async function run(name: string, options: StoreOptions, env: Record<string, string>) {
 	// An HR account to sign in with.
@@ -114,16 +100,7 @@ async function run(name: string, options: StoreOptions, env: Record<string, stri
 
 		// Warm up: the first request to a route loads its code.
 		for (let i = 0; i < 3; i++) await (await fetch(`${base}/api/health`)).arrayBuffer();
-		const health: number[] = [];
-		let done = false;
-		const probes = (async () => {
-			while (!done) {
-				const h0 = performance.now();
-				await (await fetch(`${base}/api/health`)).arrayBuffer();
-				health.push(performance.now() - h0);
-				await new Promise((r) => setTimeout(r, 10));
-			}
-		})();
+		const sampler = sampleHealth(base);
 		const t0 = performance.now();
 		const response = await fetch(`${base}/api/v1/people/import`, {
 			method: 'POST',
@@ -132,14 +109,11 @@ async function run(name: string, options: StoreOptions, env: Record<string, stri
 		});
 		const body = await response.text();
 		const seconds = (performance.now() - t0) / 1000;
-		done = true;
-		await probes;
+		const health = await sampler.stop();
 		if (!response.ok) throw new Error(`import: ${response.status} ${body.slice(0, 500)}`);
 		const { added } = JSON.parse(body) as { added: number };
 		console.log(`${name}: POST /api/v1/people/import, ${rowCount} rows (${added} added): ${seconds.toFixed(2)} s`);
-		console.log(
-			`${name}: /api/health during the import (${health.length} probes): p50 ${ms(percentile(health, 50))}, p95 ${ms(percentile(health, 95))}, max ${ms(Math.max(...health))}`,
-		);
+		console.log(`${name}: /api/health during the import: ${health.summary}`);
 	} finally {
 		child.kill('SIGTERM');
 	}

@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,26 +21,13 @@ import { cliActor } from '#lib/auth/audit.ts';
 import { addPerson } from '#lib/auth/people.ts';
 import { hashPassword } from '#lib/auth/secrets.ts';
 import { openStore, type StoreOptions } from '#lib/store/database.ts';
+import { freePort, ms, sampleHealth } from './bench-support.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { dist: { type: 'string', default: join(root, 'dist') } } });
 const dist = resolve(values.dist);
 const SIGN_INS = 40;
 const PASSWORD = 'bench sign-in password';
-
-const percentile = (xs: number[], p: number) =>
-	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const ms = (n: number) => `${n.toFixed(0)} ms`;
-
-function freePort(): Promise<number> {
-	return new Promise((done) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => done(port));
-		});
-	});
-}
 
 async function seed(options: StoreOptions): Promise<void> {
 	const store = await openStore(options);
@@ -85,16 +71,7 @@ async function figures(env: Record<string, string>) {
 		}
 		const base = `http://127.0.0.1:${port}`;
 		await fetch(`${base}/api/health`);
-		const health: number[] = [];
-		let running = true;
-		const probes = (async () => {
-			while (running) {
-				const h0 = performance.now();
-				await fetch(`${base}/api/health`);
-				health.push(performance.now() - h0);
-				await new Promise((r) => setTimeout(r, 10));
-			}
-		})();
+		const sampler = sampleHealth(base);
 		const t0 = performance.now();
 		const statuses = await Promise.all(
 			Array.from({ length: SIGN_INS }, (_, i) =>
@@ -106,8 +83,7 @@ async function figures(env: Record<string, string>) {
 			),
 		);
 		const burst = performance.now() - t0;
-		running = false;
-		await probes;
+		const health = await sampler.stop();
 		return { health, burst, ok: statuses.filter((s) => s === 200).length };
 	} finally {
 		child.kill('SIGTERM');
@@ -118,7 +94,7 @@ async function run(name: string, options: StoreOptions, env: Record<string, stri
 	await seed(options);
 	const f = await figures(env);
 	console.log(
-		`${name}: ${SIGN_INS} concurrent sign-ins (${f.ok} signed in) took ${ms(f.burst)}; /api/health meanwhile (${f.health.length} probes): p50 ${ms(percentile(f.health, 50))}, p95 ${ms(percentile(f.health, 95))}, max ${ms(Math.max(...f.health))}`,
+		`${name}: ${SIGN_INS} concurrent sign-ins (${f.ok} signed in) took ${ms(f.burst)}; /api/health meanwhile: ${f.health.summary}`,
 	);
 }
 

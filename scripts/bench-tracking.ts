@@ -15,7 +15,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +27,7 @@ import { openStore, type Store, type StoreOptions } from '#lib/store/database.ts
 import { versionHash } from '#lib/content/version-hash.ts';
 import { trackingAsOf } from '#lib/tracking/tracking.ts';
 import { addDays } from '#lib/versions.ts';
+import { freePort, ms, percentile, sampleHealth, summariseWaits } from './bench-support.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { people: { type: 'string', default: '5000' } } });
@@ -36,10 +36,6 @@ const policies = loadContentOrThrow({ policiesDir: join(root, 'content/policies'
 const quizzes = loadQuizzes(join(root, 'quizzes'), policies).quizzes;
 const ctx = { policies, quizzes, timeZone: 'Asia/Taipei' };
 const year = Array.from({ length: 365 }, (_, i) => addDays('2025-11-22', i));
-
-const percentile = (xs: number[], p: number) =>
-	[...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function seed(store: Store): Promise<{ token: string; seconds: number; attempts: number }> {
 	const started = performance.now();
@@ -161,16 +157,6 @@ async function seed(store: Store): Promise<{ token: string; seconds: number; att
 	return { token, seconds: (performance.now() - started) / 1000, attempts };
 }
 
-function freePort(): Promise<number> {
-	return new Promise((done) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => done(port));
-		});
-	});
-}
-
 async function serverFigures(env: Record<string, string>, token: string) {
 	const port = await freePort();
 	const child = spawn(process.execPath, ['src/server/main.ts'], {
@@ -199,15 +185,9 @@ async function serverFigures(env: Record<string, string>, token: string) {
 				report.push(performance.now() - t0);
 			});
 			// Health checks while the report runs: how long does another request wait?
-			const probes = (async () => {
-				for (let i = 0; i < 10; i++) {
-					const h0 = performance.now();
-					await fetch(`${base}/api/health`);
-					health.push(performance.now() - h0);
-					await new Promise((r) => setTimeout(r, 20));
-				}
-			})();
-			await Promise.all([request, probes]);
+			const sampler = sampleHealth(base, 20);
+			await request;
+			health.push(...(await sampler.stop()).samples);
 		}
 		const dashboard: number[] = [];
 		// The dashboard is for a signed-in HR person (the seeded HR account).
@@ -256,9 +236,7 @@ async function run(name: string, options: StoreOptions, env: Record<string, stri
 		);
 		if (figures.dashboard.length)
 			console.log(`${name}: GET /hr/dashboard/: p50 ${ms(percentile(figures.dashboard, 50))}`);
-		console.log(
-			`${name}: /api/health while a report runs: p50 ${ms(percentile(figures.health, 50))}, p95 ${ms(percentile(figures.health, 95))}, max ${ms(Math.max(...figures.health))}`,
-		);
+		console.log(`${name}: /api/health while a report runs: ${summariseWaits(figures.health).summary}`);
 	} catch (error) {
 		await store.close().catch(() => {});
 		throw error;

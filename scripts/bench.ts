@@ -456,7 +456,7 @@ function cliFigures(outDir: string, corpusDir: string, query: string, runs = 5) 
 		const started = performance.now();
 		const result = spawnSync(
 			process.execPath,
-			['bin/zhidu.mjs', 'search', query, '--content', corpusDir, '--limit', '3'],
+			['src/cli/bin.mjs', 'search', query, '--content', corpusDir, '--limit', '3'],
 			{ cwd: projectRoot, encoding: 'utf8', env: { ...process.env, ZHIDU_DIST_DIR: outDir, NO_COLOR: '1' } },
 		);
 		times.push(performance.now() - started);

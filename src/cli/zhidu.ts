@@ -90,7 +90,7 @@ const invokedAs = (path: string | undefined) => {
 	}
 };
 if (invokedAs(process.argv[1]) === fileURLToPath(import.meta.url)) {
-	// As bin/zhidu.mjs does (there before any TypeScript loads): compiled modules kept on disk for the next run.
+	// As src/cli/bin.mjs does (there before any TypeScript loads): compiled modules kept on disk for the next run.
 	enableCompileCache();
 	process.exitCode = await run(process.argv.slice(2));
 }

@@ -9,7 +9,7 @@ import { presentSnapshot } from '../lib/quiz/engine.ts';
 import type { Progress } from '../lib/quiz/progress.ts';
 import { visibleResult, type Cite } from '../lib/quiz/record.ts';
 import type { Quiz } from '../lib/quiz/schema.ts';
-import { walkClauses } from '../lib/content/clause-tree.ts';
+import { versionTables } from '../lib/catalog/index.ts';
 import type { LoadedVersion } from '../lib/content/loader.ts';
 import { clauseLink, policyOf } from './catalog.ts';
 
@@ -20,22 +20,7 @@ import { clauseLink, policyOf } from './catalog.ts';
  * unless the clause is not in the version.
  */
 export function clauseLabel(version: LoadedVersion, clauseId: string): string {
-	for (const { chapter } of version.chapters) {
-		const parents = new Map<string, string | undefined>();
-		for (const { clause, section, parent } of walkClauses(chapter)) {
-			parents.set(clause.id, parent?.id);
-			if (clause.id !== clauseId) continue;
-			const numbers: string[] = [];
-			for (let id: string | undefined = clause.id; id; id = parents.get(id)) {
-				const number = version.numbers.clauses.get(id);
-				if (number) numbers.unshift(number);
-			}
-			const heading = `${version.numbers.chapters.get(chapter.id) ?? ''}${section ? (version.numbers.sections.get(section.id) ?? '') : ''}`;
-			const title = clause.title ?? section?.title ?? chapter.title;
-			return [heading, numbers.join(''), title].filter(Boolean).join(' ');
-		}
-	}
-	return clauseId;
+	return versionTables(version).labels.get(clauseId) ?? clauseId;
 }
 
 /** Names cited clauses as the attempt's policy version shows them: what the record keeps at grading. */

@@ -32,15 +32,31 @@ export interface StaticFile {
 	/** The same path relative to the client folder, with / separators. */
 	relative: string;
 	contentType: string;
+	/** The precompressed copies made at build time (src/integrations/precompress.ts) that exist beside it. */
+	encodings: { br: boolean; gzip: boolean };
 }
 
 const statOf = (file: string) => statSync(file, { throwIfNoEntry: false });
 
+type Resolved = StaticFile | { redirect: string } | undefined;
+/** Path → file, kept: the build does not change under a running server (a rebuild restarts it). */
+const resolvedCache = new Map<string, Resolved>();
+const RESOLVED_CACHE = 20_000;
+
 /**
  * The file for a normalised (decoded, checked) URL path, or a redirect that
- * adds the trailing slash to a folder, or nothing.
+ * adds the trailing slash to a folder, or nothing. Remembered per path.
  */
-export function resolveStatic(clientDir: string, path: string): StaticFile | { redirect: string } | undefined {
+export function resolveStatic(clientDir: string, path: string): Resolved {
+	const key = `${clientDir}\0${path}`;
+	if (resolvedCache.has(key)) return resolvedCache.get(key);
+	const resolved = resolveUncached(clientDir, path);
+	if (resolvedCache.size >= RESOLVED_CACHE) resolvedCache.clear();
+	resolvedCache.set(key, resolved);
+	return resolved;
+}
+
+function resolveUncached(clientDir: string, path: string): Resolved {
 	const root = resolve(clientDir);
 	let file = resolve(join(root, path));
 	// The path has no dot segments; this is a second line of defence, not the check.
@@ -53,7 +69,23 @@ export function resolveStatic(clientDir: string, path: string): StaticFile | { r
 	}
 	if (!stat?.isFile()) return undefined;
 	const contentType = contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
-	return { path: file, relative: relative(root, file).split(sep).join('/'), contentType };
+	const encodings = { br: !!statOf(`${file}.br`)?.isFile(), gzip: !!statOf(`${file}.gz`)?.isFile() };
+	return { path: file, relative: relative(root, file).split(sep).join('/'), contentType, encodings };
+}
+
+/** The coding to send from what the client accepts (`br` before `gzip`; `q=0` refuses one). */
+export function chooseEncoding(accept: string | undefined, has: StaticFile['encodings']): 'br' | 'gzip' | undefined {
+	if (!accept || (!has.br && !has.gzip)) return undefined;
+	const accepted = new Set<string>();
+	for (const part of accept.toLowerCase().split(',')) {
+		const [name, ...params] = part.trim().split(';');
+		const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+		if (q && Number(q.slice(2)) === 0) continue;
+		accepted.add(name!.trim());
+	}
+	if (has.br && accepted.has('br')) return 'br';
+	if (has.gzip && (accepted.has('gzip') || accepted.has('x-gzip'))) return 'gzip';
+	return undefined;
 }
 
 /** Hashed bundles never change under their name; everything else may change with the next build. */
@@ -76,7 +108,18 @@ export function sendStatic(
 ): void {
 	res.setHeader('Content-Type', file.contentType);
 	res.setHeader('Cache-Control', cacheControl[caching]);
-	send(req, `/${encodeURI(file.relative)}`, {
+	// A precompressed copy when the client takes one: its own ETag (send's, from that file), so a cache never
+	// answers one coding's revalidation with another's body.
+	let relativePath = file.relative;
+	if (file.encodings.br || file.encodings.gzip) {
+		res.setHeader('Vary', 'Accept-Encoding');
+		const coding = chooseEncoding(req.headers['accept-encoding'], file.encodings);
+		if (coding) {
+			res.setHeader('Content-Encoding', coding);
+			relativePath += coding === 'br' ? '.br' : '.gz';
+		}
+	}
+	send(req, `/${encodeURI(relativePath)}`, {
 		root: resolve(clientDir),
 		index: false,
 		dotfiles: 'allow',

@@ -5,7 +5,9 @@
  * with 304; only the hashed /_astro/ bundles are public and immutable. On
  * SQLite and PostgreSQL.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
@@ -13,6 +15,20 @@ import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 
 const distDir = inject('serverDistDir');
+
+/** A GET as it goes on the wire: node:http neither decodes the body nor adds headers of its own. */
+function rawGet(
+	url: string,
+	headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+	return new Promise((done, fail) => {
+		get(url, { headers }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+		}).on('error', fail);
+	});
+}
 const guardedFiles = [
 	'/policies/pharma-operations-department/1.1/ch-1/',
 	'/api/v1/policies/pharma-operations-department/versions/1.1.json',
@@ -112,5 +128,48 @@ describe.each(testDatabases)('caching on $name', (database) => {
 		const response = await fetch(`${server.url}/_astro/${asset}`);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+	});
+
+	it('a guarded page is sent precompressed as the client accepts (Brotli, gzip or none), the same bytes, each coding with its own ETag and 304', async () => {
+		const path = guardedFiles[0]!;
+		const file = readFileSync(join(distDir, 'client', path, 'index.html'));
+		const etags = new Set<string>();
+		for (const [accept, coding, decode] of [
+			['gzip, deflate, br', 'br', brotliDecompressSync],
+			['gzip', 'gzip', gunzipSync],
+			['br;q=0, gzip;q=0.5', 'gzip', gunzipSync],
+			['identity', undefined, (b: Buffer) => b],
+		] as const) {
+			const response = await rawGet(`${server.url}${path}`, { cookie: hr.cookie!, 'accept-encoding': accept });
+			expect(response.status, accept).toBe(200);
+			expect(response.headers['content-encoding'], accept).toBe(coding);
+			expect(response.headers['vary'], accept).toMatch(/accept-encoding/i);
+			expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+			expect(response.headers['cache-control']).toBe('private, no-cache');
+			expect(decode(response.body).equals(file), accept).toBe(true);
+			if (coding) expect(response.body.length).toBeLessThan(file.length / 2);
+			const etag = String(response.headers['etag']);
+			etags.add(etag);
+			const again = await rawGet(`${server.url}${path}`, {
+				cookie: hr.cookie!,
+				'accept-encoding': accept,
+				'if-none-match': etag,
+			});
+			expect(again.status, accept).toBe(304);
+		}
+		// br, gzip and identity: three representations, three validators.
+		expect(etags.size).toBe(3);
+		const signedOut = await rawGet(`${server.url}${path}`, { 'accept-encoding': 'br' });
+		expect(signedOut.status).toBe(401);
+		expect(signedOut.headers['content-encoding']).toBeUndefined();
+	});
+
+	it('hashed bundles come precompressed too, still public and immutable', async () => {
+		const asset = readdirSync(join(distDir, 'client/_astro')).find((f) => f.endsWith('.css'))!;
+		const response = await rawGet(`${server.url}/_astro/${asset}`, { 'accept-encoding': 'br' });
+		expect(response.status).toBe(200);
+		expect(response.headers['content-encoding']).toBe('br');
+		expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+		expect(brotliDecompressSync(response.body).equals(readFileSync(join(distDir, 'client/_astro', asset)))).toBe(true);
 	});
 });

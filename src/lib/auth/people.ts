@@ -4,12 +4,15 @@
  * Each change and its audit entry commit in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { calendarDate, calendarDateText, companyToday, now as clockNow } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
 import type { Database, Role } from '../store/schema.ts';
 import { HistoryError, latestRecord } from '../tracking/record-dates.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { assignmentsForNewPeople, newRosterEntry } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { actorPersonId, recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './secrets.ts';
 
@@ -24,6 +27,8 @@ export const newPersonSchema = z.object({
 	department: z.string().trim().min(1, 'department is required'),
 	role: z.enum(['staff', 'hr'], { error: 'role must be staff or hr' }),
 	hireDate: calendarDateText.optional(),
+	/** The manager's employee id (roster column `manager`), for the manager's weekly digest. */
+	manager: z.string().trim().min(1).max(100).optional(),
 });
 export type NewPerson = z.input<typeof newPersonSchema>;
 export type ParsedPerson = z.output<typeof newPersonSchema>;
@@ -89,6 +94,7 @@ export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Ac
 			password_hash: null,
 			disabled_on: null,
 			created_at: at,
+			manager_employee_id: p.manager ?? null,
 		})
 		.execute();
 	await tx
@@ -109,6 +115,29 @@ export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Ac
 		subject: p.email,
 		detail: { person: id, role: p.role, department: p.department },
 	});
+	// What the new person owes already: the assignment emails and webhook events, with the person.
+	const today = companyToday();
+	const config = readNotifyConfig();
+	await enqueue(
+		tx,
+		assignmentsForNewPeople(
+			[
+				newRosterEntry({
+					id,
+					employeeId: p.employeeId,
+					name: p.name,
+					email: p.email,
+					department: p.department,
+					role: p.role,
+					hireDate: p.hireDate ?? null,
+					today,
+				}),
+			],
+			today,
+			config,
+		),
+		config,
+	);
 	return id;
 }
 
@@ -152,9 +181,53 @@ export async function findPerson(
 	};
 }
 
-export async function listPeople(store: Pick<Store, 'db'>): Promise<Person[]> {
-	const ids = await store.db.selectFrom('people').select('id').orderBy('employee_id').execute();
-	return Promise.all(ids.map(async ({ id }) => (await findPerson(store, { id }))!));
+/**
+ * Everyone with the department and role in effect on `onDate`, in one query:
+ * per person, the history row `findPerson` would choose (the latest effective
+ * on that day, latest recorded first; else the earliest).
+ */
+function peopleWithCurrentRole(onDate: string) {
+	return sql<PersonRow>`select p.id, p.employee_id, p.name, p.email, p.hire_date, p.disabled_on,
+  p.password_hash is not null as has_password, h.department, h.role
+from people p
+join (
+  select person_id, department, role, row_number() over (
+    partition by person_id
+    order by case when effective_from <= ${onDate} then 0 else 1 end,
+      case when effective_from <= ${onDate} then effective_from || recorded_at end desc,
+      effective_from, recorded_at) as n
+  from person_history
+) h on h.person_id = p.id and h.n = 1`;
+}
+
+interface PersonRow {
+	id: string;
+	employee_id: string;
+	name: string;
+	email: string;
+	hire_date: string | null;
+	disabled_on: string | null;
+	has_password: number | boolean;
+	department: string;
+	role: Role;
+}
+
+const personOf = (row: PersonRow): Person => ({
+	id: row.id,
+	employeeId: row.employee_id,
+	name: row.name,
+	email: row.email,
+	hireDate: row.hire_date,
+	disabledOn: row.disabled_on,
+	department: row.department,
+	role: row.role,
+	hasPassword: Boolean(row.has_password),
+});
+
+/** The roster, by employee id: one query, not one per person. */
+export async function listPeople(store: Pick<Store, 'db'>, onDate: string = companyToday()): Promise<Person[]> {
+	const { rows } = await sql<PersonRow>`${peopleWithCurrentRole(onDate)} order by p.employee_id`.execute(store.db);
+	return rows.map(personOf);
 }
 
 export function checkPassword(password: string): void {
@@ -256,7 +329,136 @@ export async function disablePerson(
 	});
 }
 
+/** HR people not marked as leaving: one query (it runs at every start). */
 export async function countHr(store: Pick<Store, 'db'>): Promise<number> {
-	const people = await listPeople(store);
-	return people.filter((p) => p.role === 'hr' && !p.disabledOn).length;
+	const { rows } = await sql<{
+		n: number | string;
+	}>`select count(*) as n from (${peopleWithCurrentRole(companyToday())}) x
+where x.role = 'hr' and x.disabled_on is null`.execute(store.db);
+	return Number(rows[0]?.n ?? 0);
+}
+
+export interface IdentityCorrection {
+	previousName: string;
+	previousEmail: string;
+	name: string;
+	email: string;
+	recordedAt: string;
+	/** The person who recorded it (null: the CLI or an API token without a person). */
+	recordedBy: string | null;
+}
+
+const correctionSchema = newPersonSchema.pick({ name: true, email: true }).partial();
+
+/**
+ * Corrects a person's name or email (a typo, a new surname, a new address):
+ * the person row changes, the correction with what it replaced is kept in
+ * `person_identity_history` (append-only), and the audit entry commits with it.
+ * Records already made (acknowledgements, attempts, signatures) keep the name
+ * they were made with. An email another person has is refused.
+ */
+export async function correctIdentity(
+	store: Store,
+	personId: string,
+	change: { name?: string | undefined; email?: string | undefined },
+	actor: Actor,
+): Promise<Person> {
+	const parsed = correctionSchema.safeParse(change);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		throw new PersonError(String(issue.path[0] ?? 'person'), issue.message);
+	}
+	await store.db.transaction().execute(async (tx) => {
+		const row = await tx.selectFrom('people').select(['name', 'email']).where('id', '=', personId).executeTakeFirst();
+		if (!row) throw new PersonError('person', 'no such person');
+		const name = parsed.data.name ?? row.name;
+		const email = parsed.data.email ?? row.email;
+		if (name === row.name && email === row.email) return;
+		if (email !== row.email) {
+			const holder = await tx
+				.selectFrom('people')
+				.select('id')
+				.where('email', '=', email)
+				.where('id', '!=', personId)
+				.executeTakeFirst();
+			if (holder) throw new PersonError('email', `${email} is already in the roster`);
+		}
+		const at = now();
+		await tx.updateTable('people').set({ name, email }).where('id', '=', personId).execute();
+		await tx
+			.insertInto('person_identity_history')
+			.values({
+				id: randomUUID(),
+				person_id: personId,
+				previous_name: row.name,
+				previous_email: row.email,
+				name,
+				email,
+				recorded_at: at,
+				recorded_by: actorPersonId(actor),
+			})
+			.execute();
+		await recordAudit(tx, {
+			event: 'person.identity-corrected',
+			actor,
+			subject: personId,
+			detail: { from: { name: row.name, email: row.email }, to: { name, email } },
+		});
+	});
+	return (await findPerson(store, { id: personId }))!;
+}
+
+/** Every correction of a person's name or email, oldest first. */
+export async function identityCorrections(store: Pick<Store, 'db'>, personId: string): Promise<IdentityCorrection[]> {
+	const rows = await store.db
+		.selectFrom('person_identity_history')
+		.selectAll()
+		.where('person_id', '=', personId)
+		.orderBy('recorded_at')
+		.execute();
+	return rows.map((r) => ({
+		previousName: r.previous_name,
+		previousEmail: r.previous_email,
+		name: r.name,
+		email: r.email,
+		recordedAt: r.recorded_at,
+		recordedBy: r.recorded_by,
+	}));
+}
+
+export interface PersonChange {
+	name?: string | undefined;
+	email?: string | undefined;
+	department?: string | undefined;
+	role?: Role | undefined;
+	effectiveFrom?: string | undefined;
+	disabledOn?: string | undefined;
+}
+
+/**
+ * One change to a person, as the API's PATCH and the HR pages make it: a name
+ * or email correction, a department or role from a date (history), leaving.
+ */
+export async function changePerson(
+	store: Store,
+	personId: string,
+	change: PersonChange,
+	actor: Actor,
+): Promise<Person> {
+	if (!(await findPerson(store, { id: personId }))) throw new PersonError('person', 'no such person');
+	if (change.name !== undefined || change.email !== undefined)
+		await correctIdentity(store, personId, { name: change.name, email: change.email }, actor);
+	if (change.department || change.role)
+		await changeAttributes(
+			store,
+			personId,
+			{
+				...(change.department ? { department: change.department } : {}),
+				...(change.role ? { role: change.role } : {}),
+				...(change.effectiveFrom ? { effectiveFrom: change.effectiveFrom } : {}),
+			},
+			actor,
+		);
+	if (change.disabledOn) await disablePerson(store, personId, change.disabledOn, actor);
+	return (await findPerson(store, { id: personId }))!;
 }

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { companyToday, now } from '../calendar.ts';
-import type { Store } from '../store/database.ts';
-import type { Database } from '../store/schema.ts';
+import { readRows, type Store } from '../store/database.ts';
+import type { Database, Role } from '../store/schema.ts';
 import { anonymousActor, personActor, recordAudit, type Actor } from './audit.ts';
 import { findPerson, type Person } from './people.ts';
 import { newToken, sha256, verifyPassword } from './secrets.ts';
@@ -42,8 +42,9 @@ export type SignInResult =
  * concurrent attempts each get a distinct count, so at most the limit of them
  * ever reach the password check (a count-then-check in two steps let 30
  * parallel guesses all through). A window that has passed starts again at 1.
+ * Shared with the signature module (src/lib/signature/), which limits failed signing tries alike.
  */
-async function countAttempt(
+export async function countAttempt(
 	db: Kysely<Database>,
 	key: string,
 	at: Date,
@@ -150,17 +151,58 @@ export async function signIn(
 	return { ok: true, token, session: { person, csrfToken, expiresAt } };
 }
 
-/** The live session behind a cookie token, if any. */
+/**
+ * The session, its person and the department and role in effect on a day, in
+ * one query: the history row is the latest effective on that day (latest
+ * recorded first), else the earliest (someone whose first row starts later),
+ * as `findPerson` chooses it. Parameters: day, day, token hash.
+ */
+const sessionQuery = `select s.csrf_token, s.expires_at, s.revoked_at,
+  p.id, p.employee_id, p.name, p.email, p.hire_date, p.disabled_on, p.password_hash is not null as has_password,
+  h.department, h.role
+from sessions s
+join people p on p.id = s.person_id
+join person_history h on h.id = (
+  select x.id from person_history x where x.person_id = p.id
+  order by case when x.effective_from <= ? then 0 else 1 end,
+    case when x.effective_from <= ? then x.effective_from || x.recorded_at end desc,
+    x.effective_from, x.recorded_at
+  limit 1)
+where s.id_hash = ?`;
+
+interface SessionRow {
+	csrf_token: string;
+	expires_at: string;
+	revoked_at: string | null;
+	id: string;
+	employee_id: string;
+	name: string;
+	email: string;
+	hire_date: string | null;
+	disabled_on: string | null;
+	has_password: number | boolean;
+	department: string;
+	role: Role;
+}
+
+/** The live session behind a cookie token, if any: one read on a kept prepared statement (every request asks). */
 export async function sessionFor(store: Store, token: string | undefined): Promise<Session | undefined> {
 	if (!token || token.length > 200) return undefined;
-	const row = await store.db
-		.selectFrom('sessions')
-		.select(['person_id', 'csrf_token', 'expires_at', 'revoked_at'])
-		.where('id_hash', '=', sha256(token))
-		.executeTakeFirst();
+	const today = companyToday();
+	const [row] = await readRows<SessionRow>(store, 'session', sessionQuery, [today, today, sha256(token)]);
 	if (!row || row.revoked_at !== null || row.expires_at <= iso(now())) return undefined;
-	const person = await findPerson(store, { id: row.person_id });
-	if (!person || (person.disabledOn !== null && person.disabledOn <= companyToday())) return undefined;
+	if (row.disabled_on !== null && row.disabled_on <= today) return undefined;
+	const person: Person = {
+		id: row.id,
+		employeeId: row.employee_id,
+		name: row.name,
+		email: row.email,
+		hireDate: row.hire_date,
+		disabledOn: row.disabled_on,
+		department: row.department,
+		role: row.role,
+		hasPassword: Boolean(row.has_password),
+	};
 	return { person, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 

@@ -16,6 +16,7 @@ import { walkClauses, type Chapter } from '../content/clause-tree.ts';
 import { ContentErrors } from '../content/errors.ts';
 import { loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
+import { cachedPolicies } from './content-cache.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import { loadTrainingPathsOrThrow, trainingDirFor, type TrainingPath } from '../training/loader.ts';
 import { chapterUrl } from '../urls.ts';
@@ -44,7 +45,7 @@ export function loadCatalog(source: CatalogSource = {}): Catalog {
 	const root = source.root ?? process.cwd();
 	const contentDir = resolve(root, config.contentDir);
 	const quizzesDir = resolve(root, config.quizzesDir);
-	const policies = loadContentOrThrow({ policiesDir: contentDir, root });
+	const policies = cachedPolicies(contentDir, root, () => loadContentOrThrow({ policiesDir: contentDir, root }));
 	const { quizzes, errors } = loadQuizzes(quizzesDir, policies, root);
 	if (errors.length) throw new ContentErrors(errors);
 	return { policies, quizzes, config, timeZone: config.timeZone, contentDir, quizzesDir };
@@ -190,12 +191,51 @@ export function chapterContaining(version: LoadedVersion, id: string): Chapter |
 		);
 }
 
+/** What a version's readers and records look up by clause id, computed once per loaded version. */
+export interface VersionTables {
+	/** Clause id → its chapter's id. */
+	chapterOf: Map<string, string>;
+	/** Clause id → how a reader finds it: displayed numbers and title, e.g. `三、(一) 2. 調研計劃`. */
+	labels: Map<string, string>;
+}
+
+const versionTableCache = new WeakMap<LoadedVersion, VersionTables>();
+
+/**
+ * The tables of a version, made on first use and kept with the loaded version
+ * (a reload of the catalog loads new versions, so nothing goes stale): one walk
+ * of the version instead of one per cited clause.
+ */
+export function versionTables(version: LoadedVersion): VersionTables {
+	let tables = versionTableCache.get(version);
+	if (tables) return tables;
+	const chapterOf = new Map<string, string>();
+	const labels = new Map<string, string>();
+	for (const { chapter } of version.chapters) {
+		const parents = new Map<string, string | undefined>();
+		for (const { clause, section, parent } of walkClauses(chapter)) {
+			parents.set(clause.id, parent?.id);
+			chapterOf.set(clause.id, chapter.id);
+			const numbers: string[] = [];
+			for (let id: string | undefined = clause.id; id; id = parents.get(id)) {
+				const number = version.numbers.clauses.get(id);
+				if (number) numbers.unshift(number);
+			}
+			const heading = `${version.numbers.chapters.get(chapter.id) ?? ''}${section ? (version.numbers.sections.get(section.id) ?? '') : ''}`;
+			const title = clause.title ?? section?.title ?? chapter.title;
+			// The first clause with an id names it (ids are unique in a version; the loader refuses duplicates).
+			if (!labels.has(clause.id)) labels.set(clause.id, [heading, numbers.join(''), title].filter(Boolean).join(' '));
+		}
+	}
+	tables = { chapterOf, labels };
+	versionTableCache.set(version, tables);
+	return tables;
+}
+
 /** Clause id → its chapter, in a version. */
 export function chapterLookup(version: LoadedVersion): (clauseId: string) => string | undefined {
-	const map = new Map<string, string>();
-	for (const { chapter } of version.chapters)
-		for (const { clause } of walkClauses(chapter)) map.set(clause.id, chapter.id);
-	return (id) => map.get(id);
+	const { chapterOf } = versionTables(version);
+	return (id) => chapterOf.get(id);
 }
 
 /**

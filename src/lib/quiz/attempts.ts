@@ -6,6 +6,9 @@
  * primary key says so in the database, so twenty concurrent starts create one.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { readNotifyConfig } from '../notify/config.ts';
+import { attemptGradedItems } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { companyTimeZone, now as clockNow, todayIn } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
 import { personActor, recordAudit } from '../auth/audit.ts';
@@ -72,16 +75,32 @@ export interface AttemptOptions {
 }
 
 export async function getAttempt(store: Store, id: string): Promise<AttemptRecord | undefined> {
-	const row = await store.db.selectFrom('attempts').selectAll().where('id', '=', id).executeTakeFirst();
+	// The attempt and its grade, if any, in one query.
+	const row = await store.db
+		.selectFrom('attempts')
+		.leftJoin('attempt_grades', 'attempt_grades.attempt_id', 'attempts.id')
+		.selectAll('attempts')
+		.select([
+			'attempt_grades.graded_at',
+			'attempt_grades.answers',
+			'attempt_grades.correct',
+			'attempt_grades.total',
+			'attempt_grades.score',
+			'attempt_grades.passed',
+			'attempt_grades.late',
+			'attempt_grades.record',
+		])
+		.where('attempts.id', '=', id)
+		.executeTakeFirst();
 	if (!row) return undefined;
-	const grade = await store.db.selectFrom('attempt_grades').selectAll().where('attempt_id', '=', id).executeTakeFirst();
+	const graded = row.graded_at !== null && row.graded_at !== undefined;
 	const legacy = (): LegacyRecord => ({
 		format: 0,
-		score: Number(grade!.score),
-		correct: Number(grade!.correct),
-		total: Number(grade!.total),
-		passed: Number(grade!.passed) === 1,
-		late: Number(grade!.late) === 1,
+		score: Number(row.score),
+		correct: Number(row.correct),
+		total: Number(row.total),
+		passed: Number(row.passed) === 1,
+		late: Number(row.late) === 1,
 	});
 	return {
 		id: row.id,
@@ -93,14 +112,14 @@ export async function getAttempt(store: Store, id: string): Promise<AttemptRecor
 		deadlineAt: row.deadline_at,
 		drawn: JSON.parse(row.questions) as DrawnQuestion[],
 		snapshot: row.snapshot ? (JSON.parse(row.snapshot) as AttemptSnapshot) : undefined,
-		grade: grade
+		grade: graded
 			? {
-					gradedAt: grade.graded_at,
-					score: Number(grade.score),
-					passed: Number(grade.passed) === 1,
-					late: Number(grade.late) === 1,
-					answers: JSON.parse(grade.answers) as Answers,
-					record: grade.record ? (JSON.parse(grade.record) as GradedRecord) : legacy(),
+					gradedAt: row.graded_at!,
+					score: Number(row.score),
+					passed: Number(row.passed) === 1,
+					late: Number(row.late) === 1,
+					answers: JSON.parse(row.answers!) as Answers,
+					record: row.record ? (JSON.parse(row.record) as GradedRecord) : legacy(),
 				}
 			: undefined,
 	};
@@ -167,6 +186,13 @@ export async function quizStatus(
 ): Promise<QuizStatus> {
 	const rows = await attemptsOf(store, personId, quiz.id);
 	const openId = await openAttemptId(store, personId, quiz.id);
+	return statusOf(quiz, rows, openId, now, timeZone);
+}
+
+type AttemptRows = Awaited<ReturnType<typeof attemptsOf>>;
+
+/** The status from a person's attempts at the quiz (newest first) and their open attempt's id. */
+function statusOf(quiz: Quiz, rows: AttemptRows, openId: string | undefined, now: Date, timeZone: string): QuizStatus {
 	const open = rows.find((r) => r.id === openId && !r.graded_at && !expired(r.deadline_at, now));
 	const graded = rows.filter((r) => r.graded_at).sort((a, b) => b.graded_at!.localeCompare(a.graded_at!));
 	const last = graded[0];
@@ -223,15 +249,23 @@ export async function startAttempt(
 		// It ran out of time unsubmitted: graded late on what was saved in time, which frees the slot.
 		await submitAttempt(store, quiz, open, {}, now, options.cite);
 	}
-	const status = await quizStatus(store, quiz, personId, now, options.timeZone);
+	// One read of the person's attempts serves the status, the attempts-allowed count and the previous draw.
+	const rows = await attemptsOf(store, personId, quiz.id);
+	const status = statusOf(
+		quiz,
+		rows,
+		// No open attempt a moment ago: none now (a concurrent start is caught by the slot's key below).
+		openId ? await openAttemptId(store, personId, quiz.id) : undefined,
+		now,
+		options.timeZone ?? companyTimeZone(),
+	);
 	if (status.openAttempt) return resume(status.openAttempt);
 	if (status.retryAt) return { ok: false, reason: status.retryReason!, until: status.retryAt };
 	if (quiz.attemptsAllowed && !status.lastPass) {
-		const rows = await attemptsOf(store, personId, quiz.id);
 		if (rows.filter((r) => r.graded_at).length >= quiz.attemptsAllowed)
 			return { ok: false, reason: 'no-attempts-left' };
 	}
-	const previous = (await attemptsOf(store, personId, quiz.id))[0];
+	const previous = rows[0];
 	const { seed, drawn } = drawNew(
 		quiz,
 		previous ? (JSON.parse(previous.questions) as DrawnQuestion[]) : undefined,
@@ -282,7 +316,19 @@ export async function startAttempt(
 		if (winner) return resume(winner);
 		throw error;
 	}
-	const attempt = (await getAttempt(store, id))!;
+	// What was just written, from what is in hand (no read back).
+	const attempt: AttemptRecord = {
+		id,
+		personId,
+		quizId: quiz.id,
+		policyId: quiz.policy,
+		policyVersion,
+		startedAt,
+		deadlineAt,
+		drawn,
+		snapshot,
+		grade: undefined,
+	};
 	return { ok: true, attempt, resumed: false, questions: presentSnapshot(snapshot.questions) };
 }
 
@@ -339,6 +385,35 @@ export async function submitAttempt(
 				detail: { quiz: quiz.id, score: graded.score, passed: graded.passed, late },
 			});
 		await trx.deleteFrom('attempt_progress').where('attempt_id', '=', attempt.id).execute();
+		// The webhook events and xAPI statements are written with the grade (the outbox), once.
+		if (row) {
+			const person = await trx
+				.selectFrom('people')
+				.select(['id', 'employee_id', 'name', 'email'])
+				.where('id', '=', attempt.personId)
+				.executeTakeFirstOrThrow();
+			const config = readNotifyConfig();
+			await enqueue(
+				trx,
+				attemptGradedItems(
+					{
+						attemptId: attempt.id,
+						person: { id: person.id, employeeId: person.employee_id, name: person.name, email: person.email },
+						quiz: { id: quiz.id, title: quiz.title, policy: quiz.policy },
+						policyVersion: attempt.policyVersion,
+						correct: graded.correct,
+						total: graded.total,
+						score: graded.score,
+						passed: graded.passed,
+						late,
+						gradedAt: now.toISOString(),
+					},
+					config,
+				),
+				config,
+				now,
+			);
+		}
 		// A pass is a certificate: its verification code is written with the grade, once.
 		if (row && graded.passed)
 			await trx
@@ -347,8 +422,16 @@ export async function submitAttempt(
 				.execute();
 		return row;
 	});
-	const after = (await getAttempt(store, attempt.id))!;
-	return inserted ? { ok: true, attempt: after } : { ok: false, reason: 'already-graded', attempt: after };
+	// Graded now: the answer is built from what is in hand; graded before: what the first grading stored.
+	if (!inserted) return { ok: false, reason: 'already-graded', attempt: (await getAttempt(store, attempt.id))! };
+	return {
+		ok: true,
+		attempt: {
+			...attempt,
+			snapshot: attempt.snapshot,
+			grade: { gradedAt: now.toISOString(), score: graded.score, passed: graded.passed, late, answers: kept, record },
+		},
+	};
 }
 
 /** The verification code of a passed attempt's certificate. */

@@ -9,7 +9,7 @@ import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { migrations, type Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
-import { openSqlite, openSqliteReader } from './sqlite.ts';
+import { cachedStatement, openSqlite, openSqliteReader } from './sqlite.ts';
 
 export interface Store {
 	db: Kysely<Database>;
@@ -26,6 +26,10 @@ export interface Store {
 	close(): Promise<void>;
 	/** The raw node:sqlite handle, for `zhidu db backup` (SQLite only). */
 	sqliteFile?: string;
+	/** SQLite: the read-only connection behind `reads` (the writer for an in-memory database). */
+	sqliteReader?: DatabaseSync;
+	/** PostgreSQL: the pool behind `db`. */
+	pool?: pg.Pool;
 }
 
 export interface StoreOptions {
@@ -46,6 +50,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 		const store: Store = {
 			db,
 			reads: db,
+			pool,
 			dialect: 'postgres',
 			location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`,
 			close: () => db.destroy(),
@@ -60,6 +65,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 		db,
 		reads: db,
 		sqlite: database,
+		sqliteReader: database,
 		dialect: 'sqlite',
 		location: file,
 		close: () => db.destroy(),
@@ -68,10 +74,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 	await migrate(store);
 	// After migrating: the file exists, in WAL mode, with its tables. (":memory:" has no second connection.)
 	if (file !== ':memory:' && !file.startsWith('file::memory:')) {
-		const reads = new Kysely<Database>({
-			dialect: new SqliteDialect({ database: openSqliteReader(file).adapter }),
-		});
+		const reader = openSqliteReader(file);
+		const reads = new Kysely<Database>({ dialect: new SqliteDialect({ database: reader.adapter }) });
 		store.reads = reads;
+		store.sqliteReader = reader.database;
 		store.close = async () => {
 			await reads.destroy();
 			await db.destroy();
@@ -110,4 +116,34 @@ export async function ping(store: Store): Promise<boolean> {
 	} catch {
 		return false;
 	}
+}
+
+type Parameter = string | number | null;
+const pgTexts = new Map<string, string>();
+
+/**
+ * A pure read on the hot path (the session check on every request), past the
+ * query builder: on SQLite a statement prepared once on the read-only
+ * connection, run synchronously; on PostgreSQL a named prepared statement
+ * (each pooled connection prepares it once). `text` is fixed SQL with `?`
+ * placeholders, valid on both; `name` identifies it.
+ */
+export async function readRows<T>(
+	store: Store,
+	name: string,
+	text: string,
+	params: readonly Parameter[],
+): Promise<T[]> {
+	if (store.dialect === 'sqlite') {
+		const database = store.sqliteReader ?? store.sqlite!;
+		return cachedStatement(database, text).statement.all(...params) as T[];
+	}
+	let pgText = pgTexts.get(name);
+	if (pgText === undefined) {
+		let n = 0;
+		pgText = text.replace(/\?/g, () => `$${++n}`);
+		pgTexts.set(name, pgText);
+	}
+	if (!store.pool) throw new Error('readRows: a PostgreSQL store without its pool');
+	return (await store.pool.query({ name: `zhidu_${name}`, text: pgText, values: params as Parameter[] })).rows as T[];
 }

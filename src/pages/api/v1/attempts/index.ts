@@ -42,7 +42,10 @@ export const POST: APIRoute = ({ request, locals }) =>
 				{ 'retry-after': String(Math.max(1, Math.ceil((new Date(result.until).getTime() - at.getTime()) / 1000))) },
 			);
 		}
-		const progress = await loadProgress(zhidu(locals).store, result.attempt.id);
+		// A new attempt has nothing saved yet.
+		const progress = result.resumed
+			? await loadProgress(zhidu(locals).store, result.attempt.id)
+			: { answers: {}, flagged: [], savedAt: undefined };
 		return jsonResponse(result.resumed ? 200 : 201, {
 			attempt: attemptJson(result.attempt, quiz, progress),
 			resumed: result.resumed,

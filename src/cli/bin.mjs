@@ -10,5 +10,5 @@
 import { enableCompileCache } from 'node:module';
 
 enableCompileCache();
-const { run } = await import('../src/cli/zhidu.ts');
+const { run } = await import('./zhidu.ts');
 process.exitCode = await run(process.argv.slice(2));
