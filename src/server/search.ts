@@ -1,20 +1,24 @@
 /**
  * Server-side search: the index the build wrote (dist/search-index.json),
- * loaded once per process (or built from the catalog's content when the file
- * is missing or was built from other content), and version states resolved
- * per request.
+ * loaded once per process and again when the catalog is reloaded (built from
+ * the catalog's content when the file is missing or was built from other
+ * content), and version states resolved per request.
  */
 import { join, resolve } from 'node:path';
 import { readBuildConfig } from '../lib/config.ts';
 import type { SearchIndex } from '../lib/search/clause-index.ts';
 import { loadSearchIndex, searchIndexPath, versionStates } from '../lib/search/from-content.ts';
 import type { VersionState } from '../lib/versions.ts';
+import { catalogGeneration } from '../lib/catalog/index.ts';
 import { catalog, today } from './catalog.ts';
 
 let index: Promise<SearchIndex> | undefined;
+/** The catalog generation the index was loaded for: a reloaded catalog (content changed) loads it again. */
+let loadedFor = -1;
 
 export function serverSearchIndex(): Promise<SearchIndex> {
-	if (index) return index;
+	if (index && loadedFor === catalogGeneration()) return index;
+	loadedFor = catalogGeneration();
 	const config = readBuildConfig();
 	const distDir = process.env['ZHIDU_DIST_DIR'] ?? join(process.cwd(), 'dist');
 	index = loadSearchIndex(searchIndexPath(distDir), resolve(config.contentDir), () => catalog().policies, {

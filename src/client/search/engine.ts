@@ -14,6 +14,7 @@
  * adjacency Pagefind's token matching cannot see) before it is shown.
  */
 import type { ExcerptPart } from '#lib/search/excerpt.ts';
+import { clauseUrl } from '#lib/urls.ts';
 import { snippet } from '#lib/search/snippet.ts';
 import {
 	compact,
@@ -194,8 +195,9 @@ export async function searchClauses(
 	// Typed on: the reader will not see this query's results, so no fragments are read for it.
 	signal?.throwIfAborted();
 	const byPolicy: Record<string, number> = {};
+	const wantedVersions = new Set(versions);
 	for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
-		if (count) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
+		if (count && wantedVersions.has(key)) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
 	const found = narrowed ?? all;
 	const first = new Set(whole?.results.map((r) => r.id));
 	const candidates = [
@@ -207,10 +209,13 @@ export async function searchClauses(
 	const results: ClauseResult[] = [];
 	let read = 0;
 	let rejected = 0;
+	// Records read that stand for more than one version searched (one result each).
+	let extra = 0;
+	const searched = new Set(filters.policy ? versions.filter((v) => policyOf(v) === filters.policy) : versions);
 	const outcome = (): SearchOutcome => ({
 		query,
 		results,
-		total: candidates.length - rejected,
+		total: candidates.length - rejected + extra,
 		byPolicy,
 		more: read < candidates.length,
 		suggestions: [],
@@ -224,8 +229,13 @@ export async function searchClauses(
 			read += batch.length;
 			const fragments = await timed('fragments', () => Promise.all(batch.map((c) => c.data())));
 			for (const data of fragments) {
-				if (holds(data, parsed.terms, fold)) page.push(result(data, parsed, fold, stateOf));
-				else rejected++;
+				if (!holds(data, parsed.terms, fold)) {
+					rejected++;
+					continue;
+				}
+				const shown = recordResults(data, parsed, fold, stateOf, searched);
+				extra += Math.max(0, shown.length - 1);
+				page.push(...shown);
 			}
 		}
 		// Within a page: clauses with the exact phrase or whole query first, else Pagefind's order.
@@ -238,26 +248,37 @@ export async function searchClauses(
 	return next();
 }
 
-function result(
+/** A record's results: one per version searched that holds the clause as it is, the version in force first. */
+function recordResults(
 	data: PagefindData,
 	parsed: ParsedQuery,
 	fold: FoldTable,
 	stateOf: Record<string, VersionState>,
-): ClauseResult {
+	searched: ReadonlySet<string>,
+): ClauseResult[] {
 	const meta = data.meta as Partial<ClauseMeta>;
-	const key = data.filters['version']?.[0] ?? '';
 	const text = meta.text ?? '';
 	const folded = compact(text, fold);
-	return {
-		url: data.url,
-		policy: key.slice(0, key.lastIndexOf('@')),
-		version: key.slice(key.lastIndexOf('@') + 1),
-		state: stateOf[key] ?? '',
-		number: meta.number ?? '',
-		headings: meta.title ?? '',
-		excerpt: snippet(text, parsed, fold),
-		exactPhrase: parsed.phrases.length > 0 || (parsed.terms.length > 1 && folded.includes(parsed.whole)),
-	};
+	const excerpt = snippet(text, parsed, fold);
+	const exactPhrase = parsed.phrases.length > 0 || (parsed.terms.length > 1 && folded.includes(parsed.whole));
+	// The record's URL is its first version's page: /policies/<policy>/<version>/<chapter>/#<clause>.
+	const [, chapter = '', clause = ''] = /\/([^/]+)\/#(.+)$/.exec(data.url) ?? [];
+	const keys = (data.filters['version'] ?? []).filter((key) => searched.has(key));
+	keys.sort((a, b) => Number(stateOf[b] === 'in-force') - Number(stateOf[a] === 'in-force'));
+	return keys.map((key) => {
+		const policy = key.slice(0, key.lastIndexOf('@'));
+		const version = key.slice(key.lastIndexOf('@') + 1);
+		return {
+			url: clauseUrl(policy, version, chapter, clause),
+			policy,
+			version,
+			state: stateOf[key] ?? '',
+			number: meta.number ?? '',
+			headings: meta.title ?? '',
+			excerpt,
+			exactPhrase,
+		};
+	});
 }
 
 /** Queries with one term fewer that find a clause (checked like results: the first few candidates read). */

@@ -1,6 +1,6 @@
 /**
  * What the build writes into the Pagefind index and the browser reads back:
- * one record per clause. Shared by src/integrations/pagefind.ts (build) and
+ * one record per clause text (identical versions share one). Shared by src/integrations/pagefind.ts (build) and
  * the search script (browser), so both agree on names.
  */
 
@@ -30,6 +30,9 @@ export const headingSeparator = ' › ';
 
 /** Pagefind filters on every record (returned with each result, never searched as text). */
 export interface ClauseFilters {
-	/** `policy@version`: states are looked up at query time (GET /api/v1/search/states). */
-	version: [string];
+	/**
+	 * `policy@version` of each version holding the clause as it is (one record for identical versions): states
+	 * are looked up at query time (GET /api/v1/search/states). The record's URL is the first version's page.
+	 */
+	version: string[];
 }

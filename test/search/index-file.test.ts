@@ -1,0 +1,63 @@
+/**
+ * The persisted search index (dist/search-index.json) and the Pagefind
+ * records, built from the repository's content: the compact file reads back
+ * as the index it was made from and is much smaller than the documents as
+ * objects; a clause the same in two versions is one Pagefind record listing
+ * both, a changed clause one record per version.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { buildSearchIndex } from '#lib/search/build-index.ts';
+import { packSearchIndex, SearchIndex, unpackSearchIndex } from '#lib/search/clause-index.ts';
+import { stateLookup, versionStates } from '#lib/search/from-content.ts';
+import { searchHitJson } from '#lib/search/hit-json.ts';
+import { searchHitSchema } from '#lib/api/route-schemas.ts';
+import { clauseRecords } from '../../src/integrations/pagefind.ts';
+
+const data = buildSearchIndex(loadContentOrThrow(), 'test');
+
+describe('the persisted index', () => {
+	it('reads back as the index it was packed from', () => {
+		const file = JSON.parse(JSON.stringify(packSearchIndex(data)));
+		expect(unpackSearchIndex(file)).toEqual(data);
+	});
+
+	it('stores what clauses share once: under half the size of the documents as objects', () => {
+		const packed = JSON.stringify(packSearchIndex(data)).length;
+		expect(packed).toBeLessThan(JSON.stringify(data).length / 2);
+	});
+
+	it('refuses a file of another format', () => {
+		expect(() => unpackSearchIndex({ ...packSearchIndex(data), format: 'zhidu-search-2' as never })).toThrow(
+			/unknown search index format "zhidu-search-2"/,
+		);
+	});
+
+	it('a hit as JSON is what the API schema describes (the CLI prints the same)', () => {
+		const index = new SearchIndex(unpackSearchIndex(packSearchIndex(data)));
+		const stateOf = stateLookup(versionStates(index.versions, '2026-11-22'));
+		const { hits } = index.search('客戶反饋', stateOf);
+		expect(hits.length).toBeGreaterThan(0);
+		for (const hit of hits) expect(searchHitSchema.parse(searchHitJson(hit))).toEqual(searchHitJson(hit));
+	});
+});
+
+describe('Pagefind records', () => {
+	const records = clauseRecords(data.documents, data.folded);
+
+	it('one record per clause text: identical versions share it, each version listed once', () => {
+		expect(records.length).toBeLessThan(data.documents.length);
+		// policy@version and the clause: every clause of every version exactly once.
+		const listed = records.flatMap((r) => r.filters!['version']!.map((key) => `${key} ${r.url.split('#')[1]}`));
+		expect(listed.sort()).toEqual(data.documents.map((d) => `${d.policyId}@${d.version} ${d.clauseId}`).sort());
+		expect(records.some((r) => r.filters!['version']!.length > 1)).toBe(true);
+	});
+
+	it('a clause whose text changed between versions has a record per version', () => {
+		const byClause = Map.groupBy(data.documents, (d) => `${d.policyId} ${d.clauseId}`);
+		const changed = [...byClause.values()].find((docs) => new Set(docs.map((d) => d.text)).size > 1);
+		expect(changed).toBeDefined();
+		const holding = records.filter((r) => changed!.some((d) => r.url === d.ref));
+		expect(holding.length).toBe(changed!.length);
+	});
+});
