@@ -38,7 +38,11 @@ async function revisedDocx(): Promise<Buffer> {
 		loaded.meta.title,
 		v.chapters.map((c) => c.chapter),
 		v.numbers,
-	).replace('1.每年初,市場調研小組', '1.每年一月底前,市場調研小組');
+	)
+		.replace('1.每年初,市場調研小組', '1.每年一月底前,市場調研小組')
+		// The source broke off in its last section; the revision completes it.
+		.trimEnd()
+		.concat('\n1.運營經理應與員工定期溝通,了解員工的職業發展需求,共同制定職業發展規劃。');
 	const doc = new Document({ sections: [{ children: text.split('\n').map((line) => new Paragraph(line)) }] });
 	return Packer.toBuffer(doc);
 }
@@ -305,7 +309,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		const said = await conflict.innerText();
 		expect(said).toContain('林人資');
 		expect(said).toContain('第一個分頁儲存的文字。');
-		expect(said).toContain('第二個分頁的文字');
+		expect(await conflict.locator('textarea').inputValue()).toBe('第二個分頁的文字');
 		expect(await other.locator(`#${first} textarea[name="text"]`).inputValue()).toBe('第一個分頁儲存的文字。');
 		await context.close();
 	});
