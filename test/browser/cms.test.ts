@@ -206,7 +206,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 
 		// Confirm the quiz questions that cite changed clauses.
 		const confirm = page.locator('#reviews button[value="confirm-review"]');
-		await expect.poll(() => confirm.count()).toBeGreaterThan(0);
+		await expect.poll(() => confirm.count(), { timeout: 60_000 }).toBeGreaterThan(0);
 		while ((await confirm.count()) > 0) {
 			await confirm.first().click();
 			await page.waitForLoadState();
@@ -219,7 +219,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		expect(await page.locator('#blockers-title + *').innerText()).toBe('沒有阻礙核准的事項。');
 		await page.getByRole('button', { name: '送審' }).click();
 		await page.waitForLoadState();
-		await expect.poll(() => page.locator('h1 .state').innerText()).toBe('審查中');
+		await expect.poll(() => page.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('審查中');
 
 		// The reviewer comments on a clause and requests changes.
 		const reviewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -230,7 +230,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		await reviewer.locator('#review textarea[name="body"]').fill('請依條文旁的意見修改。');
 		await reviewer.getByRole('button', { name: '退回修改' }).click();
 		await reviewer.waitForLoadState();
-		await expect.poll(() => reviewer.locator('h1 .state').innerText()).toBe('草稿');
+		await expect.poll(() => reviewer.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('草稿');
 
 		// The author sees the comment beside the clause, fixes it and submits again.
 		await page.goto(`${server.url}${editorUrl}`);
@@ -238,7 +238,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		await save(page, 'c-1-3-2', '優化工作流程,減少不必要的環節,提高運營效率,於兩個工作日內響應市場變化。');
 		await page.getByRole('button', { name: '送審' }).click();
 		await page.waitForLoadState();
-		await expect.poll(() => page.locator('h1 .state').innerText()).toBe('審查中');
+		await expect.poll(() => page.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('審查中');
 		// The author edited it: no signing for them.
 		expect(await page.locator('#signatures').innerText()).toContain('您不能簽核此版本');
 
@@ -254,7 +254,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		expect(await dialog.locator('input[name="effective"]').inputValue()).toBe('2026-12-02');
 		await dialog.getByRole('button', { name: '簽署' }).click();
 		await reviewer.waitForLoadState();
-		await expect.poll(() => reviewer.locator('h1 .state').innerText()).toBe('已核准');
+		await expect.poll(() => reviewer.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('已核准');
 		expect(await reviewer.locator('#signatures [data-signature]').innerText()).toMatch(/陳審查.*2026.*核准/);
 
 		// The site is rebuilt in the background and swapped in: 1.2's chapters are served, scheduled for tomorrow.
@@ -310,7 +310,8 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		expect(said).toContain('林人資');
 		expect(said).toContain('第一個分頁儲存的文字。');
 		expect(await conflict.locator('textarea').inputValue()).toBe('第二個分頁的文字');
-		expect(await other.locator(`#${first} textarea[name="text"]`).inputValue()).toBe('第一個分頁儲存的文字。');
+		// The typed text stays in the field, to be saved again knowingly; the panel shows what it would replace.
+		expect(await other.locator(`#${first} textarea[name="text"]`).inputValue()).toBe('第二個分頁的文字');
 		await context.close();
 	});
 });
