@@ -283,7 +283,9 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		const training = await staff.locator('main').innerText();
 		expect(training).toContain('1.2');
 		expect(await staff.locator('.change').count()).toBeGreaterThan(0);
-		expect(training).toContain('於兩個工作日內響應市場變化');
+		// The redline marks words inside the text (ins/del), so the new wording is checked by its clause.
+		expect(training).toContain('自您通過的 1.1 版以來的修訂');
+		expect(training).toMatch(/實質修訂了測驗涵蓋的條文：.*效率原則/);
 
 		// The printed version shows the signature.
 		await staff.goto(`${server.url}/policies/${policy}/1.2/print/`);
