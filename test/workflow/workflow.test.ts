@@ -217,9 +217,11 @@ describe('the revision workflow', () => {
 		expect(meta).toMatchObject({
 			status: 'approved',
 			effective: '2025-06-01',
-			approval: { by: '王大明', on: today, meaning: '核准' },
+			approval: { by: '王大明', on: today, meaning: '核准', unsigned: true },
 			review: { submittedOn: today },
 		});
+		// Only the browser signs: the CLI says the approval is unsigned.
+		expect(result.stdout).toContain('Recorded as an unsigned approval');
 	});
 
 	it('the approved version is in force and outdates a certification on 1.1', async () => {

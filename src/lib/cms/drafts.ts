@@ -435,14 +435,16 @@ export function confirmReview(
 			{ items: { get(key: string): unknown; set(key: string, value: unknown): void }[] } | undefined;
 		const question = questions?.items.find((q) => q.get('id') === item.question);
 		if (!question) throw new CmsError(404, `quiz ${item.quiz} has no question ${item.question}`);
-		if (item.prompt) question.set('prompt', item.prompt);
+		// The form sends the prompt as shown: only a different one is an edit.
+		const edited = !!item.prompt && item.prompt !== String(question.get('prompt') ?? '').trim();
+		if (edited) question.set('prompt', item.prompt);
 		question.set('reviewedFor', version);
 		writeFileSync(file, doc.toString());
 		return commitContent(
 			repositoryOf(options.quizzesDir),
 			[file],
 			author,
-			message(policyId, version, `${item.prompt ? 'edited' : 'confirmed'} quiz ${item.quiz} question ${item.question}`),
+			message(policyId, version, `${edited ? 'edited' : 'confirmed'} quiz ${item.quiz} question ${item.question}`),
 		);
 	}
 	const dir = join(options.policiesDir, policyId, version);

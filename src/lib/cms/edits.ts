@@ -178,7 +178,17 @@ export function readDraftFiles(dir: string): DraftFiles {
 		.sort((a, b) => Number(chapterFilePattern.exec(a)![1]) - Number(chapterFilePattern.exec(b)![1]))
 		.map((name) => {
 			const source = readFileSync(join(dir, name), 'utf8');
-			return { name, source, chapter: parseChapterMdx(source, name) };
+			try {
+				return { name, source, chapter: parseChapterMdx(source, name) };
+			} catch (error) {
+				// A chapter that does not load is fixed in its file first: the editor never guesses.
+				const first =
+					error instanceof ContentErrors ? error.errors[0] : error instanceof ContentError ? error : undefined;
+				throw new EditError(
+					'file',
+					`${name} does not load (${first ? `${first.field}: ${first.reason}` : (error as Error).message}); fix the file before editing here`,
+				);
+			}
 		});
 	return { dir, chapters };
 }
