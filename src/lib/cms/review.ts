@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { recordAudit, type Actor } from '../auth/audit.ts';
 import { now } from '../calendar.ts';
 import type { PolicyMeta } from '../content/schema.ts';
+import type { Kysely } from 'kysely';
+import { listPeople } from '../auth/people.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { workflowEmail } from '../notify/messages.ts';
+import { enqueue } from '../notify/outbox.ts';
 import type { Store } from '../store/database.ts';
+import type { Database } from '../store/schema.ts';
 
 export interface ClauseComment {
 	id: string;
@@ -107,6 +113,8 @@ export async function recordWorkflowEvent(
 		version: string;
 		recipients: string[];
 		detail?: Record<string, unknown>;
+		/** For the emails; the policy id when not given. */
+		policyTitle?: string;
 	},
 	actor: Actor,
 ): Promise<string> {
@@ -126,6 +134,7 @@ export async function recordWorkflowEvent(
 				delivered_at: null,
 			})
 			.execute();
+		await enqueueWorkflowEmails(tx, event);
 		await recordAudit(tx, {
 			event: `policy.${event.kind}`,
 			actor,
@@ -140,4 +149,49 @@ export async function workflowEvents(store: Store, policy: string, version?: str
 	let query = store.db.selectFrom('workflow_events').selectAll().where('policy_id', '=', policy);
 	if (version) query = query.where('policy_version', '=', version);
 	return query.orderBy('created_at').execute();
+}
+
+/**
+ * The emails of a workflow event, written to the notifications outbox (issue 16) in the event's transaction:
+ * one per recipient (an email, or every active person with a role named `hr`/`staff`), linking to the
+ * version's page on /hr/policies/.
+ */
+async function enqueueWorkflowEmails(
+	tx: Kysely<Database>,
+	event: { kind: WorkflowEventKind; policy: string; version: string; recipients: string[]; policyTitle?: string },
+): Promise<void> {
+	if (
+		event.kind !== 'submitted' &&
+		event.kind !== 'changes-requested' &&
+		event.kind !== 'approved' &&
+		event.kind !== 'signed'
+	)
+		return;
+	if (event.recipients.length === 0) return;
+	const emails = event.recipients.filter((r) => r.includes('@'));
+	const roles = event.recipients.filter((r) => !r.includes('@'));
+	// Roles resolve to the people holding them today (their role in effect, not a past one).
+	const byRole = roles.length
+		? (await listPeople({ db: tx })).filter((p) => roles.includes(p.role) && !p.disabledOn)
+		: [];
+	const recipients = [...new Set([...emails, ...byRole.map((p) => p.email)])];
+	const config = readNotifyConfig();
+	const url = `${config.baseUrl}/hr/policies/${encodeURIComponent(event.policy)}/${encodeURIComponent(event.version)}/`;
+	await enqueue(
+		tx,
+		recipients.map((to) => ({
+			event: `policy.${event.kind}`,
+			email: workflowEmail(
+				{
+					to,
+					kind: event.kind as 'submitted',
+					policyTitle: event.policyTitle ?? event.policy,
+					version: event.version,
+					url,
+				},
+				config.language,
+			),
+		})),
+		config,
+	);
 }

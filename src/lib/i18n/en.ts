@@ -766,4 +766,9 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	hrInvite: 'Send invitation',
 	hrInviteSent: 'Invitation sent to {email}.',
 	hrInviteCopy: 'Email is off: copy this invitation link for {email} (valid for 7 days, works once):',
+	notify_workflowSubmittedSubject: 'For your review: {policy} version {version}',
+	notify_workflowChangesSubject: 'Changes requested: {policy} version {version}',
+	notify_workflowApprovedSubject: 'Approved: {policy} version {version}',
+	notify_workflowSignedSubject: 'Signed: {policy} version {version}',
+	notify_workflowLink: 'Open the version: {url}',
 };

@@ -746,4 +746,9 @@ export const zhHantTW = {
 	hrInvite: '寄送邀請',
 	hrInviteSent: '已寄出邀請給 {email}。',
 	hrInviteCopy: '電子郵件未啟用，請複製此邀請連結交給 {email}（7 天內有效，只能使用一次）：',
+	notify_workflowSubmittedSubject: '請審閱：{policy} 第 {version} 版',
+	notify_workflowChangesSubject: '退回修改：{policy} 第 {version} 版',
+	notify_workflowApprovedSubject: '已核准：{policy} 第 {version} 版',
+	notify_workflowSignedSubject: '已簽署：{policy} 第 {version} 版',
+	notify_workflowLink: '開啟此版本：{url}',
 } as const;

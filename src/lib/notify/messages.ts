@@ -155,3 +155,25 @@ export function accountLinkEmail(
 		language,
 	);
 }
+
+/** The review workflow (issue 17): a version submitted for review, sent back, approved or signed. */
+export function workflowEmail(
+	input: {
+		to: string;
+		kind: 'submitted' | 'changes-requested' | 'approved' | 'signed';
+		policyTitle: string;
+		version: string;
+		url: string;
+	},
+	language: UiLanguage,
+): EmailMessage {
+	const t = translator(language);
+	const values = { policy: input.policyTitle, version: input.version, url: input.url };
+	const subject = {
+		submitted: t('notify_workflowSubmittedSubject', values),
+		'changes-requested': t('notify_workflowChangesSubject', values),
+		approved: t('notify_workflowApprovedSubject', values),
+		signed: t('notify_workflowSignedSubject', values),
+	}[input.kind];
+	return message(input.to, subject, [subject, t('notify_workflowLink', values)], language);
+}
