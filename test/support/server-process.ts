@@ -34,7 +34,8 @@ export async function startServer(env: Record<string, string>, distDir: string):
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-	const deadline = Date.now() + 30_000;
+	// Generous: on a shared 2-core machine under load a start (imports, content) takes 30–45 s.
+	const deadline = Date.now() + 120_000;
 	while (!/zhidu: serving/.test(output)) {
 		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
 		if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
