@@ -23,5 +23,6 @@ else
 		['bench-tracking.ts'],
 		['bench-roster.ts'],
 		['bench-sign-in.ts'],
+		['bench-publish.ts'],
 	] as const)
 		run(script, [...(scriptArgs ?? [])]);

@@ -12,6 +12,7 @@ import { decideAccess } from './server/access.ts';
 import type { ZhiduLocals } from './server/app.ts';
 import { readServerConfig } from './server/config.ts';
 import { errorResponse } from './server/error-page.ts';
+import { isFormLike } from './server/form-origin.ts';
 import { clientAddress, resolveIdentity, type RequestLike } from './server/identity.ts';
 import { normaliseRequestPath } from './server/request-path.ts';
 import { openStore, type Store } from './lib/store/database.ts';
@@ -64,5 +65,17 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		});
 	}
 	if (decision.kind === 'deny') return errorResponse(decision.status, decision.reason, { path: target.path, accept });
+	// HR forms carry the session's CSRF token as `_csrf` (their Origin was checked by the outer layer).
+	if (
+		context.request.method === 'POST' &&
+		target.path.startsWith('/hr/') &&
+		identity?.kind === 'person' &&
+		identity.via === 'session' &&
+		isFormLike(context.request.headers.get('content-type') ?? undefined)
+	) {
+		const form = await context.request.clone().formData();
+		if (form.get('_csrf') !== identity.session.csrfToken)
+			return errorResponse(403, 'missing or wrong CSRF token', { path: target.path, accept });
+	}
 	return next();
 });

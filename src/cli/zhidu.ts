@@ -5,6 +5,7 @@
  * below dispatches to them, so tests run the CLI in-process with a capturing io.
  */
 import { realpathSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.ts';
 import { processIo, type CliIo } from './io.ts';
@@ -89,5 +90,7 @@ const invokedAs = (path: string | undefined) => {
 	}
 };
 if (invokedAs(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	// As src/cli/bin.mjs does (there before any TypeScript loads): compiled modules kept on disk for the next run.
+	enableCompileCache();
 	process.exitCode = await run(process.argv.slice(2));
 }

@@ -25,8 +25,8 @@ import * as pagefind from 'pagefind';
 import { readBuildConfig } from '../lib/config.ts';
 import { catalog } from '../lib/catalog/index.ts';
 import { numbered } from '../lib/content/numbering.ts';
-import type { ClauseDocument } from '../lib/search/clause-index.ts';
-import { buildSearchIndexFile } from '../lib/search/build-index.ts';
+import { packSearchIndex, type ClauseDocument } from '../lib/search/clause-index.ts';
+import { buildSearchIndex } from '../lib/search/build-index.ts';
 import { contentFingerprint, searchIndexPath } from '../lib/search/from-content.ts';
 import { indexTokens } from '../lib/search/tokenizer.ts';
 import {
@@ -92,12 +92,12 @@ export async function writeClauseIndex(
 	// The catalog the build's pages read (one load of the content per build).
 	const { policies } = catalog();
 	const options = { includeUnapproved: config.preview };
-	const file = buildSearchIndexFile(policies, contentFingerprint(policiesDir, options), options);
+	const file = buildSearchIndex(policies, contentFingerprint(policiesDir, options), options);
 	if (file.documents.length === 0) throw new Error('Pagefind: no clauses to index');
 	// client/ holds the static site; the server-side index goes beside it.
 	const distDir = basename(outDir) === 'client' ? dirname(outDir) : outDir;
 	const indexFile = searchIndexPath(distDir);
-	writeFileSync(indexFile, JSON.stringify(file));
+	writeFileSync(indexFile, JSON.stringify(packSearchIndex(file)));
 	try {
 		const { index, errors } = await answered('createIndex', pagefind.createIndex({}), 60);
 		fail('createIndex', errors);

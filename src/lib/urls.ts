@@ -12,3 +12,8 @@ export const clauseUrl = (policy: string, version: string, chapter: string, clau
 	`${chapterUrl(policy, version, chapter)}#${clause}`;
 /** Always lands on the clause in the version in force (or the latest version that has it). */
 export const clauseAliasUrl = (policy: string, clause: string) => `/policies/${policy}/clauses/${clause}/`;
+/** The attestation page: read every chapter, then acknowledge (and sign) the version in force. */
+export const acknowledgeUrl = (policy: string) => `/policies/${policy}/acknowledge/`;
+/** A person's transcript: their own, or (HR) anyone's. */
+export const myTranscriptUrl = () => '/me/transcript/';
+export const personTranscriptUrl = (personId: string) => `/hr/people/${personId}/transcript/`;

@@ -25,10 +25,12 @@ export interface AccessRequest {
 
 /**
  * Reachable without signing in: the sign-in and first-setup pages, health, the
- * assets they need, and certificate verification (the unguessable code is the key).
+ * assets they need, certificate verification (the unguessable code is the key),
+ * and "forgot password", password reset and invitation (the link's token is the key).
  */
 const openPaths = [
 	/^\/login\/?$/,
+	/^\/(forgot|reset|welcome)\/?$/,
 	/^\/verify\/[a-z2-7-]+\/?$/i,
 	/^\/setup\/?$/,
 	/^\/api\/health$/,

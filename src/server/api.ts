@@ -14,10 +14,12 @@ export const jsonResponse = (status: number, body: unknown, headers: Record<stri
 export class HttpError extends Error {
 	readonly status: number;
 	readonly fields: Record<string, string> | undefined;
-	constructor(status: number, message: string, fields?: Record<string, string>) {
+	readonly headers: Record<string, string>;
+	constructor(status: number, message: string, fields?: Record<string, string>, headers: Record<string, string> = {}) {
 		super(message);
 		this.status = status;
 		this.fields = fields;
+		this.headers = headers;
 	}
 }
 
@@ -120,9 +122,18 @@ export async function handle(run: () => Promise<Response>): Promise<Response> {
 		return await run();
 	} catch (error) {
 		if (error instanceof HttpError)
-			return jsonResponse(error.status, { error: error.message, ...(error.fields ? { fields: error.fields } : {}) });
+			return jsonResponse(
+				error.status,
+				{ error: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+				error.headers,
+			);
 		// Domain errors name the field; a date that would rewrite history is a conflict with the records.
-		const fieldErrors: Record<string, number> = { PersonError: 400, TokenError: 400, HistoryError: 409 };
+		const fieldErrors: Record<string, number> = {
+			PersonError: 400,
+			TokenError: 400,
+			HistoryError: 409,
+			ReadingError: 404,
+		};
 		if (error instanceof Error && error.name in fieldErrors) {
 			const field = (error as Error & { field: string }).field;
 			return jsonResponse(fieldErrors[error.name]!, {

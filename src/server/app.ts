@@ -71,12 +71,21 @@ export interface AppOptions {
 	scriptHashes: readonly string[];
 }
 
-export function createRequestHandler(options: AppOptions) {
-	const { config, store, clientDir, astro } = options;
-	const csp = contentSecurityPolicy(options.scriptHashes);
-	const https = config.publicUrl?.startsWith('https://') ?? false;
+/** The build being served: swapped whole (publication rebuilds it in the background). */
+export interface ServedBuild {
+	clientDir: string;
+	astro: AstroHandler;
+	scriptHashes: readonly string[];
+}
 
-	return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+export function createRequestHandler(options: AppOptions) {
+	const { config, store } = options;
+	const https = config.publicUrl?.startsWith('https://') ?? false;
+	let site = { clientDir: options.clientDir, astro: options.astro, csp: contentSecurityPolicy(options.scriptHashes) };
+
+	const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		// One build per request, taken at its start: a swap never mixes two builds in one answer.
+		const { clientDir, astro, csp } = site;
 		setSecurityHeaders(res, csp, https);
 		// One decoding and check of the path; every decision below and the file lookup use it.
 		const target = normaliseRequestPath(req.url);
@@ -160,6 +169,13 @@ export function createRequestHandler(options: AppOptions) {
 			else res.destroy();
 		}
 	};
+	return Object.assign(handler, {
+		/** Serves another build from the next request on (atomic: one assignment). */
+		swap(next: ServedBuild): void {
+			site = { clientDir: next.clientDir, astro: next.astro, csp: contentSecurityPolicy(next.scriptHashes) };
+		},
+		served: () => site.clientDir,
+	});
 }
 
 function tooLarge(req: IncomingMessage, res: ServerResponse, path: string, limit: number): void {

@@ -30,6 +30,10 @@ export const serverEnvSchema = z
 		ZHIDU_DB_FILE: z.string().min(1).default('data/zhidu.db'),
 		ZHIDU_SESSION_HOURS: positiveInt('ZHIDU_SESSION_HOURS').default(8),
 		ZHIDU_BODY_LIMIT_KB: positiveInt('ZHIDU_BODY_LIMIT_KB').default(1024),
+		ZHIDU_APPROVAL_SIGNATURES: positiveInt('ZHIDU_APPROVAL_SIGNATURES').default(1),
+		ZHIDU_EDITORS_MAY_APPROVE: z.enum(['0', '1'], { error: 'expected 0 or 1' }).default('0'),
+		ZHIDU_CONTENT_REMOTE: z.string().min(1).optional(),
+		ZHIDU_PUBLISH: z.enum(['rebuild', 'off'], { error: 'expected rebuild or off' }).default('rebuild'),
 		/** The address people use, e.g. https://policies.example.com (setup link, Secure cookies). */
 		ZHIDU_PUBLIC_URL: z.url({ error: 'expected an absolute URL such as https://policies.example.com' }).optional(),
 		/** Printed on certificates and their verification page, e.g. 範例生技股份有限公司. */
@@ -79,6 +83,12 @@ export interface ServerConfig {
 	publicUrl: string | undefined;
 	/** The company named on certificates; the site name when unset. */
 	companyName: string | undefined;
+	/** Approving signatures a policy version needs, and whether its editors may sign (issue 17). */
+	approval: { signaturesRequired: number; editorsMayApprove: boolean };
+	/** A git remote every instance pulls the content from when another instance publishes (several instances). */
+	contentRemote: string | undefined;
+	/** `rebuild`: rebuild the site in the background after approval and swap it in; `off`: never (tests, read-only replicas). */
+	publish: 'rebuild' | 'off';
 }
 
 /** An address or CIDR; never a wildcard such as 0.0.0.0/0 or ::/0. */
@@ -128,6 +138,12 @@ export function readServerConfig(env: Record<string, string | undefined> = proce
 		bodyLimitBytes: e.ZHIDU_BODY_LIMIT_KB * 1024,
 		publicUrl: e.ZHIDU_PUBLIC_URL,
 		companyName: e.ZHIDU_COMPANY_NAME,
+		approval: {
+			signaturesRequired: e.ZHIDU_APPROVAL_SIGNATURES,
+			editorsMayApprove: e.ZHIDU_EDITORS_MAY_APPROVE === '1',
+		},
+		contentRemote: e.ZHIDU_CONTENT_REMOTE,
+		publish: e.ZHIDU_PUBLISH,
 	};
 }
 

@@ -12,14 +12,19 @@ import { ClockError, companyToday } from '../lib/calendar.ts';
 import { openStore } from '../lib/store/database.ts';
 import { createRequestHandler, type AstroHandler } from './app.ts';
 import { startDeadlineSweep } from './attempt-deadlines.ts';
-import { catalog } from './catalog.ts';
+import { catalog, reloadCatalog } from './catalog.ts';
+import { contentRepository, pullContent } from '../lib/cms/git.ts';
+import { createPublisher } from './publisher.ts';
 import { readServerConfig, ServerConfigError } from './config.ts';
 import { inlineScriptHashes } from './security-headers.ts';
+import { NotifyConfigError, readNotifyConfig } from '../lib/notify/config.ts';
+import { startNotifications } from './notify-worker.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
 export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? join(root, 'dist')) {
 	const config = readServerConfig();
+	const notify = readNotifyConfig();
 	// The company calendar: refuses ZHIDU_NOW without the test flag, and a bad ZHIDU_TIMEZONE, before anything starts.
 	companyToday();
 	const entry = join(distDir, 'server', 'entry.mjs');
@@ -31,9 +36,32 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	// and read the clock once, so an injected clock without the test flag refuses to start.
 	catalog();
 	companyToday();
-	const server = createServer(
-		createRequestHandler({ config, store, clientDir, astro: handler, scriptHashes: inlineScriptHashes(clientDir) }),
-	);
+	const handle = createRequestHandler({
+		config,
+		store,
+		clientDir,
+		astro: handler,
+		scriptHashes: inlineScriptHashes(clientDir),
+	});
+	// Publication: approved versions are built in the background and swapped in (src/server/publisher.ts).
+	const contentRepo = () => contentRepository(catalog().contentDir);
+	const publishing = createPublisher({
+		root,
+		distDir,
+		swap: (build) => handle.swap(build),
+		beforeBuild: config.contentRemote ? () => pullContent(contentRepo(), config.contentRemote!) : undefined,
+	});
+	const stopWatch =
+		config.publish === 'rebuild'
+			? publishing.watch(store, () => {
+					try {
+						reloadCatalog();
+					} catch (error) {
+						console.error(`zhidu: content from another instance does not load: ${(error as Error).message}`);
+					}
+				})
+			: () => {};
+	const server = createServer(handle);
 	server.requestTimeout = 30_000;
 	await new Promise<void>((ready, fail) => {
 		server.once('error', fail);
@@ -42,7 +70,11 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	const base =
 		config.publicUrl?.replace(/\/$/, '') ??
 		`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-	const serving = `zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity})`;
+	const channels = [
+		notify.email ? 'email on' : 'email off (ZHIDU_SMTP_URL not set)',
+		notify.lrs ? 'xAPI on' : 'xAPI off',
+	].join(', ');
+	const serving = `zhidu: serving ${base} (database: ${store.location}, read access: ${config.read}, identity: ${config.identity}; notifications: ${channels})`;
 	// One write with the setup link, so whoever sees the serving line (a test) has the link too.
 	if (config.identity === 'local' && (await countHr(store)) === 0) {
 		const token = await issueSetupToken(store);
@@ -52,13 +84,17 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 	} else console.log(serving);
 	// After the start-up messages: attempts whose time ran out are graded now and every few seconds.
 	const stopSweep = startDeadlineSweep(store);
+	// The outbox's delivery worker and the daily calendar job (once a day across all instances).
+	const stopNotifications = startNotifications(store, notify);
 	let closing = false;
 	const close = async () => {
 		if (closing) return;
 		closing = true;
 		stopSweep();
+		stopWatch();
 		server.close();
 		server.closeAllConnections();
+		await stopNotifications();
 		await store.close();
 	};
 	for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -69,7 +105,7 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 	startServer().catch((error: unknown) => {
 		console.error(
-			error instanceof ServerConfigError || error instanceof ClockError
+			error instanceof ServerConfigError || error instanceof ClockError || error instanceof NotifyConfigError
 				? error.message
 				: `zhidu: ${(error as Error).message}`,
 		);

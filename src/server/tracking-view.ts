@@ -148,6 +148,7 @@ export const certificationCsvColumns = [
 	'確認日期',
 	'確認到期日',
 	'過時條文',
+	'確認簽章',
 ] as const;
 
 /** The roster import reads these headers back (src/lib/auth/roster-csv.ts). */
@@ -156,7 +157,14 @@ export const rosterCsvColumns = rosterExportColumns;
 // One writer for every export: cells that a spreadsheet would run as a formula are neutralised.
 const csv = stringifyCsv;
 
-export function certificationCsv(rows: readonly TrackingRow[]): string {
+/**
+ * `signatureOf`: the manifestation (name, date and time, meaning) of an acknowledgement's signature, by its id,
+ * so an export shows the signature with its record (Part 11 §11.50).
+ */
+export function certificationCsv(
+	rows: readonly TrackingRow[],
+	signatureOf: (acknowledgementId: string) => string | undefined = () => undefined,
+): string {
 	return csv(
 		certificationCsvColumns,
 		rows.map((row) => {
@@ -181,6 +189,7 @@ export function certificationCsv(rows: readonly TrackingRow[]): string {
 				a.acknowledgement?.acknowledgedOn ?? '',
 				a.due ?? '',
 				outdated.join('；'),
+				(a.acknowledgement?.id && signatureOf(a.acknowledgement.id)) ?? '',
 			];
 		}),
 	);

@@ -16,6 +16,7 @@ import {
 	type TimelineVersion,
 } from '../lib/catalog/index.ts';
 import { readBuildConfig } from '../lib/config.ts';
+import { formatDateTime } from '../lib/datetime.ts';
 import type { Chapter } from '../lib/content/clause-tree.ts';
 import { translator } from '../lib/i18n/index.ts';
 import type { VersionState } from '../lib/versions.ts';
@@ -55,9 +56,21 @@ export const stateLabel = (state: VersionState) => t(`state_${state.replace('-',
 
 export function approvalText(version: SiteVersion | undefined): string {
 	const approval = version?.loaded.meta.approval;
-	return approval
-		? t('approvalEvidence', { by: approval.by, on: approval.on, meaning: approval.meaning })
-		: t('notStated');
+	if (!approval) return t('notStated');
+	// Signed approvals show each signature's manifestation (§11.50): printed name, date and time, meaning.
+	if (approval.signatures?.length)
+		return approval.signatures
+			.map((s) =>
+				t('signatureManifestation', {
+					name: s.name,
+					dateTime: formatDateTime(s.signedAt, config.uiLanguage, s.timeZone),
+					zone: s.timeZone,
+					meaning: s.meaning,
+				}),
+			)
+			.join('；');
+	const text = t('approvalEvidence', { by: approval.by, on: approval.on, meaning: approval.meaning });
+	return approval.unsigned ? `${text}${t('approvalUnsigned')}` : text;
 }
 
 /** The language of a page listing several policies: theirs if they agree, else the UI language. */

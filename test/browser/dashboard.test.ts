@@ -22,6 +22,7 @@ import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
+import { readEveryChapterOverHttp } from '../support/reading.ts';
 
 const bank = parse(readFileSync(join(projectRoot, 'test/fixtures/quizzes/leave-policy.yaml'), 'utf8')) as {
 	questions: { id: string; type: string; answer?: boolean; options?: { id: string; correct?: boolean }[] }[];
@@ -70,6 +71,7 @@ beforeAll(async () => {
 		attempt: { id: string; questions: { id: string }[] };
 	};
 	await learner.write(`/api/v1/attempts/${attempt.id}/submit`, 'POST', { answers: rightAnswers(attempt.questions) });
+	await readEveryChapterOverHttp(learner, 'leave-policy');
 	await learner.write('/api/v1/acknowledgements', 'POST', { policy: 'leave-policy' });
 	// 林志明 passed version 1.0, which 1.1 revised substantively.
 	const policies = loadContentOrThrow({ policiesDir: join(projectRoot, fixtureServerEnv.ZHIDU_CONTENT_DIR) });
@@ -175,30 +177,53 @@ describe('the HR dashboard', () => {
 });
 
 describe('a person’s own training', () => {
-	it('acknowledges a policy on its page; My training shows the state', { timeout: 60_000 }, async () => {
-		const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
-		const page = await context.newPage();
-		await signIn(page, 'meiling@example.com', password, '/policies/leave-policy/');
-		const button = page.getByRole('button', { name: '我已閱讀並了解 1.1 版' });
-		await button.waitFor();
-		await page.screenshot({ path: 'test-output/screenshots/acknowledge-360.png', fullPage: true });
-		await button.click();
-		await page.locator('[data-ack-policy][data-state="current"]').waitFor();
-		expect(await page.locator('[data-ack-status]').innerText()).toMatch(/^您已於 \d{4}-\d{2}-\d{2} 確認閱讀 1\.1 版$/);
-		expect(await button.isVisible()).toBe(false);
-		// Reloaded, the page remembers.
-		await page.reload();
-		await page.locator('[data-ack-policy][data-state="current"]').waitFor();
+	it(
+		'acknowledges a policy after reading every chapter; My training shows the state',
+		{ timeout: 90_000 },
+		async () => {
+			const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+			const page = await context.newPage();
+			await signIn(page, 'meiling@example.com', password, '/policies/leave-policy/');
+			const go = page.getByRole('link', { name: '閱讀並確認 1.1 版' });
+			await go.waitFor();
+			await page.screenshot({ path: 'test-output/screenshots/acknowledge-360.png', fullPage: true });
+			await go.click();
+			await page.waitForURL(/\/policies\/leave-policy\/acknowledge\/$/);
+			const button = page.getByRole('button', { name: '確認', exact: true });
+			expect(await button.isDisabled()).toBe(true);
+			// Each chapter page sends its receipt once its end is reached.
+			const chapters = await page
+				.locator('ol.chapters a')
+				.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+			expect(chapters.length).toBeGreaterThan(1);
+			for (const url of chapters) {
+				await page.goto(url);
+				await page.locator('[data-chapter-end]').scrollIntoViewIfNeeded();
+				await page.locator('[data-chapter-end][data-receipt="recorded"]').waitFor();
+			}
+			await page.goto(`${server.url}/policies/leave-policy/acknowledge/`);
+			expect(await page.locator('[data-statement]').innerText()).toBe(
+				'本人已閱讀並理解《員工請假管理辦法》第 1.1 版，並同意遵守。',
+			);
+			await button.click();
+			await page.locator('[data-acknowledged]').waitFor();
+			expect(await page.locator('[data-acknowledged]').innerText()).toMatch(/確認 1\.1 版/);
+			await page.goto(`${server.url}/policies/leave-policy/`);
+			await page.locator('[data-ack-policy][data-state="current"]').waitFor();
+			expect(await page.locator('[data-ack-status]').innerText()).toMatch(
+				/^您已於 \d{4}-\d{2}-\d{2} 確認閱讀 1\.1 版$/,
+			);
 
-		await page.goto(`${server.url}/me/training/`);
-		const item = page.locator('section.owed[data-policy="leave-policy"]');
-		expect(await item.locator('[data-ack-state]').getAttribute('data-ack-state')).toBe('current');
-		expect(await item.locator('[data-cert-state]').innerText()).toContain('尚未通過');
-		expect(await item.locator('[data-cert-state]').innerText()).toContain('逾期');
-		expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-		await page.screenshot({ path: 'test-output/screenshots/my-training-360.png', fullPage: true });
-		await context.close();
-	});
+			await page.goto(`${server.url}/me/training/`);
+			const item = page.locator('section.owed[data-policy="leave-policy"]');
+			expect(await item.locator('[data-ack-state]').getAttribute('data-ack-state')).toBe('current');
+			expect(await item.locator('[data-cert-state]').innerText()).toContain('尚未通過');
+			expect(await item.locator('[data-cert-state]').innerText()).toContain('逾期');
+			expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+			await page.screenshot({ path: 'test-output/screenshots/my-training-360.png', fullPage: true });
+			await context.close();
+		},
+	);
 
 	it(
 		'after a substantive revision, shows only what changed since the version passed',

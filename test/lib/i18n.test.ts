@@ -15,7 +15,10 @@ const fullWidth = /[：，。（）、；！？]/;
 
 describe('English punctuation', () => {
 	it('the English dictionary has no full-width punctuation', () => {
-		const offending = Object.entries(en).filter(([, text]) => fullWidth.test(text));
+		// The Chinese numbering styles (numbering_zh_*) are shown as written: samples of Chinese text.
+		const offending = Object.entries(en).filter(
+			([key, text]) => !key.startsWith('numbering_zh') && fullWidth.test(text),
+		);
 		expect(offending).toEqual([]);
 	});
 

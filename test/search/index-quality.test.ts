@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { partsToText, walkClauses } from '#lib/content/clause-tree.ts';
 import { SearchIndex, type SearchOptions } from '#lib/search/clause-index.ts';
-import { buildSearchIndexFile } from '#lib/search/build-index.ts';
+import { buildSearchIndex } from '#lib/search/build-index.ts';
 import { stateLookup, versionStates } from '#lib/search/from-content.ts';
 import { emptyQueries, searchQueries } from './queries.ts';
 
 const policies = loadContentOrThrow();
 const today = '2026-11-22';
-const index = new SearchIndex(buildSearchIndexFile(policies, 'test'));
+const index = new SearchIndex(buildSearchIndex(policies, 'test'));
 const stateOf = stateLookup(versionStates(index.versions, today));
 const search = (query: string, options: SearchOptions = {}, states = stateOf) => index.search(query, states, options);
 

@@ -6,37 +6,29 @@
  * or too often is refused, concurrent starts make one attempt, every attempt
  * is a new draw).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { addDays, todayIn } from '#lib/calendar.ts';
 import { formatCompanyTime, startOfDayIn } from '#lib/quiz/limits.ts';
 import { openStore } from '#lib/store/database.ts';
 import { findPerson } from '#lib/auth/people.ts';
-import { projectRoot } from '../support/build-site.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
-import { fixtureServerEnv } from '../support/site-server.ts';
+import {
+	answersFor,
+	attemptServerEnv,
+	fixtureBank,
+	signedInStaff,
+	storeOptionsOf,
+	type Bank,
+} from '../support/attempts.ts';
 
-interface BankQuestion {
-	id: string;
-	type: 'single' | 'multiple' | 'true-false';
-	prompt: string;
-	explanation: string;
-	cites: string[];
-	answer?: boolean;
-	options?: { id: string; text: string; correct?: boolean }[];
-}
-type Bank = Record<string, unknown> & { questions: BankQuestion[] };
-
-const fixtureText = readFileSync(join(projectRoot, 'test/fixtures/quizzes/leave-policy.yaml'), 'utf8');
-const fixture = () => parse(fixtureText) as Bank;
-const explanations = fixture().questions.map((q) => q.explanation);
+const explanations = fixtureBank().questions.map((q) => q.explanation);
+const fixture = fixtureBank;
 const zone = 'Asia/Taipei';
 
 interface Shown {
@@ -58,19 +50,6 @@ interface AttemptJson {
 	reread?: { clause: string; label: string; url: string | null }[];
 }
 
-/** Right (or wrong) answers from the fixture bank as it was when the attempt was drawn. */
-function answersFor(questions: Shown[], right: boolean) {
-	const bank = fixture();
-	return Object.fromEntries(
-		questions.map((q) => {
-			const b = bank.questions.find((x) => x.id === q.id)!;
-			if (b.type === 'true-false') return [q.id, right ? b.answer! : !b.answer!];
-			const pick = b.options!.filter((o) => (right ? o.correct : !o.correct)).slice(0, right ? undefined : 1);
-			return [q.id, pick.map((o) => o.id)];
-		}),
-	);
-}
-
 /** Nothing in a failed attempt's answer says which option was right or why. */
 function assertNoKey(text: string, where: string) {
 	for (const explanation of explanations) expect(text, `${where} leaks an explanation`).not.toContain(explanation);
@@ -89,26 +68,10 @@ describe.each(testDatabases)('attempt records and certification limits on $name'
 	const writeBank = (file: string, bank: Bank) => writeFileSync(join(bankDir, file), stringify(bank));
 	const rebase = (client: Client) =>
 		Object.assign(new Client(server.url), { cookie: client.cookie, csrf: client.csrf });
-	const storeOptions = () =>
-		env['DATABASE_URL'] ? { databaseUrl: env['DATABASE_URL'] } : { sqliteFile: env['ZHIDU_DB_FILE']! };
+	const storeOptions = () => storeOptionsOf(env);
 
 	async function person(key: string): Promise<Client> {
-		const email = `${key}@example.com`;
-		const added = await hr.write('/api/v1/people', 'POST', {
-			employeeId: key.toUpperCase(),
-			name: `受測者 ${key}`,
-			email,
-			department: '運營部',
-			role: 'staff',
-		});
-		expect(added.status, await added.clone().text()).toBe(201);
-		// Asynchronously: a blocked event loop would let the server close pooled keep-alive sockets unseen.
-		await promisify(execFile)(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', email], {
-			cwd: projectRoot,
-			env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: `${key} password` },
-		});
-		const client = new Client(server.url);
-		expect((await client.signIn(email, `${key} password`)).status).toBe(200);
+		const client = await signedInStaff(server.url, hr, env, key);
 		people[key] = client;
 		return client;
 	}
@@ -135,14 +98,7 @@ describe.each(testDatabases)('attempt records and certification limits on $name'
 		writeBank('quiz-order.yaml', { ...fixture(), cooldownMinutes: 0, maxAttemptsPerDay: 50, questionsPerAttempt: 6 });
 		writeBank('quiz-select.yaml', { ...fixture(), cooldownMinutes: 0, maxAttemptsPerDay: 50 });
 		writeBank('quiz-reveal.yaml', { ...fixture(), cooldownMinutes: 0, revealAnswersOnFail: true });
-		const { drop: dropDb, ...options } = await database.options();
-		drop = dropDb;
-		env = {
-			...fixtureServerEnv,
-			ZHIDU_QUIZZES_DIR: bankDir,
-			ZHIDU_TIMEZONE: zone,
-			...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { ZHIDU_DB_FILE: options.sqliteFile! }),
-		};
+		({ env, drop } = await attemptServerEnv(database, bankDir, { ZHIDU_TIMEZONE: zone }));
 		server = await startServer(env, distDir);
 		hr = await setUpHr(server);
 	}, 120_000);

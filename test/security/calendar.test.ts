@@ -11,6 +11,7 @@ import { testDatabases } from '../support/databases.ts';
 import { Client } from '../support/http-client.ts';
 import { startFailure } from '../support/server-process.ts';
 import { databaseEnv, securityRig, serverDist, staffWithPassword, type SecurityRig } from '../support/security.ts';
+import { readEveryChapterOverHttp } from '../support/reading.ts';
 
 // 18:00 in Taipei on 03-01; then 00:30 in Taipei on 03-02, still 03-01 in UTC.
 const eveningBefore = { ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW: '2026-03-01T10:00:00Z', ZHIDU_TIMEZONE: 'Asia/Taipei' };
@@ -34,6 +35,7 @@ describe.each(testDatabases)('company calendar on $name', (database) => {
 	afterAll(() => rig?.close());
 
 	it('times shown to people are in the company time zone and UI language, not UTC', async () => {
+		await readEveryChapterOverHttp(staff, 'leave-policy');
 		const ack = await staff.write('/api/v1/acknowledgements', 'POST', { policy: 'leave-policy' });
 		expect(ack.status).toBe(201);
 		const page = await rig.hr.request(`/hr/people/${staffId}/`, { headers: { accept: 'text/html' } });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { Client } from '../support/http-client.ts';
 import { securityRig, staffWithPassword, type SecurityRig } from '../support/security.ts';
+import { readEveryChapterOverHttp } from '../support/reading.ts';
 
 const clock = { ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW: '2026-05-10T03:00:00Z', ZHIDU_TIMEZONE: 'Asia/Taipei' };
 
@@ -29,6 +30,7 @@ describe.each(testDatabases)('history on $name', (database) => {
 	afterAll(() => rig?.close());
 
 	it('20 concurrent acknowledgements of the same version store exactly one record', async () => {
+		await readEveryChapterOverHttp(staff, 'leave-policy');
 		const responses = await Promise.all(
 			Array.from({ length: 20 }, () => staff.write('/api/v1/acknowledgements', 'POST', { policy: 'leave-policy' })),
 		);

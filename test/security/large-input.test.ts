@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile, writeImportedVersion } from '#lib/importer/index.ts';
-import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { header, importCsv, roster, startRosterServer, type RosterServer } from './roster-server.ts';
 
@@ -80,15 +80,12 @@ describe('zhidu import of large input', () => {
 		expect(result.title).toBe('標題');
 	}, 300_000);
 
-	it('a file over the limit is refused, saying it is too large', () => {
+	it('a file over the limit is refused, saying it is too large', async () => {
 		const path = join(temp, 'huge.txt');
 		const fd = openSync(path, 'w');
 		ftruncateSync(fd, 40 * MB);
 		closeSync(fd);
-		const run = spawnSync(process.execPath, ['src/cli/zhidu.ts', 'import', path, '--dry-run'], {
-			cwd: projectRoot,
-			encoding: 'utf8',
-		});
+		const run = await zhidu(['import', path, '--dry-run']);
 		expect(run.status).toBe(1);
 		expect(run.stderr).toContain(
 			'huge.txt: the file is too large (40.0 MB); zhidu import reads files of at most 32 MB',
@@ -122,17 +119,19 @@ describe.each(testDatabases)('invalid UTF-8 in a roster CSV on $name', (database
 		['an encoded surrogate', [0xed, 0xa0, 0x80]],
 		['a byte that never occurs in UTF-8', [0xff]],
 	] as const)
-		it(`invalid UTF-8 (${attack}) in a roster CSV is refused with 400 naming the row and column`, async () => {
-			const csv = Buffer.concat([
-				Buffer.from(`${header}U1,王小明,u1@example.com,業務部,staff,\nU2,陳`),
-				Buffer.from(bytes),
-				Buffer.from('美玲,u2@example.com,業務部,staff,\n'),
-			]);
+		it(`invalid UTF-8 (${attack}) in a roster CSV is refused with 400 naming the row, column and byte`, async () => {
+			const before = Buffer.from(`${header}U1,王小明,u1@example.com,業務部,staff,\nU2,陳`);
+			const csv = Buffer.concat([before, Buffer.from(bytes), Buffer.from('美玲,u2@example.com,業務部,staff,\n')]);
 			const response = await importCsv(s.hr, csv);
 			expect(response.status).toBe(400);
 			const body = (await response.json()) as { problems: { row: number; column: string; message: string }[] };
 			expect(body.problems).toEqual([
-				{ row: 3, column: 'name', message: '不是有效的 UTF-8 文字（請將檔案存成 UTF-8）' },
+				{
+					row: 3,
+					column: 'name',
+					byte: before.length + 1,
+					message: `無法以 UTF-8 解讀（檔案第 ${before.length + 1} 個位元組）；請確認檔案的編碼`,
+				},
 			]);
 			const people = await roster(s.hr);
 			expect(people.map((p) => p.employeeId)).toEqual(['HR001']);

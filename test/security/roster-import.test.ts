@@ -5,13 +5,12 @@
  * row and column in the UI language. A 5,000-row import goes through in one
  * request while the server keeps answering.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { importRoster } from '#lib/auth/roster-import.ts';
 import { translator } from '#lib/i18n/index.ts';
 import { openStore, ping } from '#lib/store/database.ts';
@@ -32,12 +31,9 @@ interface Problems {
 
 describe.each(testDatabases)('roster import on $name', (database) => {
 	let s: RosterServer;
+	// In-process (test/support/cli.ts): the spawned program has its smoke test in test/lib/cli-smoke.test.ts.
 	const cli = (args: string[], env: Record<string, string> = {}) =>
-		spawnSync(process.execPath, ['src/cli/zhidu.ts', 'users', ...args], {
-			cwd: projectRoot,
-			env: { ...process.env, ...s.env, ...env },
-			encoding: 'utf8',
-		});
+		zhidu(['users', ...args], { env: { ...s.env, ...env } });
 	const count = async () => (await roster(s.hr)).length;
 
 	beforeAll(async () => {
@@ -102,10 +98,10 @@ describe.each(testDatabases)('roster import on $name', (database) => {
 		const before = await count();
 		const file = join(mkdtempSync(join(tmpdir(), 'zhidu-roster-')), 'roster.csv');
 		writeFileSync(file, `${header}${rows(1, 20)}\nR21,員工21,r21@example.com,業務部,staff,2025-02-30\n`);
-		const zh = cli(['import', file]);
+		const zh = await cli(['import', file]);
 		expect(zh.status, zh.stderr).toBe(1);
 		expect(zh.stderr).toContain('第 22 列「hire_date」：須為實際存在的日期（YYYY-MM-DD）');
-		const en = cli(['import', file], { ZHIDU_UI_LANG: 'en' });
+		const en = await cli(['import', file], { ZHIDU_UI_LANG: 'en' });
 		expect(en.stderr).toContain('row 22, column "hire_date": must be a real date (YYYY-MM-DD)');
 		expect(en.stderr).toContain('nothing was imported');
 		expect(await count()).toBe(before);

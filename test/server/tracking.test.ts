@@ -24,6 +24,7 @@ import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
+import { readEveryChapterOverHttp } from '../support/reading.ts';
 
 const policies = loadContentOrThrow({ policiesDir: join(projectRoot, fixtureServerEnv.ZHIDU_CONTENT_DIR) });
 const leavePolicy = policies.find((p) => p.id === 'leave-policy')!;
@@ -117,6 +118,17 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 	});
 
 	it('records an acknowledgement of the version in force with the hash of its text', async () => {
+		// Not before every chapter has a reading receipt: the server refuses, naming the chapters.
+		const unread = await staff.write('/api/v1/acknowledgements', 'POST', { policy: 'leave-policy' });
+		expect(unread.status).toBe(409);
+		expect(await unread.json()).toMatchObject({ fields: { chapters: expect.stringContaining('ch-1') } });
+		// A receipt is a CSRF-protected write like any other.
+		const noCsrfReceipt = await staff.request('/api/v1/reading-receipts', {
+			method: 'POST',
+			json: { policy: 'leave-policy', version: '1.1', chapter: 'ch-1' },
+		});
+		expect(noCsrfReceipt.status).toBe(403);
+		await readEveryChapterOverHttp(staff, 'leave-policy');
 		const response = await staff.write('/api/v1/acknowledgements', 'POST', { policy: 'leave-policy' });
 		expect(response.status).toBe(201);
 		const { acknowledgement } = (await response.json()) as {
@@ -352,6 +364,7 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 			'確認日期',
 			'確認到期日',
 			'過時條文',
+			'確認簽章',
 		]);
 		expect(records[0]).toEqual([...certificationCsvColumns]);
 		const body = records.slice(1);

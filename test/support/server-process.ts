@@ -34,8 +34,8 @@ export async function startServer(env: Record<string, string>, distDir: string):
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-	// Generous: on a shared 2-core machine under load a start (imports, content) takes 30–45 s.
-	const deadline = Date.now() + 120_000;
+	// Generous: on a loaded 2-core machine a start (migrations, content load) can take tens of seconds; this catches hangs.
+	const deadline = Date.now() + 180_000;
 	while (!/zhidu: serving/.test(output)) {
 		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
 		if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);

@@ -19,6 +19,7 @@ import type { Quiz } from '#lib/quiz/schema.ts';
 import type { Store } from '#lib/store/database.ts';
 import { acknowledge, trackingAsOf, type TrackingContext } from '#lib/tracking/tracking.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
+import { readEveryChapter } from '../support/reading.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const timeZone = 'Asia/Taipei';
@@ -121,7 +122,8 @@ describe.each(testDatabases)('due dates from when the duty arose on $name', (dat
 		// Hired after the policy took effect.
 		await add('NEWCOMER', '運營部門', '2026-08-03');
 		// The veteran acknowledges and passes 1.0 in June; 2.0 later changes a cited clause.
-		await acknowledge(store, pharma, '1.0', ids['VETERAN']!, new Date('2026-06-10T04:00:00Z'));
+		await readEveryChapter(store, pharma, '1.0', ids['VETERAN']!);
+		await acknowledge(store, pharma, '1.0', ids['VETERAN']!, { at: new Date('2026-06-10T04:00:00Z') });
 		await passOn(store, ids['VETERAN']!, '2026-06-10', '1.0');
 	}, 120_000);
 	afterAll(() => drop());

@@ -17,6 +17,7 @@ import type { Quiz } from '#lib/quiz/schema.ts';
 import type { Store } from '#lib/store/database.ts';
 import { acknowledge, rosterAsOf, trackingAsOf, type TrackingContext } from '#lib/tracking/tracking.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
+import { readEveryChapter } from '../support/reading.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const timeZone = 'Asia/Taipei';
@@ -94,7 +95,8 @@ describe.each(testDatabases)('certification lifecycle on $name', (database) => {
 		);
 		personId = person.id;
 		// The events, recorded in the order they happened.
-		await acknowledge(store, pharma, '1.0', personId, new Date('2026-02-20T04:00:00Z'));
+		await readEveryChapter(store, pharma, '1.0', personId);
+		await acknowledge(store, pharma, '1.0', personId, { at: new Date('2026-02-20T04:00:00Z') });
 		await passOn(store, personId, '2026-03-01', '1.0');
 		await changeAttributes(store, personId, { department: '市場部', effectiveFrom: '2026-07-01' }, cliActor());
 		await changeAttributes(store, personId, { department: '運營部門', effectiveFrom: '2026-09-01' }, cliActor());

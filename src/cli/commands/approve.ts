@@ -33,12 +33,19 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 			policy,
 			version,
 			// Both the person who approves (--by) and who recorded it (the CLI and the OS user) are stored.
-			{ effective: values.effective, by: values.by, meaning: values.meaning, recordedBy: `cli:${cliUser()}` },
+			{
+				effective: values.effective,
+				by: values.by,
+				meaning: values.meaning,
+				recordedBy: `cli:${cliUser()}`,
+				unsigned: true,
+			},
 			workflowOptions(values, io),
 		);
 		io.out(
 			`${policy} ${version} approved by ${result.approval.by} on ${result.approval.on} (${result.approval.meaning}); ` +
-				`effective ${result.effective}, ${result.state === 'in-force' ? 'in force now' : result.state}.`,
+				`effective ${result.effective}, ${result.state === 'in-force' ? 'in force now' : result.state}.\n` +
+				`Recorded as an unsigned approval: --by names the approver, but only the browser signs (an electronic signature bound to the text); unsigned approvals do not count as signatures.`,
 		);
 		return 0;
 	} catch (error) {

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { companyToday } from '#lib/calendar.ts';
 import { readBuildConfig } from '#lib/config.ts';
-import type { SearchHit } from '#lib/search/clause-index.ts';
+import { searchHitJson } from '#lib/search/hit-json.ts';
 import { loadSearchIndex, searchIndexPath, stateLookup, versionStates } from '#lib/search/from-content.ts';
 import type { VersionState } from '#lib/versions.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
@@ -53,7 +53,7 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 	const stateOf = stateLookup(versionStates(index.versions, companyToday(io.env)));
 	const answer = index.search(query, stateOf, { policy: values.policy, limit, offset, states });
 	if (values.json) {
-		io.out(JSON.stringify(answer.hits.map(toJson), null, 2));
+		io.out(JSON.stringify(answer.hits.map(searchHitJson), null, 2));
 		return 0;
 	}
 	if (answer.total === 0) {
@@ -83,21 +83,3 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 
 const label = (number: string | undefined, title: string | undefined) =>
 	title ? `${number ?? ''}${number && !/[、)）]$/.test(number) ? ' ' : ''}${title}` : '';
-
-function toJson(hit: SearchHit) {
-	const d = hit.document;
-	return {
-		url: d.ref,
-		clauseId: d.clauseId,
-		number: d.number ?? null,
-		policy: d.policyId,
-		version: d.version,
-		state: hit.state,
-		chapter: { id: d.chapterId, number: d.chapterNumber ?? null, title: d.chapterTitle },
-		section: d.sectionId ? { id: d.sectionId, number: d.sectionNumber ?? null, title: d.sectionTitle } : null,
-		score: Number(hit.score.toFixed(4)),
-		exactPhrase: hit.exactPhrase,
-		snippet: hit.snippet,
-		text: d.text,
-	};
-}

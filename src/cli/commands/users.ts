@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { cliActor } from '#lib/auth/audit.ts';
 import { resolve } from 'node:path';
 import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '#lib/auth/people.ts';
-import { describeProblem } from '#lib/auth/roster-csv.ts';
+import { describeProblem, previewRoster } from '#lib/auth/roster-csv.ts';
+import { csvEncodings, encodingLabel, encodingNamed } from '#lib/csv/encoding.ts';
 import { importRoster } from '#lib/auth/roster-import.ts';
 import { readBuildConfig } from '#lib/config.ts';
 import { translator } from '#lib/i18n/index.ts';
@@ -15,7 +16,9 @@ import { processIo, type CliIo } from '../io.ts';
 const usage = `usage:
   zhidu users list [--json]
   zhidu users add --employee-id <id> --name <name> --email <email> --department <dept> --role staff|hr [--hire-date YYYY-MM-DD]
-  zhidu users import <roster.csv>        (columns: employee_id,name,email,department,role,hire_date)
+  zhidu users import <roster.csv> [--encoding utf-8|utf-16le|utf-16be|big5|gbk]
+                                         (columns: employee_id,name,email,department,role,hire_date;
+                                          the encoding is detected unless given)
   zhidu users set-password <email>       (reads the new password from ZHIDU_NEW_PASSWORD or standard input)
   zhidu users disable <email> [--on YYYY-MM-DD]`;
 
@@ -89,16 +92,36 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 				return 0;
 			}
 			case 'import': {
-				const [file] = rest;
+				const { values, positionals } = parseCommandArgs(rest, { encoding: { type: 'string' } });
+				const [file] = positionals;
 				if (!file) throw new UsageError(usage);
+				const encoding = values.encoding === undefined ? undefined : encodingNamed(values.encoding);
+				if (values.encoding !== undefined && !encoding)
+					throw new UsageError(`--encoding ${values.encoding}: one of ${csvEncodings.join(', ')}`);
 				const t = translator(readBuildConfig(io.env).uiLanguage);
-				const outcome = await importRoster(store, readFileSync(resolve(io.cwd, file)), { t, actor, actorId: null });
+				const bytes = readFileSync(resolve(io.cwd, file));
+				const outcome = await importRoster(store, bytes, { t, actor, actorId: null, encoding });
 				if (!outcome.ok) {
+					if (outcome.encoding.encoding)
+						io.err(
+							`${file}: ${t('rosterEncodingUsed', { encoding: encodingLabel[outcome.encoding.encoding], by: t(`encodingBy_${outcome.encoding.by}`) })}`,
+						);
 					for (const p of outcome.problems) io.err(`${file}: ${describeProblem(t, p)}`);
+					// Big5 or GBK: show the first rows each way, so the person sees which reads right.
+					if (!outcome.encoding.encoding) {
+						const preview = await previewRoster(bytes, t, {}, 4);
+						for (const alternative of preview.alternatives) {
+							io.err(`--encoding ${alternative.encoding} (${encodingLabel[alternative.encoding]}):`);
+							for (const row of alternative.rows) io.err(`  ${row.join(',')}`);
+						}
+					}
 					io.err(t('rosterNothingImported'));
 					return 1;
 				}
 				const r = outcome.result;
+				io.out(
+					`${file}: ${t('rosterEncodingUsed', { encoding: encodingLabel[r.encoding], by: t(`encodingBy_${r.encodingBy}`) })}`,
+				);
 				for (const d of r.differs)
 					io.out(`${file}: ${describeProblem(t, { row: d.row, column: d.columns.join(', '), message: d.email })}`);
 				io.out(

@@ -113,6 +113,8 @@ export function loadPagefind(): Promise<Engine> {
 				return r.json() as Promise<FoldTable>;
 			}),
 		]);
+		// The first parse builds Intl.Segmenter (tens of ms): done now, while the reader is still typing.
+		parseQuery('搜尋', fold);
 		return { pagefind, fold };
 	})();
 	loaded.catch(() => (loaded = undefined));
@@ -150,7 +152,12 @@ const queryTokens = (terms: readonly QueryTerm[]) => [...new Set(terms.flatMap(t
 const holds = (data: PagefindData, terms: readonly QueryTerm[], fold: FoldTable) =>
 	matchesAll(compact(`${data.meta['title'] ?? ''} ${data.meta['text'] ?? ''}`, fold), terms);
 
-export async function searchClauses(query: string, filters: SearchFilters = {}, pageSize = 20): Promise<SearchOutcome> {
+export async function searchClauses(
+	query: string,
+	filters: SearchFilters = {},
+	pageSize = 20,
+	signal?: AbortSignal,
+): Promise<SearchOutcome> {
 	const [{ pagefind, fold }, stateOf] = await Promise.all([loadPagefind(), versionStates()]);
 	const parsed = await timed('parse', () => parseQuery(query, fold));
 	const wanted = new Set(filters.states ?? ['in-force']);
@@ -169,26 +176,27 @@ export async function searchClauses(query: string, filters: SearchFilters = {}, 
 	const versionFilter = { version: { any: versions } };
 	const policyOf = (key: string) => key.slice(0, key.lastIndexOf('@'));
 	const tokens = queryTokens(parsed.terms);
-	const [all, whole] = await timed('pagefind', async () => {
-		const all = await pagefind.search(tokens, { filters: versionFilter });
-		// The whole query as one run: clauses with all its tokens most likely hold it as written, and rank first.
-		const wholeTokens =
-			parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
-		const whole = wholeTokens ? await pagefind.search(wholeTokens, { filters: versionFilter }) : undefined;
-		return [all, whole];
-	});
+	// The whole query as one run: clauses with all its tokens most likely hold it as written, and rank first.
+	const wholeTokens = parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
+	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
+	// a search narrowed to those versions). The searches run at once: each may wait for index chunks to arrive.
+	const [all, whole, narrowed] = await timed('pagefind', () =>
+		Promise.all([
+			pagefind.search(tokens, { filters: versionFilter }),
+			wholeTokens ? pagefind.search(wholeTokens, { filters: versionFilter }) : undefined,
+			filters.policy
+				? pagefind.search(tokens, {
+						filters: { version: { any: versions.filter((v) => policyOf(v) === filters.policy) } },
+					})
+				: undefined,
+		]),
+	);
+	// Typed on: the reader will not see this query's results, so no fragments are read for it.
+	signal?.throwIfAborted();
 	const byPolicy: Record<string, number> = {};
 	for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
 		if (count) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
-	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
-	// a second search narrowed to those versions).
-	const found = filters.policy
-		? await timed('pagefind', () =>
-				pagefind.search(tokens, {
-					filters: { version: { any: versions.filter((v) => policyOf(v) === filters.policy) } },
-				}),
-			)
-		: all;
+	const found = narrowed ?? all;
 	const first = new Set(whole?.results.map((r) => r.id));
 	const candidates = [
 		...found.results.filter((r) => first.has(r.id)),

@@ -1,6 +1,8 @@
 /**
  * The /search/ page: reads ?q=&policy=&superseded=1&scheduled=1, searches as
- * the reader types (short debounce), keeps the URL in step so a search can be
+ * the reader types (at once, no debounce: a warm search takes a few ms; a
+ * search overtaken by a keystroke stops before it reads fragments, and an
+ * input method's unfinished composition is not searched), keeps the URL in step so a search can be
  * shared, and lists the clauses found grouped by policy, 20 at a time
  * ("show more"), with counts per policy that filter by policy when chosen.
  * The search engine (Pagefind, the fold table) is imported on the first
@@ -29,9 +31,6 @@ type Messages = Record<
 
 const format = (message: string, values: Record<string, string | number>) =>
 	message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
-
-/** Wait after a keystroke before searching: short, a warm search takes a few ms. */
-const debounceMs = 60;
 
 let engine: Promise<typeof import('./engine.ts')> | undefined;
 const loadEngine = () => {
@@ -66,8 +65,9 @@ export function startSearchPage(): void {
 	scheduled.checked = params.get('scheduled') === '1';
 
 	let sequence = 0;
-	let timer: ReturnType<typeof setTimeout> | undefined;
 	let current: SearchOutcome | undefined;
+	/** Stops the search in progress when a newer one starts. */
+	let inProgress: AbortController | undefined;
 
 	const keepUrl = (query: string) => {
 		const next = new URLSearchParams();
@@ -86,9 +86,10 @@ export function startSearchPage(): void {
 	];
 
 	const run = async () => {
-		clearTimeout(timer);
 		const query = input.value.trim();
 		const mine = ++sequence;
+		inProgress?.abort();
+		const controller = (inProgress = new AbortController());
 		keepUrl(query);
 		Object.assign(list.dataset, {
 			query,
@@ -111,7 +112,12 @@ export function startSearchPage(): void {
 		const slow = setTimeout(() => mine === sequence && (status.textContent = messages.searching), 400);
 		try {
 			const { searchClauses } = await loadEngine();
-			const outcome = await searchClauses(query, { policy: policy.value || undefined, states: states() });
+			const outcome = await searchClauses(
+				query,
+				{ policy: policy.value || undefined, states: states() },
+				undefined,
+				controller.signal,
+			);
 			if (mine !== sequence) return;
 			current = outcome;
 			const start = performance.now();
@@ -119,7 +125,7 @@ export function startSearchPage(): void {
 			performance.measure('zhidu:render', { start, end: performance.now() });
 			list.dataset['state'] = 'done';
 		} catch (error) {
-			if (mine !== sequence) return;
+			if (mine !== sequence || controller.signal.aborted) return;
 			console.error(error);
 			list.replaceChildren();
 			groups.replaceChildren();
@@ -256,10 +262,11 @@ export function startSearchPage(): void {
 		event.preventDefault();
 		void run();
 	});
-	input.addEventListener('input', () => {
-		clearTimeout(timer);
-		timer = setTimeout(() => void run(), debounceMs);
+	input.addEventListener('input', (event) => {
+		// Pinyin or Zhuyin being composed is not the query yet: compositionend brings the characters.
+		if (!(event as InputEvent).isComposing) void run();
 	});
+	input.addEventListener('compositionend', () => void run());
 	input.addEventListener('focus', () => void loadEngine().catch(() => undefined), { once: true });
 	policy.addEventListener('change', () => void run());
 	superseded.addEventListener('change', () => void run());

@@ -24,6 +24,10 @@ interface Operation {
 
 /** Named schemas: the components every operation refers to. */
 const components: Record<string, Schema> = {
+	DraftEditBody: routes.draftEditBody,
+	DraftEditResult: routes.draftEditResponse,
+	DraftConflict: routes.draftConflict,
+	DraftDocument: routes.draftDocument,
 	Clause: clauseSchema,
 	PoliciesDocument: documentSchemas.policies,
 	PolicyDocument: documentSchemas.policy,
@@ -59,14 +63,23 @@ const components: Record<string, Schema> = {
 		differs: z.array(z.object({ row: z.number(), email: z.string(), columns: z.array(z.string()) })),
 		skipped: z.array(z.string()),
 		total: z.number(),
+		encoding: z.string().describe('the encoding the file was read in'),
+		encodingBy: z.enum(['bom', 'detected', 'chosen']),
 	}),
+	RosterPreview: routes.rosterPreviewSchema,
 	Ok: z.object({}).catchall(z.unknown()),
 	AcknowledgeBody: routes.acknowledgeBody,
+	ReadingReceiptBody: routes.readingReceiptBody,
 	ExemptionBody: routes.exemptionBody,
 	CertificationRow: routes.certificationRowSchema,
 	TrainingRow: routes.trainingRowSchema,
 	SearchResponse: routes.searchResponse,
 	SearchStates: routes.searchStatesResponse,
+	CreateWebhookBody: routes.createWebhookBody,
+	WebhookEndpoint: routes.webhookEndpointSchema,
+	CreatedWebhook: routes.createdWebhookSchema,
+	WebhookList: z.object({ endpoints: z.array(routes.webhookEndpointSchema) }),
+	OutboxList: routes.outboxListSchema,
 };
 
 const errors = {
@@ -193,7 +206,15 @@ export const operations: Operation[] = [
 			'Import a roster CSV (employee_id,name,email,department,role,hire_date, or the roster export headers): all rows or none',
 		access: 'hr',
 		bodyType: 'text/csv',
-		responses: { 200: { description: 'imported', schema: 'ImportResult' }, 400: errors[400], 403: errors[403] },
+		query: [
+			{ name: 'encoding', description: 'utf-8, utf-16le, utf-16be, big5 or gbk; detected when absent (a BOM decides)' },
+			{ name: 'preview', description: '1: import nothing; answer with the encoding used and the first rows' },
+		],
+		responses: {
+			200: { description: 'imported (or, with preview=1, a RosterPreview)', schema: 'ImportResult' },
+			400: errors[400],
+			403: errors[403],
+		},
 	},
 	{
 		method: 'patch',
@@ -207,6 +228,69 @@ export const operations: Operation[] = [
 			400: errors[400],
 			403: errors[403],
 			404: { description: 'no such person', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/webhooks',
+		summary: 'Webhook endpoints (never their secrets)',
+		access: 'hr',
+		responses: { 200: { description: 'endpoints', schema: 'WebhookList' }, 403: errors[403] },
+	},
+	{
+		method: 'post',
+		path: '/api/v1/webhooks',
+		summary: 'Register a webhook endpoint (URL, event types); the signing secret is shown once',
+		access: 'hr',
+		body: 'CreateWebhookBody',
+		responses: { 201: { description: 'created', schema: 'CreatedWebhook' }, 400: errors[400], 403: errors[403] },
+	},
+	{
+		method: 'delete',
+		path: '/api/v1/webhooks/{id}',
+		summary: 'Disable a webhook endpoint',
+		access: 'hr',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'disabled', schema: 'Ok' },
+			403: errors[403],
+			404: { description: 'no enabled endpoint', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/webhooks/{id}/deliveries',
+		summary: 'The delivery log of one endpoint',
+		access: 'hr',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'deliveries', schema: 'OutboxList' },
+			403: errors[403],
+			404: { description: 'no such endpoint', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/outbox',
+		summary: 'The outbox: emails, webhook deliveries and xAPI statements with their state',
+		access: 'hr',
+		query: [{ name: 'status', description: 'pending, delivered or failed' }],
+		responses: {
+			200: { description: 'messages, newest first (200 at most)', schema: 'OutboxList' },
+			400: errors[400],
+			403: errors[403],
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/outbox/{id}/retry',
+		summary: 'Send a failed message again',
+		access: 'hr',
+		pathParams: ['id'],
+		responses: {
+			200: { description: 'queued', schema: 'Ok' },
+			403: errors[403],
+			404: { description: 'no failed message with this id', schema: 'Error' },
 		},
 	},
 	{
@@ -234,6 +318,34 @@ export const operations: Operation[] = [
 			200: { description: 'revoked', schema: 'Ok' },
 			403: errors[403],
 			404: { description: 'no live token', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/drafts/{policy}/{version}',
+		summary: 'A version being edited: its revision (for saves), last commit and git history',
+		access: 'hr',
+		pathParams: ['policy', 'version'],
+		responses: {
+			200: { description: 'the draft', schema: 'DraftDocument' },
+			404: { description: 'no such policy or version', schema: 'Error' },
+		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/drafts/{policy}/{version}/edits',
+		summary: 'One change of the clause editor, committed in the content repository with the person as author',
+		access: 'hr',
+		pathParams: ['policy', 'version'],
+		body: 'DraftEditBody',
+		responses: {
+			200: { description: 'saved and committed', schema: 'DraftEditResult' },
+			400: errors[400],
+			404: { description: 'no such policy or version', schema: 'Error' },
+			409: {
+				description: 'the draft changed since `revision` (what changed, who), or it is not a draft',
+				schema: 'DraftConflict',
+			},
 		},
 	},
 	{
@@ -304,16 +416,47 @@ export const operations: Operation[] = [
 	{
 		method: 'post',
 		path: '/api/v1/acknowledgements',
-		summary: 'Acknowledge having read and understood a version (default: in force); records the text hash',
+		summary:
+			'Attest having read and understood a version (default: in force) once every chapter has a reading receipt; signed when the policy asks; records the text hash and the statement',
 		access: 'signed-in',
 		body: 'AcknowledgeBody',
 		responses: {
 			200: { description: 'already acknowledged (the existing record)', schema: 'Ok' },
 			201: { description: 'recorded', schema: 'Ok' },
 			400: errors[400],
+			403: { description: 'the password (signature) is wrong', schema: 'Error' },
 			404: { description: 'no such policy', schema: 'Error' },
-			409: { description: 'not the version in force', schema: 'Error' },
+			409: {
+				description: 'not the version in force, a chapter without a reading receipt, or no signing password set',
+				schema: 'Error',
+			},
+			429: { description: 'too many failed signing tries', schema: 'Error' },
 		},
+	},
+	{
+		method: 'post',
+		path: '/api/v1/reading-receipts',
+		summary: 'The signed-in person reached the end of a chapter of a version (the first receipt is kept)',
+		access: 'signed-in',
+		body: 'ReadingReceiptBody',
+		responses: {
+			200: { description: 'already recorded (the first receipt)', schema: 'Ok' },
+			201: { description: 'recorded', schema: 'Ok' },
+			400: errors[400],
+			401: errors[401],
+			404: { description: 'no such policy, version or chapter', schema: 'Error' },
+		},
+	},
+	{
+		method: 'get',
+		path: '/api/v1/reading-receipts',
+		summary: 'The signed-in person’s reading receipts; with policy (and version), each chapter read or not',
+		access: 'signed-in',
+		query: [
+			{ name: 'policy', description: 'only this policy' },
+			{ name: 'version', description: 'this version (default: in force)' },
+		],
+		responses: { 200: { description: 'receipts', schema: 'Ok' }, 400: errors[400], 401: errors[401] },
 	},
 	{
 		method: 'get',

@@ -3,8 +3,10 @@
  * these, and the OpenAPI document is generated from the same objects.
  */
 import { z } from 'zod';
+import { webhookEventType } from '../notify/event-types.ts';
 
 import { calendarDate } from '../calendar.ts';
+import { csvEncodings, encodingNamed } from '../csv/encoding.ts';
 
 export { calendarDate };
 
@@ -59,12 +61,51 @@ export const addPersonBody = z.object({
 
 export const changePersonBody = z
 	.object({
+		name: z.string().trim().min(1, 'required').optional().describe('a corrected name (kept in history)'),
+		email: z.string().trim().optional().describe('a corrected email (kept in history; the new sign-in name)'),
 		department: z.string().min(1).optional(),
 		role: z.enum(['staff', 'hr']).optional(),
 		effectiveFrom: calendarDate.optional(),
 		disabledOn: calendarDate.optional(),
 	})
-	.refine((b) => b.department || b.role || b.disabledOn, 'nothing to change');
+	.refine((b) => b.name || b.email || b.department || b.role || b.disabledOn, 'nothing to change');
+
+/** A roster file's encoding as the API and the HR page take it (`big5`, `GBK`, `UTF-16LE`, `utf-8` …). */
+export const csvEncodingParam = z
+	.string()
+	.transform((name, ctx) => {
+		const encoding = encodingNamed(name);
+		if (!encoding) ctx.addIssue({ code: 'custom', message: `unknown encoding; one of ${csvEncodings.join(', ')}` });
+		return encoding ?? z.NEVER;
+	})
+	.describe(`the file's encoding (${csvEncodings.join(', ')}); detected when absent`);
+
+export const rosterImportQuery = z
+	.object({
+		encoding: csvEncodingParam.optional(),
+		preview: z.enum(['1', 'true']).optional().describe('only read the first rows and say which encoding was used'),
+	})
+	.strict();
+
+const encodingFields = {
+	encoding: z
+		.enum(csvEncodings)
+		.nullable()
+		.describe('the encoding read with; null when Big5 and GBK are equally plausible'),
+	encodingBy: z.enum(['bom', 'detected', 'chosen', 'ambiguous']),
+	candidates: z.array(z.enum(csvEncodings)).describe('the plausible encodings, most likely first'),
+};
+export const rosterPreviewSchema = z.object({
+	preview: z.literal(true),
+	...encodingFields,
+	rows: z.array(z.array(z.string())).describe('the first records as read (header first)'),
+	alternatives: z
+		.array(z.object({ encoding: z.enum(csvEncodings), rows: z.array(z.array(z.string())) }))
+		.describe('when ambiguous: the first records in each candidate encoding'),
+	problem: z
+		.object({ row: z.number(), column: z.string(), message: z.string(), byte: z.number().optional() })
+		.nullable(),
+});
 
 export const createTokenBody = z.object({
 	name: z.string().trim().min(1, 'required'),
@@ -193,7 +234,17 @@ export const acknowledgeBody = z.object({
 		.string()
 		.regex(/^\d+\.\d+$/, 'expected a version such as 1.2')
 		.optional(),
+	/** The signer's password, re-entered, when the policy requires a signature (proxy mode: the signing password). */
+	password: z.string().min(1, 'required').max(1024).optional(),
 });
+
+export const readingReceiptBody = z
+	.object({
+		policy: z.string().min(1, 'required'),
+		version: z.string().regex(/^\d+\.\d+$/, 'expected a version such as 1.2'),
+		chapter: z.string().regex(/^ch-[0-9a-z-]+$/, 'expected a chapter id such as ch-1'),
+	})
+	.strict();
 
 export const exemptionBody = z
 	.object({
@@ -297,3 +348,82 @@ export const searchStatesResponse = z.object({
 	asOf: calendarDate,
 	states: z.record(z.string(), z.enum(['in-force', 'scheduled', 'superseded', 'draft', 'in-review'])),
 });
+
+// ---------------------------------------------------------------------------
+// Drafts (issue 17): the clause editor's changes over JSON
+
+export { draftEditSchema } from '../cms/edits.ts';
+import { draftEditSchema as editSchema } from '../cms/edits.ts';
+
+export const draftEditBody = z
+	.object({
+		/** The draft revision the change was made on (from GET /api/v1/drafts/{policy}/{version}). */
+		revision: z.string().min(1),
+		/** The last commit the editor saw: a conflict lists the commits after it. */
+		since: z.string().optional(),
+		edit: editSchema,
+	})
+	.strict();
+
+const commitSchema = z.object({
+	id: z.string(),
+	author: z.string(),
+	email: z.string(),
+	date: z.string(),
+	message: z.string(),
+});
+
+export const draftEditResponse = z.object({
+	revision: z.string(),
+	since: z.string().nullable(),
+	action: z.string(),
+	/** Ids of the clauses, sections or chapters the change concerns (new ones included). */
+	ids: z.array(z.string()),
+});
+
+export const draftConflict = z.object({
+	error: z.string(),
+	revision: z.string(),
+	commits: z.array(commitSchema),
+	clauses: z.array(z.object({ id: z.string(), label: z.string(), text: z.string() })),
+});
+
+export const draftDocument = z.object({
+	policy: z.string(),
+	version: z.string(),
+	status: z.string(),
+	revision: z.string(),
+	since: z.string().nullable(),
+	history: z.array(commitSchema),
+});
+// Notifications (issue 16).
+export { newEndpointSchema as createWebhookBody } from '../notify/webhooks.ts';
+export const webhookEndpointSchema = z.object({
+	id: z.string(),
+	url: z.string(),
+	events: z.array(webhookEventType),
+	createdAt: z.string(),
+	disabledAt: z.string().nullable(),
+});
+export const createdWebhookSchema = webhookEndpointSchema.extend({
+	secret: z.string().describe('the Standard Webhooks signing secret (whsec_…); shown once'),
+});
+export const outboxStatus = z.enum(['pending', 'delivered', 'failed']);
+export const outboxEntrySchema = z.object({
+	id: z.string(),
+	channel: z.enum(['email', 'webhook', 'xapi']),
+	event: z.string(),
+	recipient: z.string(),
+	status: outboxStatus,
+	attempts: z.number(),
+	nextAttemptAt: z.string(),
+	lastError: z.string().nullable(),
+	createdAt: z.string(),
+	deliveredAt: z.string().nullable(),
+	endpointId: z.string().nullable(),
+});
+export const outboxListSchema = z.object({
+	counts: z.object({ pending: z.number(), delivered: z.number(), failed: z.number() }),
+	entries: z.array(outboxEntrySchema),
+});
+export const outboxQuery = z.object({ status: outboxStatus.optional() });

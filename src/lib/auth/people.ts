@@ -10,6 +10,9 @@ import { calendarDate, calendarDateText, companyToday, now as clockNow } from '.
 import type { Store } from '../store/database.ts';
 import type { Database, Role } from '../store/schema.ts';
 import { HistoryError, latestRecord } from '../tracking/record-dates.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { assignmentsForNewPeople, newRosterEntry } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { actorPersonId, recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './secrets.ts';
 
@@ -24,6 +27,8 @@ export const newPersonSchema = z.object({
 	department: z.string().trim().min(1, 'department is required'),
 	role: z.enum(['staff', 'hr'], { error: 'role must be staff or hr' }),
 	hireDate: calendarDateText.optional(),
+	/** The manager's employee id (roster column `manager`), for the manager's weekly digest. */
+	manager: z.string().trim().min(1).max(100).optional(),
 });
 export type NewPerson = z.input<typeof newPersonSchema>;
 export type ParsedPerson = z.output<typeof newPersonSchema>;
@@ -89,6 +94,7 @@ export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Ac
 			password_hash: null,
 			disabled_on: null,
 			created_at: at,
+			manager_employee_id: p.manager ?? null,
 		})
 		.execute();
 	await tx
@@ -109,6 +115,29 @@ export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Ac
 		subject: p.email,
 		detail: { person: id, role: p.role, department: p.department },
 	});
+	// What the new person owes already: the assignment emails and webhook events, with the person.
+	const today = companyToday();
+	const config = readNotifyConfig();
+	await enqueue(
+		tx,
+		assignmentsForNewPeople(
+			[
+				newRosterEntry({
+					id,
+					employeeId: p.employeeId,
+					name: p.name,
+					email: p.email,
+					department: p.department,
+					role: p.role,
+					hireDate: p.hireDate ?? null,
+					today,
+				}),
+			],
+			today,
+			config,
+		),
+		config,
+	);
 	return id;
 }
 
@@ -307,4 +336,129 @@ export async function countHr(store: Pick<Store, 'db'>): Promise<number> {
 	}>`select count(*) as n from (${peopleWithCurrentRole(companyToday())}) x
 where x.role = 'hr' and x.disabled_on is null`.execute(store.db);
 	return Number(rows[0]?.n ?? 0);
+}
+
+export interface IdentityCorrection {
+	previousName: string;
+	previousEmail: string;
+	name: string;
+	email: string;
+	recordedAt: string;
+	/** The person who recorded it (null: the CLI or an API token without a person). */
+	recordedBy: string | null;
+}
+
+const correctionSchema = newPersonSchema.pick({ name: true, email: true }).partial();
+
+/**
+ * Corrects a person's name or email (a typo, a new surname, a new address):
+ * the person row changes, the correction with what it replaced is kept in
+ * `person_identity_history` (append-only), and the audit entry commits with it.
+ * Records already made (acknowledgements, attempts, signatures) keep the name
+ * they were made with. An email another person has is refused.
+ */
+export async function correctIdentity(
+	store: Store,
+	personId: string,
+	change: { name?: string | undefined; email?: string | undefined },
+	actor: Actor,
+): Promise<Person> {
+	const parsed = correctionSchema.safeParse(change);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		throw new PersonError(String(issue.path[0] ?? 'person'), issue.message);
+	}
+	await store.db.transaction().execute(async (tx) => {
+		const row = await tx.selectFrom('people').select(['name', 'email']).where('id', '=', personId).executeTakeFirst();
+		if (!row) throw new PersonError('person', 'no such person');
+		const name = parsed.data.name ?? row.name;
+		const email = parsed.data.email ?? row.email;
+		if (name === row.name && email === row.email) return;
+		if (email !== row.email) {
+			const holder = await tx
+				.selectFrom('people')
+				.select('id')
+				.where('email', '=', email)
+				.where('id', '!=', personId)
+				.executeTakeFirst();
+			if (holder) throw new PersonError('email', `${email} is already in the roster`);
+		}
+		const at = now();
+		await tx.updateTable('people').set({ name, email }).where('id', '=', personId).execute();
+		await tx
+			.insertInto('person_identity_history')
+			.values({
+				id: randomUUID(),
+				person_id: personId,
+				previous_name: row.name,
+				previous_email: row.email,
+				name,
+				email,
+				recorded_at: at,
+				recorded_by: actorPersonId(actor),
+			})
+			.execute();
+		await recordAudit(tx, {
+			event: 'person.identity-corrected',
+			actor,
+			subject: personId,
+			detail: { from: { name: row.name, email: row.email }, to: { name, email } },
+		});
+	});
+	return (await findPerson(store, { id: personId }))!;
+}
+
+/** Every correction of a person's name or email, oldest first. */
+export async function identityCorrections(store: Pick<Store, 'db'>, personId: string): Promise<IdentityCorrection[]> {
+	const rows = await store.db
+		.selectFrom('person_identity_history')
+		.selectAll()
+		.where('person_id', '=', personId)
+		.orderBy('recorded_at')
+		.execute();
+	return rows.map((r) => ({
+		previousName: r.previous_name,
+		previousEmail: r.previous_email,
+		name: r.name,
+		email: r.email,
+		recordedAt: r.recorded_at,
+		recordedBy: r.recorded_by,
+	}));
+}
+
+export interface PersonChange {
+	name?: string | undefined;
+	email?: string | undefined;
+	department?: string | undefined;
+	role?: Role | undefined;
+	effectiveFrom?: string | undefined;
+	disabledOn?: string | undefined;
+}
+
+/**
+ * One change to a person, as the API's PATCH and the HR pages make it: a name
+ * or email correction, a department or role from a date (history), leaving.
+ */
+export async function changePerson(
+	store: Store,
+	personId: string,
+	change: PersonChange,
+	actor: Actor,
+): Promise<Person> {
+	if (!(await findPerson(store, { id: personId }))) throw new PersonError('person', 'no such person');
+	if (change.name !== undefined || change.email !== undefined)
+		await correctIdentity(store, personId, { name: change.name, email: change.email }, actor);
+	if (change.department || change.role)
+		await changeAttributes(
+			store,
+			personId,
+			{
+				...(change.department ? { department: change.department } : {}),
+				...(change.role ? { role: change.role } : {}),
+				...(change.effectiveFrom ? { effectiveFrom: change.effectiveFrom } : {}),
+			},
+			actor,
+		);
+	if (change.disabledOn) await disablePerson(store, personId, change.disabledOn, actor);
+	return (await findPerson(store, { id: personId }))!;
 }

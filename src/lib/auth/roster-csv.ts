@@ -5,10 +5,11 @@
  * every row is checked and every problem named by row and column, in the UI
  * language, before anything is written (src/lib/auth/roster-import.ts).
  *
- * The bytes are parsed as Latin-1 (one character per byte, so the CSV
- * structure, which is ASCII, is intact) and each field is then decoded as
- * UTF-8 with `fatal: true`: invalid UTF-8 is an error naming its row and
- * column, never a U+FFFD stored in the roster.
+ * The bytes are decoded first, in the encoding HR chose or the one detected
+ * (src/lib/csv/encoding.ts: Big5, GBK, UTF-16 LE/BE, UTF-8 with or without
+ * BOM); bytes that do not decode are an error naming the row, column and byte
+ * position, never a U+FFFD stored in the roster. When Big5 and GBK are both
+ * plausible nothing is read until a person chooses.
  *
  * A large file is parsed and checked in slices with a turn of the event loop
  * between them, so the server keeps answering while a roster is imported.
@@ -17,18 +18,28 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { calendarDate } from '../calendar.ts';
 import { restoreCell } from '../csv/cells.ts';
+import {
+	decodeForPreview,
+	decodeStrict,
+	encodingLabel,
+	guessEncoding,
+	type CsvEncoding,
+	type EncodingGuess,
+} from '../csv/encoding.ts';
 import type { Translate } from '../i18n/index.ts';
 import { newPersonSchema, type NewPerson } from './people.ts';
 
-export const rosterColumns = ['employee_id', 'name', 'email', 'department', 'role', 'hire_date'] as const;
+/** `manager` (optional, issue 16): the manager's employee id, for the manager's weekly digest. */
+export const rosterColumns = ['employee_id', 'name', 'email', 'department', 'role', 'hire_date', 'manager'] as const;
 export type RosterColumn = (typeof rosterColumns)[number];
 
 /** The headers of the roster export (GET /api/v1/roster.csv), in its column order. */
 export const rosterExportColumns = ['員工編號', '姓名', '電子郵件', '部門', '角色', '到職日'] as const;
 
-const headerAliases: Record<string, RosterColumn> = Object.fromEntries(
-	rosterExportColumns.map((header, i) => [header, rosterColumns[i]!]),
-);
+const headerAliases: Record<string, RosterColumn> = {
+	...Object.fromEntries(rosterExportColumns.map((header, i) => [header, rosterColumns[i]!])),
+	主管: 'manager',
+};
 
 /** Roles as the export writes them (Chinese) or as HR types them. */
 const roleNames: Record<string, 'staff' | 'hr'> = {
@@ -45,6 +56,7 @@ const fieldColumn: Record<keyof NewPerson, RosterColumn> = {
 	department: 'department',
 	role: 'role',
 	hireDate: 'hire_date',
+	manager: 'manager',
 };
 
 export interface RosterProblem {
@@ -54,6 +66,8 @@ export interface RosterProblem {
 	column: string;
 	/** In the UI language. */
 	message: string;
+	/** For bytes that do not decode: their 1-based position in the file. */
+	byte?: number;
 }
 
 export interface RosterRow {
@@ -61,26 +75,23 @@ export interface RosterRow {
 	person: NewPerson & { role: 'staff' | 'hr' };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const controlCharacters = /[\u0000-\u001f\u007f]/;
-const bom = [0xef, 0xbb, 0xbf];
-/** Bytes parsed, and rows checked, between turns of the event loop. */
+/** Characters parsed, and rows checked, between turns of the event loop. */
 const CHUNK = 32 * 1024;
 const ROWS = 100;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** csv-parse on the bytes, fields read as Latin-1, a chunk at a time. */
-async function parseCsvInChunks(bytes: Uint8Array): Promise<string[][]> {
+/** csv-parse on the decoded text, a chunk at a time. */
+async function parseCsvInChunks(text: string, limit?: number): Promise<string[][]> {
 	const records: string[][] = [];
-	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	await pipeline(
 		async function* () {
-			for (let i = 0; i < buffer.length; i += CHUNK) {
-				yield buffer.subarray(i, i + CHUNK);
+			for (let i = 0; i < text.length; i += CHUNK) {
+				yield text.slice(i, i + CHUNK);
 				await yieldToEventLoop();
 			}
 		},
-		parse({ skip_empty_lines: true, relax_column_count: true, encoding: 'latin1' }),
+		parse({ skip_empty_lines: true, relax_column_count: true, ...(limit ? { to: limit } : {}) }),
 		async (source: AsyncIterable<string[]>) => {
 			for await (const record of source) records.push(record);
 		},
@@ -97,14 +108,99 @@ export interface ParsedRoster {
 	problems: RosterProblem[];
 	/** A column's header as the file names it (for problems found later). */
 	headerOf: (column: RosterColumn) => string;
+	/** The encoding read with, how it was found, and the other plausible ones. */
+	encoding: EncodingGuess;
 }
 
-export async function parseRosterCsv(input: Uint8Array | string, t: Translate): Promise<ParsedRoster> {
-	let bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-	if (bom.every((b, i) => bytes[i] === b)) bytes = bytes.subarray(3);
+export interface RosterReadOptions {
+	/** The encoding HR chose; detected when absent. */
+	encoding?: CsvEncoding | undefined;
+}
+
+const asBytes = (input: Uint8Array | string) => (typeof input === 'string' ? new TextEncoder().encode(input) : input);
+
+/** The text of the file, or the problem that stops it being read (an ambiguous or undecodable encoding). */
+function decodeRoster(
+	bytes: Uint8Array,
+	t: Translate,
+	encoding: EncodingGuess,
+): { text: string; problem?: undefined } | { text?: undefined; problem: RosterProblem } {
+	if (!encoding.encoding)
+		return {
+			problem: {
+				row: 1,
+				column: '(encoding)',
+				message: t('rosterEncodingAmbiguous', {
+					candidates: encoding.candidates.map((e) => encodingLabel[e]).join(t('listSeparator')),
+				}),
+			},
+		};
+	const decoded = decodeStrict(bytes, encoding.encoding, encoding.bomLength);
+	if (decoded.ok) return { text: decoded.text };
+	const { row, byte, field } = decoded.undecodable;
+	// Name the column by the header when the header itself decodes.
+	const header = row > 1 ? decodeForPreview(bytes, encoding.encoding, encoding.bomLength).split(/\r?\n/, 1)[0] : '';
+	const column = header?.split(',')[field]?.trim() || `(${t('rosterFieldNumber', { n: field + 1 })})`;
+	return {
+		problem: {
+			row,
+			column,
+			byte,
+			message: t('rosterUndecodable', { encoding: encodingLabel[encoding.encoding], byte }),
+		},
+	};
+}
+
+export interface RosterPreview {
+	encoding: EncodingGuess;
+	/** The first records as read with `encoding` (header first); empty when ambiguous. */
+	rows: string[][];
+	/** When ambiguous: the first records as each candidate would read them, for a person to compare. */
+	alternatives: { encoding: CsvEncoding; rows: string[][] }[];
+	/** A problem that stops the file being read (undecodable, not CSV), if any. */
+	problem?: RosterProblem | undefined;
+}
+
+/** The first `count` records of a roster file, in the chosen or detected encoding: what HR checks before importing. */
+export async function previewRoster(
+	input: Uint8Array | string,
+	t: Translate,
+	options: RosterReadOptions = {},
+	count = 6,
+): Promise<RosterPreview> {
+	const bytes = asBytes(input);
+	const encoding = guessEncoding(bytes, options.encoding);
+	const firstRecords = async (text: string) => {
+		try {
+			return await parseCsvInChunks(text.slice(0, 64 * 1024), count);
+		} catch {
+			return text.split(/\r?\n/, count).map((line) => [line]);
+		}
+	};
+	if (!encoding.encoding) {
+		const alternatives = [];
+		for (const candidate of encoding.candidates)
+			alternatives.push({ encoding: candidate, rows: await firstRecords(decodeForPreview(bytes, candidate)) });
+		return { encoding, rows: [], alternatives, problem: decodeRoster(bytes, t, encoding).problem };
+	}
+	const { problem } = decodeRoster(bytes, t, encoding);
+	// Even when some byte does not decode, show what does: the person sees where the encoding goes wrong.
+	const rows = await firstRecords(decodeForPreview(bytes, encoding.encoding, encoding.bomLength));
+	return { encoding, rows, alternatives: [], ...(problem ? { problem } : {}) };
+}
+
+export async function parseRosterCsv(
+	input: Uint8Array | string,
+	t: Translate,
+	options: RosterReadOptions = {},
+): Promise<ParsedRoster> {
+	const bytes = asBytes(input);
+	const encoding = guessEncoding(bytes, options.encoding);
+	const decoded = decodeRoster(bytes, t, encoding);
+	if (decoded.problem) return { rows: [], problems: [decoded.problem], headerOf: String, encoding };
 	let records: string[][];
 	try {
-		records = await parseCsvInChunks(bytes);
+		records = await parseCsvInChunks(decoded.text);
 	} catch (error) {
 		const e = error as Error & { lines?: number };
 		const detail = e.message.replace(/^[A-Z_]+:\s*/, '');
@@ -112,34 +208,31 @@ export async function parseRosterCsv(input: Uint8Array | string, t: Translate): 
 			rows: [],
 			problems: [{ row: e.lines ?? 1, column: '(csv)', message: t('rosterNotCsv', { detail }) }],
 			headerOf: String,
+			encoding,
 		};
 	}
 	const problems: RosterProblem[] = [];
-	const decode = (raw: string, row: number, column: string): string | undefined => {
-		try {
-			return utf8.decode(Buffer.from(raw, 'latin1'));
-		} catch {
-			problems.push({ row, column, message: t('rosterInvalidUtf8') });
-			return undefined;
-		}
-	};
-
 	const [rawHeader, ...body] = records;
 	if (!rawHeader)
-		return { rows: [], problems: [{ row: 1, column: '(csv)', message: t('rosterNoRows') }], headerOf: String };
-	const headers = rawHeader.map((h, i) => decode(h, 1, `(header ${i + 1})`)?.trim() ?? '');
+		return {
+			rows: [],
+			problems: [{ row: 1, column: '(csv)', message: t('rosterNoRows') }],
+			headerOf: String,
+			encoding,
+		};
+	const headers = rawHeader.map((h) => h.trim());
 	const columns = headers.map(
 		(h) =>
 			headerAliases[h] ??
 			(rosterColumns as readonly string[]).find((c) => c === h.toLowerCase().replace(/[\s-]+/g, '_')),
 	) as (RosterColumn | undefined)[];
-	if (problems.length) return { rows: [], problems, headerOf: String };
-	const missing = rosterColumns.filter((c) => c !== 'hire_date' && !columns.includes(c));
+	const missing = rosterColumns.filter((c) => c !== 'hire_date' && c !== 'manager' && !columns.includes(c));
 	if (missing.length)
 		return {
 			rows: [],
 			problems: [{ row: 1, column: '(header)', message: t('rosterMissingColumns', { columns: missing.join(', ') }) }],
 			headerOf: String,
+			encoding,
 		};
 	headers.forEach((h, i) => {
 		if (!columns[i] && h !== '') problems.push({ row: 1, column: h, message: t('rosterUnknownColumn') });
@@ -160,16 +253,11 @@ export async function parseRosterCsv(input: Uint8Array | string, t: Translate): 
 			continue;
 		}
 		const values: Partial<Record<RosterColumn, string>> = {};
-		let ok = true;
-		record.forEach((raw, i) => {
+		record.forEach((text, i) => {
 			const column = columns[i];
-			if (!column) return;
-			const text = decode(raw, row, headers[i]!);
-			if (text === undefined) ok = false;
 			// The export puts a `'` before cells a spreadsheet would run as formulas; take it off again.
-			else values[column] = restoreCell(text.trim()).trim();
+			if (column) values[column] = restoreCell(text.trim()).trim();
 		});
-		if (!ok) continue;
 		const role = roleNames[(values.role ?? '').toLowerCase()];
 		const candidate = {
 			employeeId: values.employee_id ?? '',
@@ -178,6 +266,7 @@ export async function parseRosterCsv(input: Uint8Array | string, t: Translate): 
 			department: values.department ?? '',
 			role: role ?? (values.role as 'staff'),
 			...(values.hire_date ? { hireDate: values.hire_date } : {}),
+			...(values.manager ? { manager: values.manager } : {}),
 		};
 		const before = problems.length;
 		for (const field of ['employeeId', 'name', 'email', 'department'] as const)
@@ -204,5 +293,5 @@ export async function parseRosterCsv(input: Uint8Array | string, t: Translate): 
 			problems.push({ row, column: headerOf('hire_date'), message: t('rosterBadDate') });
 		if (problems.length === before) rows.push({ row, person: { ...parsed.data!, role: parsed.data!.role } });
 	}
-	return { rows, problems, headerOf };
+	return { rows, problems, headerOf, encoding };
 }

@@ -19,7 +19,11 @@ import type { Translate } from '../i18n/index.ts';
 import { insertMany } from '../store/bulk-insert.ts';
 import type { Store } from '../store/database.ts';
 import type { PeopleTable, PersonHistoryTable } from '../store/schema.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { assignmentsForNewPeople, newRosterEntry } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import type { CsvEncoding, EncodingGuess } from '../csv/encoding.ts';
 import { parseRosterCsv, type RosterProblem } from './roster-csv.ts';
 
 export interface RosterDifference {
@@ -37,9 +41,13 @@ export interface RosterImportResult {
 	/** Emails of every row already in the roster (unchanged or differing). */
 	skipped: string[];
 	total: number;
+	/** The encoding the file was read in (`utf-8`, `big5` …) and whether it was detected or chosen. */
+	encoding: CsvEncoding;
+	encodingBy: EncodingGuess['by'];
 }
 
-export type RosterImportOutcome = { ok: true; result: RosterImportResult } | { ok: false; problems: RosterProblem[] };
+export type RosterImportOutcome =
+	{ ok: true; result: RosterImportResult } | { ok: false; problems: RosterProblem[]; encoding: EncodingGuess };
 
 export interface RosterImportOptions {
 	t: Translate;
@@ -51,6 +59,8 @@ export interface RosterImportOptions {
 	mayGrantHr?: boolean;
 	/** The day the import takes effect for people without a hire date (default: the company's today). */
 	today?: string;
+	/** The file's encoding as HR chose it; detected when absent (src/lib/csv/encoding.ts). */
+	encoding?: CsvEncoding | undefined;
 }
 
 const BATCH = 500;
@@ -62,8 +72,8 @@ export async function importRoster(
 	options: RosterImportOptions,
 ): Promise<RosterImportOutcome> {
 	const { t } = options;
-	const { rows, problems, headerOf: header } = await parseRosterCsv(csv, t);
-	if (problems.length) return { ok: false, problems };
+	const { rows, problems, headerOf: header, encoding } = await parseRosterCsv(csv, t, { encoding: options.encoding });
+	if (problems.length) return { ok: false, problems, encoding };
 
 	// One look-up of the roster: everyone's email and employee id, and their attributes today.
 	const today = options.today ?? companyToday();
@@ -147,7 +157,7 @@ export async function importRoster(
 		toAdd.push({ row, person });
 	}
 	// Problems are reported in row order, whichever check found them.
-	if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.row - b.row) };
+	if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.row - b.row), encoding };
 
 	const at = new Date().toISOString();
 	const records: { person: PeopleTable; history: PersonHistoryTable }[] = [];
@@ -164,6 +174,7 @@ export async function importRoster(
 				password_hash: null,
 				disabled_on: null,
 				created_at: at,
+				manager_employee_id: person.manager ?? null,
 			},
 			history: {
 				id: randomUUID(),
@@ -192,6 +203,28 @@ export async function importRoster(
 				'person_history',
 				records.map((r) => r.history),
 			);
+			// The new people's assignments (emails, webhook events), with them.
+			const config = readNotifyConfig();
+			await enqueue(
+				tx,
+				assignmentsForNewPeople(
+					records.map((r) =>
+						newRosterEntry({
+							id: r.person.id,
+							employeeId: r.person.employee_id,
+							name: r.person.name,
+							email: r.person.email,
+							department: r.history.department,
+							role: r.history.role,
+							hireDate: r.person.hire_date,
+							today,
+						}),
+					),
+					today,
+					config,
+				),
+				config,
+			);
 			// One entry for the import, in the same transaction: who added whom, with what role.
 			await recordAudit(tx, {
 				event: 'roster.imported',
@@ -199,6 +232,7 @@ export async function importRoster(
 				subject: 'roster',
 				address: options.address ?? null,
 				detail: {
+					encoding: encoding.encoding,
 					added: records.length,
 					unchanged,
 					differs: differs.length,
@@ -214,6 +248,14 @@ export async function importRoster(
 		});
 	return {
 		ok: true,
-		result: { added: records.length, unchanged, differs, skipped, total: rows.length },
+		result: {
+			added: records.length,
+			unchanged,
+			differs,
+			skipped,
+			total: rows.length,
+			encoding: encoding.encoding!,
+			encodingBy: encoding.by,
+		},
 	};
 }

@@ -42,8 +42,9 @@ export type SignInResult =
  * concurrent attempts each get a distinct count, so at most the limit of them
  * ever reach the password check (a count-then-check in two steps let 30
  * parallel guesses all through). A window that has passed starts again at 1.
+ * Shared with the signature module (src/lib/signature/), which limits failed signing tries alike.
  */
-async function countAttempt(
+export async function countAttempt(
 	db: Kysely<Database>,
 	key: string,
 	at: Date,

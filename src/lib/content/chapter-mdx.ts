@@ -169,7 +169,8 @@ function partsToMdx(parts: readonly TextPart[]): string {
 		.join('\n\n');
 }
 
-function clauseToMdx(clause: Clause): string {
+/** One clause (with its items) as MDX, as chapterToMdx writes it. */
+export function clauseToMdx(clause: Clause): string {
 	const attrs = [`id="${clause.id}"`];
 	if (clause.title) attrs.push(`title="${escapeAttr(clause.title)}"`);
 	if (clause.titleSeparator !== undefined) attrs.push(`separator="${escapeAttr(clause.titleSeparator)}"`);

@@ -17,6 +17,12 @@ export const policyId = z
 	.string()
 	.regex(/^[a-z0-9][a-z0-9-]*$/, 'policy ids are lower-case letters, digits and hyphens');
 
+/** A reviewer or approver in policy.yaml: a person's email, or a role. */
+export const workflowParticipant = z
+	.string()
+	.trim()
+	.regex(/^([^@\s]+@[^@\s]+\.[^@\s]+|hr|staff)$/, 'an email address, or a role (hr, staff)');
+
 /** `content/policies/<policy>/policy.yaml` */
 export const policySchema = z
 	.object({
@@ -62,6 +68,19 @@ export const policySchema = z
 		dueDays: z.number().int().positive().optional(),
 		/** Days to acknowledge and pass again after a substantive revision, from its effective date (default 30). */
 		recertifyDays: z.number().int().positive().optional(),
+		/** Who reviews a version submitted for review: people by email, or a role (`hr`). */
+		reviewers: z.array(workflowParticipant).optional(),
+		/** Who approves (signs) it: people by email, or a role (`hr`). */
+		approvers: z.array(workflowParticipant).optional(),
+		/** Reminders for this policy go out even to people who turned reminders off (issue 16). */
+		mandatoryReminders: z.boolean().optional(),
+		/**
+		 * The attestation a person makes when acknowledging, with `{title}` and `{version}` filled in.
+		 * Default (in the UI language): 「本人已閱讀並理解《{title}》第 {version} 版，並同意遵守。」
+		 */
+		attestation: z.string().trim().min(1).max(1000).optional(),
+		/** `signature`: acknowledging is an electronic signature (the password re-entered); default `attestation`. */
+		acknowledgement: z.enum(['attestation', 'signature']).optional(),
 	})
 	.strict();
 export type PolicyMeta = z.infer<typeof policySchema>;
@@ -94,6 +113,26 @@ export const versionSchema = z
 				meaning: z.string().min(1),
 				/** Who recorded the approval (`cli:<OS user>` for `zhidu approve`), beside the person named by `by`. */
 				recordedBy: z.string().min(1).optional(),
+				/** `zhidu approve`: an approval recorded without an electronic signature (only the browser signs). */
+				unsigned: z.boolean().optional(),
+				/**
+				 * The electronic signatures that approved it (the browser), as manifested (§11.50): printed name, the
+				 * instant and company time zone, meaning, and the text hash each is bound to.
+				 */
+				signatures: z
+					.array(
+						z
+							.object({
+								name: z.string().min(1),
+								meaning: z.string().min(1),
+								signedAt: z.string().min(1),
+								timeZone: z.string().min(1),
+								textHash: z.string().regex(/^[0-9a-f]{64}$/),
+								id: z.string().min(1),
+							})
+							.strict(),
+					)
+					.optional(),
 			})
 			.strict()
 			.optional(),

@@ -6,6 +6,9 @@
  * primary key says so in the database, so twenty concurrent starts create one.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { readNotifyConfig } from '../notify/config.ts';
+import { attemptGradedItems } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { companyTimeZone, now as clockNow, todayIn } from '../calendar.ts';
 import type { Store } from '../store/database.ts';
 import { personActor, recordAudit } from '../auth/audit.ts';
@@ -382,6 +385,35 @@ export async function submitAttempt(
 				detail: { quiz: quiz.id, score: graded.score, passed: graded.passed, late },
 			});
 		await trx.deleteFrom('attempt_progress').where('attempt_id', '=', attempt.id).execute();
+		// The webhook events and xAPI statements are written with the grade (the outbox), once.
+		if (row) {
+			const person = await trx
+				.selectFrom('people')
+				.select(['id', 'employee_id', 'name', 'email'])
+				.where('id', '=', attempt.personId)
+				.executeTakeFirstOrThrow();
+			const config = readNotifyConfig();
+			await enqueue(
+				trx,
+				attemptGradedItems(
+					{
+						attemptId: attempt.id,
+						person: { id: person.id, employeeId: person.employee_id, name: person.name, email: person.email },
+						quiz: { id: quiz.id, title: quiz.title, policy: quiz.policy },
+						policyVersion: attempt.policyVersion,
+						correct: graded.correct,
+						total: graded.total,
+						score: graded.score,
+						passed: graded.passed,
+						late,
+						gradedAt: now.toISOString(),
+					},
+					config,
+				),
+				config,
+				now,
+			);
+		}
 		// A pass is a certificate: its verification code is written with the grade, once.
 		if (row && graded.passed)
 			await trx

@@ -1,15 +1,15 @@
-/** Building the search index file from loaded content (the build, and readers whose content changed). */
+/** Building the search index from loaded content (the build, and readers whose content changed). */
 import type { LoadedPolicy } from '../content/loader.ts';
-import { clauseDocuments, searchedText, searchIndexFormat, type SearchIndexFile } from './clause-index.ts';
+import { clauseDocuments, searchedText, type SearchIndexData } from './clause-index.ts';
 import { foldTableFor, fullFoldTable } from './fold-table.ts';
 import { indexableVersions } from './from-content.ts';
 import { compact } from './tokenizer.ts';
 
-export function buildSearchIndexFile(
+export function buildSearchIndex(
 	policies: readonly LoadedPolicy[],
 	fingerprint: string,
 	options: { includeUnapproved?: boolean } = {},
-): SearchIndexFile {
+): SearchIndexData {
 	const documents = clauseDocuments(indexableVersions(policies, options));
 	const full = fullFoldTable();
 	const folded = documents.map((d) => compact(searchedText(d), full));
@@ -21,5 +21,5 @@ export function buildSearchIndexFile(
 			effective: v.meta.effective,
 		})),
 	);
-	return { format: searchIndexFormat, fingerprint, fold: foldTableFor(folded), documents, folded, versions };
+	return { fingerprint, fold: foldTableFor(folded), documents, folded, versions };
 }

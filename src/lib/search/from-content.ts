@@ -6,7 +6,7 @@
  * content differs builds the index afresh in memory instead.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LoadedPolicy } from '../content/loader.ts';
 import { chapterUrl } from '../urls.ts';
@@ -14,6 +14,7 @@ import { resolveVersions, type DatedVersion, type VersionState } from '../versio
 import {
 	SearchIndex,
 	searchIndexFormat,
+	unpackSearchIndex,
 	type IndexableVersion,
 	type SearchIndexFile,
 	type StateOf,
@@ -45,9 +46,10 @@ export function indexableVersions(
 export function contentFingerprint(policiesDir: string, options: { includeUnapproved?: boolean } = {}): string {
 	const hash = createHash('sha256').update(`${searchIndexFormat}\n${options.includeUnapproved ? 'preview' : ''}\n`);
 	const walk = (dir: string) => {
-		for (const name of readdirSync(dir).sort()) {
-			const path = join(dir, name);
-			if (statSync(path).isDirectory()) walk(path);
+		const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+		for (const entry of entries) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
 			else {
 				const { size, mtimeMs } = statSync(path);
 				hash.update(`${relative(policiesDir, path)}\0${size}\0${Math.trunc(mtimeMs)}\n`);
@@ -72,13 +74,24 @@ export async function loadSearchIndex(
 	options: { includeUnapproved?: boolean } = {},
 ): Promise<SearchIndex> {
 	const fingerprint = contentFingerprint(policiesDir, options);
-	if (existsSync(file)) {
-		const stored = JSON.parse(readFileSync(file, 'utf8')) as SearchIndexFile;
-		if (stored.format === searchIndexFormat && stored.fingerprint === fingerprint) return new SearchIndex(stored);
-	}
+	const stored = readIndexFile(file);
+	if (stored?.format === searchIndexFormat && stored.fingerprint === fingerprint)
+		return new SearchIndex(unpackSearchIndex(stored as SearchIndexFile));
 	// Only now the indexing code (opencc's dictionaries) and the content.
-	const { buildSearchIndexFile } = await import('./build-index.ts');
-	return new SearchIndex(buildSearchIndexFile(await policies(), fingerprint, options));
+	const { buildSearchIndex } = await import('./build-index.ts');
+	return new SearchIndex(buildSearchIndex(await policies(), fingerprint, options));
+}
+
+/** The persisted index, or undefined when there is none (not built, or another format: rebuilt in memory then). */
+function readIndexFile(file: string): Partial<SearchIndexFile> | undefined {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+	return JSON.parse(text) as Partial<SearchIndexFile>;
 }
 
 /** Each version's state on `today`, keyed `policy@version`. */

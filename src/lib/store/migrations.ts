@@ -273,5 +273,193 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 				await appendOnly(db, dialect, 'certificate_codes');
 			},
 		},
+		'0008-reading-and-signatures': {
+			async up(db: Kysely<unknown>) {
+				// Reading receipts: a person reached the end of a chapter of a version. The first receipt per
+				// person, chapter and version is the record (primary key); later ones add nothing.
+				await db.schema
+					.createTable('reading_receipts')
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('chapter_id', 'text', (c) => c.notNull())
+					.addColumn('read_at', 'text', (c) => c.notNull())
+					.addPrimaryKeyConstraint('reading_receipts_pk', ['person_id', 'policy_id', 'policy_version', 'chapter_id'])
+					.execute();
+				await appendOnly(db, dialect, 'reading_receipts');
+				// Electronic signatures (src/lib/signature/): bound to what was signed (kind, id, text hash), with
+				// the printed name, the instant and the company time zone, and the meaning, as signed.
+				await db.schema
+					.createTable('signatures')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('subject_kind', 'text', (c) => c.notNull())
+					.addColumn('subject_id', 'text', (c) => c.notNull())
+					.addColumn('text_hash', 'text', (c) => c.notNull())
+					.addColumn('printed_name', 'text', (c) => c.notNull())
+					.addColumn('meaning', 'text', (c) => c.notNull())
+					.addColumn('signed_at', 'text', (c) => c.notNull())
+					.addColumn('time_zone', 'text', (c) => c.notNull())
+					.addColumn('method', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('signatures_subject')
+					.on('signatures')
+					.columns(['subject_kind', 'subject_id'])
+					.execute();
+				await appendOnly(db, dialect, 'signatures');
+				// Proxy mode has no account password to re-enter: people set a signing password on their account page.
+				await db.schema.alterTable('people').addColumn('signing_password_hash', 'text').execute();
+				// The attestation shown when acknowledging (null on acknowledgements from before: a click, no statement).
+				await db.schema.alterTable('acknowledgements').addColumn('statement', 'text').execute();
+			},
+		},
+		'0010-policy-review': {
+			async up(db: Kysely<unknown>) {
+				// Reviewers' comments on clauses: records of what was asked of which text (append-only).
+				await db.schema
+					.createTable('clause_comments')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('clause_id', 'text')
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('person_name', 'text', (c) => c.notNull())
+					.addColumn('body', 'text', (c) => c.notNull())
+					.addColumn('text_hash', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('clause_comments_version')
+					.on('clause_comments')
+					.columns(['policy_id', 'policy_version'])
+					.execute();
+				await appendOnly(db, dialect, 'clause_comments');
+				// The workflow's outbox: notifications (issue 16) deliver undelivered rows and set delivered_at.
+				await db.schema
+					.createTable('workflow_events')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('kind', 'text', (c) => c.notNull())
+					.addColumn('policy_id', 'text', (c) => c.notNull())
+					.addColumn('policy_version', 'text', (c) => c.notNull())
+					.addColumn('actor', 'text', (c) => c.notNull())
+					.addColumn('recipients', 'text', (c) => c.notNull())
+					.addColumn('detail', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('delivered_at', 'text')
+					.execute();
+				await db.schema
+					.createIndex('workflow_events_undelivered')
+					.on('workflow_events')
+					.columns(['delivered_at', 'created_at'])
+					.execute();
+			},
+		},
+		'0007-person-identity-history': {
+			async up(db: Kysely<unknown>) {
+				// HR corrects a name or an email on the person row (sign-in uses the email in force); each correction
+				// is kept here, append-only, with what it replaced, so the records stay traceable to who it was.
+				await db.schema
+					.createTable('person_identity_history')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('previous_name', 'text', (c) => c.notNull())
+					.addColumn('previous_email', 'text', (c) => c.notNull())
+					.addColumn('name', 'text', (c) => c.notNull())
+					.addColumn('email', 'text', (c) => c.notNull())
+					.addColumn('recorded_at', 'text', (c) => c.notNull())
+					.addColumn('recorded_by', 'text')
+					.execute();
+				await db.schema
+					.createIndex('person_identity_history_person')
+					.on('person_identity_history')
+					.columns(['person_id', 'recorded_at'])
+					.execute();
+				await appendOnly(db, dialect, 'person_identity_history');
+			},
+		},
+		'0009-notifications': {
+			async up(db: Kysely<unknown>) {
+				// Issue 16. The outbox: one row per message (email, webhook delivery, xAPI statement), written in
+				// the transaction of the record that caused it; the delivery worker claims, sends and marks rows.
+				await db.schema
+					.createTable('outbox')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('channel', 'text', (c) => c.notNull())
+					.addColumn('event', 'text', (c) => c.notNull())
+					.addColumn('event_key', 'text')
+					.addColumn('endpoint_id', 'text')
+					.addColumn('recipient', 'text', (c) => c.notNull())
+					.addColumn('payload', 'text', (c) => c.notNull())
+					.addColumn('status', 'text', (c) => c.notNull())
+					.addColumn('attempts', 'integer', (c) => c.notNull())
+					.addColumn('next_attempt_at', 'text', (c) => c.notNull())
+					.addColumn('locked_until', 'text')
+					.addColumn('claim', 'text')
+					.addColumn('last_error', 'text')
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('delivered_at', 'text')
+					.execute();
+				await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+				await db.schema.createIndex('outbox_endpoint').on('outbox').columns(['endpoint_id', 'created_at']).execute();
+				// Every try of a message: when, and what the receiver said (the delivery log). Append-only.
+				await db.schema
+					.createTable('outbox_attempts')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('outbox_id', 'text', (c) => c.notNull().references('outbox.id'))
+					.addColumn('at', 'text', (c) => c.notNull())
+					.addColumn('ok', 'integer', (c) => c.notNull())
+					.addColumn('detail', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('outbox_attempts_message')
+					.on('outbox_attempts')
+					.columns(['outbox_id', 'at'])
+					.execute();
+				await appendOnly(db, dialect, 'outbox_attempts');
+				// Each event once: kind|policy|version|person|day is the primary key (calendar events and digests).
+				await db.schema
+					.createTable('notification_events')
+					.addColumn('key', 'text', (c) => c.primaryKey())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.execute();
+				// The daily calendar job: one row per company day; whoever inserts it runs the job (one instance).
+				await db.schema
+					.createTable('calendar_runs')
+					.addColumn('day', 'text', (c) => c.primaryKey())
+					.addColumn('ran_at', 'text', (c) => c.notNull())
+					.addColumn('events', 'integer', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createTable('webhook_endpoints')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('url', 'text', (c) => c.notNull())
+					.addColumn('secret', 'text', (c) => c.notNull())
+					.addColumn('events', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('created_by', 'text')
+					.addColumn('disabled_at', 'text')
+					.execute();
+				// A person's own choice: reminders off (policies with mandatoryReminders still remind).
+				await db.schema
+					.createTable('notification_settings')
+					.addColumn('person_id', 'text', (c) => c.primaryKey().references('people.id'))
+					.addColumn('reminders_off', 'integer', (c) => c.notNull())
+					.addColumn('updated_at', 'text', (c) => c.notNull())
+					.execute();
+				// The roster's optional manager column: the manager's employee id (for the manager digest).
+				await db.schema.alterTable('people').addColumn('manager_employee_id', 'text').execute();
+				// Invitation and password-reset links: stored as SHA-256, single use, with an expiry.
+				await db.schema
+					.createTable('account_links')
+					.addColumn('token_hash', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('purpose', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('expires_at', 'text', (c) => c.notNull())
+					.addColumn('used_at', 'text')
+					.execute();
+			},
+		},
 	};
 }

@@ -18,6 +18,10 @@ export interface PeopleTable {
 	/** The calendar day the person left; null while active. */
 	disabled_on: string | null;
 	created_at: string;
+	/** Proxy mode (0008): the scrypt hash of the password the person signs with; null until set. */
+	signing_password_hash?: string | null;
+	/** The manager's employee id, from the roster's optional manager column (0009). */
+	manager_employee_id?: string | null;
 }
 
 /** Department and role as history: a change appends a row, the latest effective one applies. */
@@ -28,6 +32,18 @@ export interface PersonHistoryTable {
 	role: Role;
 	/** Calendar date from which this applies. */
 	effective_from: string;
+	recorded_at: string;
+	recorded_by: string | null;
+}
+
+/** Corrections of a person's name or email (a typo, a new surname): what it was, what it became, who and when. */
+export interface PersonIdentityHistoryTable {
+	id: string;
+	person_id: string;
+	previous_name: string;
+	previous_email: string;
+	name: string;
+	email: string;
 	recorded_at: string;
 	recorded_by: string | null;
 }
@@ -147,6 +163,37 @@ export interface AcknowledgementsTable {
 	policy_version: string;
 	text_hash: string;
 	acknowledged_at: string;
+	/** The attestation as shown (0008); null on acknowledgements from before. */
+	statement: string | null;
+}
+
+/** The person reached the end of a chapter of a version (0008). The first receipt is kept; append-only. */
+export interface ReadingReceiptsTable {
+	person_id: string;
+	policy_id: string;
+	policy_version: string;
+	chapter_id: string;
+	read_at: string;
+}
+
+/** An electronic signature (0008, src/lib/signature/): append-only. */
+export interface SignaturesTable {
+	id: string;
+	person_id: string;
+	/** What was signed: e.g. `acknowledgement` (its id), `policy-version` (`<policy>@<version>`). */
+	subject_kind: string;
+	subject_id: string;
+	/** sha256 of the text signed. */
+	text_hash: string;
+	/** The signer's name as printed when signing. */
+	printed_name: string;
+	/** What the signature means, as shown to the signer (e.g. 閱讀確認, 核准). */
+	meaning: string;
+	signed_at: string;
+	/** The company time zone the date and time are shown in. */
+	time_zone: string;
+	/** `account-password` or `signing-password`. */
+	method: string;
 }
 
 /** HR exempts a person from a policy for a period. Append-only: ending one is a new row with an end date. */
@@ -178,7 +225,128 @@ export interface AcknowledgementKeysTable {
 	acknowledgement_id: string;
 }
 
+/** A reviewer's comment on a clause of a version in review (0010). Append-only: a record of what was asked. */
+export interface ClauseCommentsTable {
+	id: string;
+	policy_id: string;
+	policy_version: string;
+	/** Null for a comment on the whole version (e.g. the request for changes itself). */
+	clause_id: string | null;
+	person_id: string;
+	/** The name as shown when written. */
+	person_name: string;
+	body: string;
+	/** The version's text hash when the comment was written: what the reviewer saw. */
+	text_hash: string;
+	created_at: string;
+}
+
+/**
+ * The workflow's events (0010): submitted for review, changes requested, approved, signed, published. An
+ * outbox: the notifications of issue 16 deliver each undelivered row to its recipients and set delivered_at.
+ */
+export interface WorkflowEventsTable {
+	id: string;
+	kind: string;
+	policy_id: string;
+	policy_version: string;
+	/** JSON Actor. */
+	actor: string;
+	/** JSON list of emails or roles (policy.yaml reviewers / approvers). */
+	recipients: string;
+	/** JSON details (text hash, comments count, commit id …). */
+	detail: string;
+	created_at: string;
+	delivered_at: string | null;
+}
+
+export type OutboxChannel = 'email' | 'webhook' | 'xapi';
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+/** One message to deliver (0009): written with the record that caused it, claimed and marked by the worker. */
+export interface OutboxTable {
+	id: string;
+	channel: OutboxChannel;
+	/** The event type, e.g. attempt.graded, reminder.overdue. */
+	event: string;
+	/** The calendar event's unique key, when it came from the daily job. */
+	event_key: string | null;
+	endpoint_id: string | null;
+	/** The email address, webhook URL or LRS statement URL. */
+	recipient: string;
+	/** JSON: the rendered email, the webhook body, or the xAPI statement; never changed after writing. */
+	payload: string;
+	status: OutboxStatus;
+	attempts: number;
+	/** ISO instant (wall clock) from which the next try may start. */
+	next_attempt_at: string;
+	/** While a worker holds the row: until when (ISO, wall clock); a crashed worker's rows come back after it. */
+	locked_until: string | null;
+	/** The claiming worker's random token: only it may mark the row. */
+	claim: string | null;
+	last_error: string | null;
+	created_at: string;
+	delivered_at: string | null;
+}
+
+export interface OutboxAttemptsTable {
+	id: string;
+	outbox_id: string;
+	at: string;
+	ok: number;
+	/** What the receiver said (status line, SMTP response or error). */
+	detail: string;
+}
+
+export interface NotificationEventsTable {
+	/** kind|policy|version|person|day */
+	key: string;
+	created_at: string;
+}
+
+export interface CalendarRunsTable {
+	day: string;
+	ran_at: string;
+	events: number;
+}
+
+export interface WebhookEndpointsTable {
+	id: string;
+	url: string;
+	/** The Standard Webhooks secret (whsec_…), needed in clear to sign. */
+	secret: string;
+	/** JSON array of event types. */
+	events: string;
+	created_at: string;
+	created_by: string | null;
+	disabled_at: string | null;
+}
+
+export interface NotificationSettingsTable {
+	person_id: string;
+	reminders_off: number;
+	updated_at: string;
+}
+
+export interface AccountLinksTable {
+	token_hash: string;
+	person_id: string;
+	purpose: 'invitation' | 'password-reset';
+	created_at: string;
+	expires_at: string;
+	used_at: string | null;
+}
+
 export interface Database {
+	outbox: OutboxTable;
+	outbox_attempts: OutboxAttemptsTable;
+	notification_events: NotificationEventsTable;
+	calendar_runs: CalendarRunsTable;
+	webhook_endpoints: WebhookEndpointsTable;
+	notification_settings: NotificationSettingsTable;
+	account_links: AccountLinksTable;
+	clause_comments: ClauseCommentsTable;
+	workflow_events: WorkflowEventsTable;
 	login_limits: LoginLimitsTable;
 	acknowledgement_keys: AcknowledgementKeysTable;
 	acknowledgements: AcknowledgementsTable;
@@ -188,8 +356,11 @@ export interface Database {
 	open_attempts: OpenAttemptsTable;
 	attempt_progress: AttemptProgressTable;
 	certificate_codes: CertificateCodesTable;
+	reading_receipts: ReadingReceiptsTable;
+	signatures: SignaturesTable;
 	people: PeopleTable;
 	person_history: PersonHistoryTable;
+	person_identity_history: PersonIdentityHistoryTable;
 	sessions: SessionsTable;
 	login_failures: LoginFailuresTable;
 	api_tokens: ApiTokensTable;

@@ -33,6 +33,8 @@ export interface PassRecord {
 }
 
 export interface AcknowledgementRecord {
+	/** The acknowledgement's id (for its signature), where the caller has it. */
+	id?: string;
 	/** When (ISO timestamp): orders two acknowledgements on one day. */
 	at: string;
 	acknowledgedOn: string;

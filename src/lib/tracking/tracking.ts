@@ -12,10 +12,16 @@ import type { LoadedPolicy } from '../content/loader.ts';
 import { versionHash } from '../content/version-hash.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import type { Store } from '../store/database.ts';
-import type { Role } from '../store/schema.ts';
+import type { Database, Role } from '../store/schema.ts';
 import { todayIn } from '../versions.ts';
 import { now } from '../calendar.ts';
 import { actorPersonId, personActor, recordAudit, type Actor } from '../auth/audit.ts';
+import type { Kysely } from 'kysely';
+import { sign, type SignRequest, type SignResult } from '../signature/index.ts';
+import { ReadingError, unreadChapters } from './reading.ts';
+import { readNotifyConfig } from '../notify/config.ts';
+import { acknowledgementItems } from '../notify/events.ts';
+import { enqueue } from '../notify/outbox.ts';
 import { HistoryError, latestRecord } from './record-dates.ts';
 import {
 	acknowledgementStatus,
@@ -184,6 +190,7 @@ async function acknowledgementsBy(
 		const key = `${row.person_id}|${row.policy_id}`;
 		const list = map.get(key) ?? [];
 		list.push({
+			id: row.id,
 			at: row.acknowledged_at,
 			acknowledgedOn: todayIn(timeZone, new Date(row.acknowledged_at)),
 			policyVersion: row.policy_version,
@@ -232,32 +239,18 @@ export async function trackingAsOf(
 		const inForce = versionInForceOn(policy, asOf);
 		if (!inForce) continue;
 		const quiz = ctx.quizzes.find((q) => q.policy === policy.id);
-		const days = {
-			dueDays: policy.meta.dueDays ?? DEFAULT_DUE_DAYS,
-			recertifyDays: policy.meta.recertifyDays ?? DEFAULT_RECERTIFY_DAYS,
-		};
 		for (const [index, person] of roster.entries()) {
 			// On SQLite the server shares this thread: let other requests through every few hundred people.
 			if (index % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
 			if (!owes(policy, person) || exempt.has(`${person.id}|${policy.id}`)) continue;
-			const certification: CertificationStatus = quiz
-				? certificationStatus(policy, quiz, passes.get(`${person.id}|${quiz.id}`) ?? [], asOf)
-				: { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
-			const acknowledgement = acknowledgementStatus(policy, acks.get(`${person.id}|${policy.id}`) ?? [], asOf);
-			const duty = { since: dutySince(policy, person, asOf), ...days };
-			const certDue = quiz
-				? dueDate(certification.state, certification.outdatedBy, certification.validUntil, duty)
-				: undefined;
-			const ackDue = dueDate(acknowledgement.state, acknowledgement.outdatedBy, undefined, duty);
-			const row: TrackingRow = {
+			const row = trackingRow(
+				policy,
+				quiz,
 				person,
-				policyId: policy.id,
-				policyTitle: policy.meta.title,
-				versionInForce: inForce.meta.version,
-				quizId: quiz?.id,
-				certification: { ...certification, due: certDue, overdue: !!certDue && asOf > certDue },
-				acknowledgement: { ...acknowledgement, due: ackDue, overdue: !!ackDue && asOf > ackDue },
-			};
+				asOf,
+				passes.get(`${person.id}|${quiz?.id}`) ?? [],
+				acks.get(`${person.id}|${policy.id}`) ?? [],
+			);
 			if (filter.status) {
 				const wanted = filter.status;
 				const matches =
@@ -272,75 +265,191 @@ export async function trackingAsOf(
 	return rows;
 }
 
+/**
+ * One person's row for a policy in force on D, from their passes and acknowledgements (the report's
+ * rule, also used for a person not yet committed, e.g. when notifying a new hire in the same transaction).
+ */
+export function trackingRow(
+	policy: LoadedPolicy,
+	quiz: Quiz | undefined,
+	person: RosterEntry,
+	asOf: string,
+	passes: readonly PassRecord[],
+	acks: readonly AcknowledgementRecord[],
+): TrackingRow {
+	const inForce = versionInForceOn(policy, asOf);
+	const days = {
+		dueDays: policy.meta.dueDays ?? DEFAULT_DUE_DAYS,
+		recertifyDays: policy.meta.recertifyDays ?? DEFAULT_RECERTIFY_DAYS,
+	};
+	const certification: CertificationStatus = quiz
+		? certificationStatus(policy, quiz, passes, asOf)
+		: { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
+	const acknowledgement = acknowledgementStatus(policy, acks, asOf);
+	const duty = { since: dutySince(policy, person, asOf), ...days };
+	const certDue = quiz
+		? dueDate(certification.state, certification.outdatedBy, certification.validUntil, duty)
+		: undefined;
+	const ackDue = dueDate(acknowledgement.state, acknowledgement.outdatedBy, undefined, duty);
+	return {
+		person,
+		policyId: policy.id,
+		policyTitle: policy.meta.title,
+		versionInForce: inForce?.meta.version,
+		quizId: quiz?.id,
+		certification: { ...certification, due: certDue, overdue: !!certDue && asOf > certDue },
+		acknowledgement: { ...acknowledgement, due: ackDue, overdue: !!ackDue && asOf > ackDue },
+	};
+}
+
 export interface AcknowledgementRow {
 	id: string;
 	policy_id: string;
 	policy_version: string;
 	text_hash: string;
 	acknowledged_at: string;
+	statement: string | null;
+}
+
+export interface AcknowledgeOptions {
+	at?: Date;
+	address?: string | null;
+	/** The attestation shown to the person (attestationStatement), kept with the record. */
+	statement?: string | null;
 }
 
 /**
- * Records that a person acknowledged a version's text, with its audit entry,
- * in one transaction. The same text again (even concurrently) stores nothing
- * new: the key table's primary key admits one record, and the existing one is
- * returned with `created: false`.
+ * Records, with `tx`, that a person acknowledged a version's text, with its
+ * audit entry. The same text again (even concurrently) stores nothing new:
+ * the key table's primary key admits one record, and the existing one is
+ * returned with `created: false`. A new acknowledgement needs a reading
+ * receipt for every chapter of the version (ReadingError naming the rest).
  */
-export async function acknowledge(
-	store: Store,
+export async function acknowledgeIn(
+	tx: Kysely<Database>,
 	policy: LoadedPolicy,
 	version: string,
 	personId: string,
-	at = now(),
-	address: string | null = null,
+	options: AcknowledgeOptions = {},
 ): Promise<{ record: AcknowledgementRow; created: boolean }> {
 	const id = randomUUID();
 	const textHash = versionHash(policy, version);
 	const key = { person_id: personId, policy_id: policy.id, policy_version: version, text_hash: textHash };
-	return store.db.transaction().execute(async (tx) => {
-		const claimed = await tx
-			.insertInto('acknowledgement_keys')
-			.values({ ...key, acknowledgement_id: id })
-			.onConflict((oc) => oc.columns(['person_id', 'policy_id', 'policy_version', 'text_hash']).doNothing())
-			.returning('acknowledgement_id')
+	const existing = () =>
+		tx
+			.selectFrom('acknowledgement_keys')
+			.innerJoin('acknowledgements', 'acknowledgements.id', 'acknowledgement_keys.acknowledgement_id')
+			.select([
+				'acknowledgements.id',
+				'acknowledgements.policy_id',
+				'acknowledgements.policy_version',
+				'acknowledgements.text_hash',
+				'acknowledgements.acknowledged_at',
+				'acknowledgements.statement',
+			])
+			.where('acknowledgement_keys.person_id', '=', personId)
+			.where('acknowledgement_keys.policy_id', '=', policy.id)
+			.where('acknowledgement_keys.policy_version', '=', version)
+			.where('acknowledgement_keys.text_hash', '=', textHash)
 			.executeTakeFirst();
-		if (!claimed) {
-			const existing = await tx
-				.selectFrom('acknowledgement_keys')
-				.innerJoin('acknowledgements', 'acknowledgements.id', 'acknowledgement_keys.acknowledgement_id')
-				.select([
-					'acknowledgements.id',
-					'acknowledgements.policy_id',
-					'acknowledgements.policy_version',
-					'acknowledgements.text_hash',
-					'acknowledgements.acknowledged_at',
-				])
-				.where('acknowledgement_keys.person_id', '=', personId)
-				.where('acknowledgement_keys.policy_id', '=', policy.id)
-				.where('acknowledgement_keys.policy_version', '=', version)
-				.where('acknowledgement_keys.text_hash', '=', textHash)
-				.executeTakeFirstOrThrow();
-			return { record: existing, created: false };
-		}
-		const record = {
-			id,
-			policy_id: policy.id,
-			policy_version: version,
-			text_hash: textHash,
-			acknowledged_at: at.toISOString(),
+	const made = await existing();
+	if (made) return { record: made, created: false };
+	const unread = await unreadChapters(tx, policy, version, personId);
+	if (unread.length > 0)
+		throw new ReadingError(
+			'chapters',
+			`read every chapter of ${policy.id} ${version} before acknowledging; not yet read: ${unread.join(', ')}`,
+			unread,
+		);
+	const claimed = await tx
+		.insertInto('acknowledgement_keys')
+		.values({ ...key, acknowledgement_id: id })
+		.onConflict((oc) => oc.columns(['person_id', 'policy_id', 'policy_version', 'text_hash']).doNothing())
+		.returning('acknowledgement_id')
+		.executeTakeFirst();
+	if (!claimed) return { record: (await existing())!, created: false };
+	const record: AcknowledgementRow = {
+		id,
+		policy_id: policy.id,
+		policy_version: version,
+		text_hash: textHash,
+		acknowledged_at: (options.at ?? now()).toISOString(),
+		statement: options.statement ?? null,
+	};
+	await tx
+		.insertInto('acknowledgements')
+		.values({ ...record, person_id: personId })
+		.execute();
+	await recordAudit(tx, {
+		event: 'acknowledgement.recorded',
+		actor: personActor(personId),
+		subject: personId,
+		address: options.address ?? null,
+		detail: { acknowledgement: id, policy: policy.id, version, textHash },
+	});
+	// The webhook event and xAPI statement are written with the record (the outbox).
+	const person = await tx
+		.selectFrom('people')
+		.select(['id', 'employee_id', 'name', 'email'])
+		.where('id', '=', personId)
+		.executeTakeFirstOrThrow();
+	const config = readNotifyConfig();
+	await enqueue(
+		tx,
+		acknowledgementItems(
+			{
+				acknowledgementId: id,
+				person: { id: person.id, employeeId: person.employee_id, name: person.name, email: person.email },
+				policy: { id: policy.id, title: policy.meta.title, version },
+				textHash,
+				at: record.acknowledged_at,
+			},
+			config,
+		),
+		config,
+		new Date(record.acknowledged_at),
+	);
+	return { record, created: true };
+}
+
+/** An acknowledgement in its own transaction (see acknowledgeIn). */
+export function acknowledge(
+	store: Store,
+	policy: LoadedPolicy,
+	version: string,
+	personId: string,
+	options: AcknowledgeOptions = {},
+): Promise<{ record: AcknowledgementRow; created: boolean }> {
+	return store.db.transaction().execute((tx) => acknowledgeIn(tx, policy, version, personId, options));
+}
+
+/**
+ * A signed acknowledgement (`acknowledgement: signature`): the credential is checked and limited by
+ * the signature module, and the acknowledgement and its signature (bound to the acknowledgement's id
+ * and the version's text hash) commit together. Already acknowledged: the record, nothing signed.
+ */
+export async function acknowledgeSigned(
+	store: Store,
+	policy: LoadedPolicy,
+	version: string,
+	personId: string,
+	signing: Omit<SignRequest, 'personId'>,
+	options: AcknowledgeOptions = {},
+): Promise<SignResult<{ record: AcknowledgementRow; created: boolean }>> {
+	// Checked before the credential too, so that reading left to do costs no signing try (and again inside).
+	const unread = await unreadChapters(store.db, policy, version, personId);
+	if (unread.length > 0)
+		throw new ReadingError(
+			'chapters',
+			`read every chapter of ${policy.id} ${version} before acknowledging; not yet read: ${unread.join(', ')}`,
+			unread,
+		);
+	return sign(store, { ...signing, personId, address: signing.address ?? options.address ?? null }, async (tx) => {
+		const result = await acknowledgeIn(tx, policy, version, personId, options);
+		return {
+			subject: { kind: 'acknowledgement', id: result.record.id, textHash: result.record.text_hash },
+			result,
 		};
-		await tx
-			.insertInto('acknowledgements')
-			.values({ ...record, person_id: personId })
-			.execute();
-		await recordAudit(tx, {
-			event: 'acknowledgement.recorded',
-			actor: personActor(personId),
-			subject: personId,
-			address,
-			detail: { acknowledgement: id, policy: policy.id, version, textHash },
-		});
-		return { record, created: true };
 	});
 }
 

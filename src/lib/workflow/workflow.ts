@@ -17,7 +17,7 @@ import {
 	type LoadResult,
 } from '../content/loader.ts';
 import { versionHash } from '../content/version-hash.ts';
-import { calendarDate, versionNumber, type VersionStatus } from '../content/schema.ts';
+import { calendarDate, versionNumber, type VersionMeta, type VersionStatus } from '../content/schema.ts';
 import { lintContent } from '../lint/lint.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
 import { resolveVersions, reviewDue, addDays, type VersionState } from '../versions.ts';
@@ -382,13 +382,17 @@ export interface ApproveOptions {
 	meaning: string;
 	/** The actor recording it, e.g. `cli:<OS user>`: stored with the person named by `by`. */
 	recordedBy?: string;
+	/** Recorded without an electronic signature (the CLI): marked so wherever the approval is shown. */
+	unsigned?: boolean;
+	/** The electronic signatures that approved it (the browser). */
+	signatures?: NonNullable<VersionMeta['approval']>['signatures'];
 }
 
 export interface ApproveResult {
 	policyId: string;
 	version: string;
 	effective: string;
-	approval: { by: string; on: string; meaning: string; recordedBy?: string };
+	approval: NonNullable<VersionMeta['approval']>;
 	/** What the version's state is today after approval. */
 	state: VersionState;
 }
@@ -438,6 +442,8 @@ export function approve(
 		on: options.today,
 		meaning: approval.meaning.trim(),
 		...(approval.recordedBy ? { recordedBy: approval.recordedBy } : {}),
+		...(approval.unsigned ? { unsigned: true } : {}),
+		...(approval.signatures?.length ? { signatures: approval.signatures } : {}),
 	};
 	editVersionYaml(version, (doc) => {
 		doc.set('status', 'approved');
@@ -449,4 +455,22 @@ export function approve(
 	);
 	const state = resolveVersions(after, options.today).find((r) => r.version.version === versionNumberValue)!.state;
 	return { policyId, version: versionNumberValue, effective: effective.data, approval: record, state };
+}
+
+/**
+ * in-review → draft ("request changes"): the submitted hash goes with it, so the version must be submitted
+ * again (and hashed again) before anyone can approve it.
+ */
+export function returnToDraft(policyId: string, versionNumberValue: string, options: WorkflowOptions): void {
+	const result = loadWorkflowContent(options);
+	const policy = findPolicy(result, policyId, options);
+	const version = findVersion(policy, versionNumberValue);
+	if (version.meta.status !== 'in-review')
+		throw new WorkflowError(
+			`${policyId} ${versionNumberValue} is ${version.meta.status}, not in-review; only a version in review can go back to draft`,
+		);
+	editVersionYaml(version, (doc) => {
+		doc.set('status', 'draft');
+		doc.delete('review');
+	});
 }

@@ -1,15 +1,25 @@
 /**
- * POST /api/v1/acknowledgements { policy, version? }: the signed-in person
- * acknowledges having read and understood a version (default: the one in
- * force; any other is refused with 409). The record keeps the hash of the
- * version's text. GET /api/v1/acknowledgements?policy=: the person's own.
+ * POST /api/v1/acknowledgements { policy, version?, password? }: the signed-in
+ * person attests having read and understood a version (default: the one in
+ * force; any other is refused with 409), once every chapter of it has a
+ * reading receipt (409 naming the rest); signed with the password when the
+ * policy says `acknowledgement: signature`. The record keeps the hash of the
+ * version's text and the statement. GET /api/v1/acknowledgements?policy=: the
+ * person's own, with their signatures and (for a policy) the reading to do.
  */
 import type { APIRoute } from 'astro';
 import { acknowledgeBody } from '#lib/api/route-schemas.ts';
 import { z } from 'zod';
 import { acknowledgementStatus } from '#lib/tracking/status.ts';
-import { acknowledge } from '#lib/tracking/tracking.ts';
+import { signaturesFor, type Signature } from '#lib/signature/index.ts';
+import {
+	acknowledgementIsSigned,
+	attestationStatement,
+	chapterReading,
+	readingReceipts,
+} from '#lib/tracking/reading.ts';
 import { todayIn } from '#lib/versions.ts';
+import { acknowledgeAsPerson, signatureLine, uiLanguage } from '#server/acknowledging.ts';
 import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '#server/api.ts';
 import { catalog, policyOf, today, versionInForceOf } from '#server/catalog.ts';
 import { parseQuery } from '#server/tracking-view.ts';
@@ -22,15 +32,30 @@ interface AcknowledgementRow {
 	policy_version: string;
 	text_hash: string;
 	acknowledged_at: string;
+	statement: string | null;
 }
 
-const recordJson = (row: AcknowledgementRow) => ({
+const signatureJson = (signature: Signature | undefined) =>
+	signature
+		? {
+				printedName: signature.printedName,
+				signedAt: signature.signedAt,
+				timeZone: signature.timeZone,
+				meaning: signature.meaning,
+				method: signature.method,
+				manifestation: signatureLine(signature)!.text,
+			}
+		: null;
+
+const recordJson = (row: AcknowledgementRow, signature?: Signature) => ({
 	id: row.id,
 	policy: row.policy_id,
 	version: row.policy_version,
 	textHash: row.text_hash,
 	acknowledgedAt: row.acknowledged_at,
 	acknowledgedOn: todayIn(catalog().timeZone, new Date(row.acknowledged_at)),
+	statement: row.statement,
+	signature: signatureJson(signature),
 });
 
 const body = acknowledgeBody;
@@ -38,27 +63,10 @@ const body = acknowledgeBody;
 export const POST: APIRoute = ({ request, locals }) =>
 	handle(async () => {
 		const person = signedInPerson(locals);
-		const { store } = zhidu(locals);
 		const input = await readJson(request, body);
-		const policy = policyOf(input.policy);
-		if (!policy) throw new HttpError(404, `no policy "${input.policy}"`, { policy: 'unknown policy' });
-		const inForce = versionInForceOf(policy.id)?.meta.version;
-		if (!inForce) throw new HttpError(409, `${policy.id} has no version in force`);
-		const version = input.version ?? inForce;
-		if (version !== inForce)
-			throw new HttpError(409, `version ${version} is not in force; acknowledge version ${inForce}`, {
-				version: `not in force (${inForce} is)`,
-			});
 		// Acknowledging the same text again (even concurrently) changes nothing: answer with the record already made.
-		const { record, created } = await acknowledge(
-			store,
-			policy,
-			version,
-			person.id,
-			undefined,
-			zhidu(locals).clientAddress,
-		);
-		return jsonResponse(created ? 201 : 200, { acknowledgement: recordJson(record), created });
+		const { record, created, signature } = await acknowledgeAsPerson(zhidu(locals), person.id, input);
+		return jsonResponse(created ? 201 : 200, { acknowledgement: recordJson(record, signature), created });
 	});
 
 const query = z.object({ policy: z.string().optional() }).strict();
@@ -72,7 +80,13 @@ export const GET: APIRoute = ({ url, locals }) =>
 		if (policyId && !policy) throw new HttpError(400, `no policy "${policyId}"`, { policy: 'unknown policy' });
 		let select = store.db.selectFrom('acknowledgements').selectAll().where('person_id', '=', person.id);
 		if (policy) select = select.where('policy_id', '=', policy.id);
-		const rows = (await select.orderBy('acknowledged_at').execute()).map(recordJson);
+		const found = await select.orderBy('acknowledged_at').execute();
+		const signatures = await signaturesFor(
+			store.db,
+			'acknowledgement',
+			found.map((r) => r.id),
+		);
+		const rows = found.map((r) => recordJson(r, signatures.get(r.id)?.[0]));
 		if (!policy) return jsonResponse(200, { acknowledgements: rows });
 		const status = acknowledgementStatus(
 			policy,
@@ -86,9 +100,14 @@ export const GET: APIRoute = ({ url, locals }) =>
 						r.acknowledgedOn === status.acknowledgement!.acknowledgedOn,
 				)
 			: undefined;
+		const inForce = versionInForceOf(policy.id)?.meta.version ?? null;
+		const receipts = inForce ? await readingReceipts(store.db, person.id, { policy: policy.id, version: inForce }) : [];
 		return jsonResponse(200, {
 			policy: policy.id,
-			versionInForce: versionInForceOf(policy.id)?.meta.version ?? null,
+			versionInForce: inForce,
+			statement: inForce ? attestationStatement(policy, inForce, uiLanguage()) : null,
+			signatureRequired: acknowledgementIsSigned(policy),
+			chapters: inForce ? chapterReading(policy, inForce, receipts) : [],
 			state: status.state,
 			latest: latest ?? null,
 			outdatedBy: status.outdatedBy ?? null,

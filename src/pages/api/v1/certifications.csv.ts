@@ -5,6 +5,7 @@
  */
 import type { APIRoute } from 'astro';
 import { recordAudit } from '#lib/auth/audit.ts';
+import { manifestation, signaturesFor } from '#lib/signature/index.ts';
 import { trackingAsOf } from '#lib/tracking/tracking.ts';
 import { handle, requireHr, zhidu } from '#server/api.ts';
 import { catalog } from '#server/catalog.ts';
@@ -24,7 +25,13 @@ export const GET: APIRoute = ({ url, locals }) =>
 		const { store, identity, clientAddress } = zhidu(locals);
 		const { asOf, filter, filters } = await trackingFilterOf(store, parseQuery(url, trackingQuerySchema));
 		const rows = await trackingAsOf(store, catalog(), asOf, filter);
-		const text = certificationCsv(rows);
+		const ackIds = rows.flatMap((r) => r.acknowledgement.acknowledgement?.id ?? []);
+		const signatures = await signaturesFor(store.reads, 'acknowledgement', ackIds);
+		// Exports are in Chinese whatever the UI language (see tracking-view.ts), the signature line too.
+		const text = certificationCsv(rows, (id) => {
+			const signature = signatures.get(id)?.[0];
+			return signature ? manifestation(signature, 'zh-Hant-TW').text : undefined;
+		});
 		await recordAudit(store.db, {
 			event: 'export.made',
 			actor,

@@ -6,8 +6,8 @@
  */
 import type { APIRoute } from 'astro';
 import { searchParams, searchResponse } from '#lib/api/route-schemas.ts';
-import type { SearchHit } from '#lib/search/clause-index.ts';
 import { stateLookup } from '#lib/search/from-content.ts';
+import { searchHitJson } from '#lib/search/hit-json.ts';
 import type { VersionState } from '#lib/versions.ts';
 import { handle, HttpError, jsonResponse } from '#server/api.ts';
 import { serverSearchIndex, versionStatesNow } from '#server/search.ts';
@@ -42,27 +42,8 @@ export const GET: APIRoute = ({ url }) =>
 			offset: params.offset,
 			limit: params.limit,
 			byPolicy: answer.byPolicy,
-			results: answer.hits.map(hitJson),
+			results: answer.hits.map(searchHitJson),
 			suggestions: answer.suggestions,
 		});
 		return jsonResponse(200, body);
 	});
-
-function hitJson(hit: SearchHit) {
-	const d = hit.document;
-	return {
-		url: d.ref,
-		clauseId: d.clauseId,
-		number: d.number ?? null,
-		policy: d.policyId,
-		policyTitle: d.policyTitle,
-		version: d.version,
-		state: hit.state,
-		chapter: { id: d.chapterId, number: d.chapterNumber ?? null, title: d.chapterTitle },
-		section: d.sectionId ? { id: d.sectionId, number: d.sectionNumber ?? null, title: d.sectionTitle ?? '' } : null,
-		score: Number(hit.score.toFixed(4)),
-		exactPhrase: hit.exactPhrase,
-		snippet: hit.snippet,
-		text: d.text,
-	};
-}

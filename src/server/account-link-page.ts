@@ -1,0 +1,42 @@
+/**
+ * The reset and invitation pages (issue 16): one view-model for both. A GET
+ * shows the form while the link is usable; a POST (same origin, checked by the
+ * pipeline) sets the password through the link, once.
+ */
+import { linkUsable, LinkError, useLink, type LinkPurpose } from '../lib/auth/account-links.ts';
+import { MIN_PASSWORD_LENGTH } from '../lib/auth/secrets.ts';
+import type { Translate } from '../lib/i18n/index.ts';
+import type { ZhiduLocals } from './app.ts';
+
+export type LinkPage =
+	| { kind: 'done' }
+	| { kind: 'form'; token: string; error?: string; status: number }
+	| { kind: 'unusable'; status: number };
+
+export async function linkPage(
+	server: ZhiduLocals,
+	request: Request,
+	url: URL,
+	purpose: LinkPurpose,
+	t: Translate,
+): Promise<LinkPage> {
+	const token = url.searchParams.get('token') ?? '';
+	if (request.method === 'POST') {
+		const form = await request.formData();
+		const password = String(form.get('password') ?? '');
+		if (password.length < MIN_PASSWORD_LENGTH)
+			return { kind: 'form', token, status: 400, error: t('passwordTooShort', { min: MIN_PASSWORD_LENGTH }) };
+		if (password !== String(form.get('confirm') ?? ''))
+			return { kind: 'form', token, status: 400, error: t('passwordsDiffer') };
+		try {
+			await useLink(server.store, token, purpose, password, server.clientAddress);
+			return { kind: 'done' };
+		} catch (error) {
+			if (error instanceof LinkError) return { kind: 'unusable', status: 410 };
+			return { kind: 'form', token, status: 400, error: (error as Error).message };
+		}
+	}
+	return (await linkUsable(server.store, token, purpose))
+		? { kind: 'form', token, status: 200 }
+		: { kind: 'unusable', status: 410 };
+}
