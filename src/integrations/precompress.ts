@@ -38,7 +38,8 @@ export async function precompress(dir: string): Promise<number> {
 			const [br, gzipped] = await Promise.all([
 				brotli(body, {
 					params: {
-						[constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+						// 9, not 11: several times faster on ~2,000 pages, a few per cent larger.
+						[constants.BROTLI_PARAM_QUALITY]: 9,
 						[constants.BROTLI_PARAM_SIZE_HINT]: body.length,
 					},
 				}),
