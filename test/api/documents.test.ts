@@ -22,12 +22,11 @@ afterAll(async () => {
 });
 /** An on-demand document, from the server. */
 const get = async (path: string) => JSON.parse(await fetchText(served.url, `/${path}`)) as unknown;
+/** A folder's documents, without the build's Brotli and gzip copies (`*.br`, `*.gz`) of each. */
+const published = (dir: string) => readdirSync(join(site, dir)).filter((f) => !/\.(br|gz)$/.test(f));
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const schemas = Object.fromEntries(
-	readdirSync(join(site, 'api/v1/schemas')).map((file) => [
-		file.replace(/\.json$/, ''),
-		ajv.compile(read(`api/v1/schemas/${file}`)),
-	]),
+	published('api/v1/schemas').map((file) => [file.replace(/\.json$/, ''), ajv.compile(read(`api/v1/schemas/${file}`))]),
 );
 
 function validate(name: string, path: string, document: unknown = read(path)) {
@@ -37,9 +36,7 @@ function validate(name: string, path: string, document: unknown = read(path)) {
 }
 
 const files = (dir: string): string[] =>
-	readdirSync(join(site, dir)).flatMap((f) =>
-		statSync(join(site, dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)],
-	);
+	published(dir).flatMap((f) => (statSync(join(site, dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
 
 describe('/api/v1 JSON documents', () => {
 	it('publishes a JSON Schema for each kind of document', () => {

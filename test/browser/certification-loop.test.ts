@@ -11,7 +11,6 @@
  * transcript and the HR dashboard agree on every date.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +25,9 @@ import { startServer, type RunningServer } from '../support/server-process.ts';
 
 const fixtures = join(projectRoot, 'test/fixtures');
 const shots = join(projectRoot, 'docs/screenshots');
-const work = mkdtempSync(join(tmpdir(), 'zhidu-loop-'));
+// Inside the project: the built server's prerender chunks resolve packages from the project's node_modules.
+mkdirSync(join(projectRoot, 'test-output'), { recursive: true });
+const work = mkdtempSync(join(projectRoot, 'test-output', 'loop-'));
 const policiesDir = join(work, 'policies');
 const quizzesDir = join(work, 'quizzes');
 const bankFile = join(quizzesDir, 'leave-policy.yaml');

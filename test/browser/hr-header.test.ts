@@ -71,13 +71,15 @@ describe('HR in the header', () => {
 			try {
 				await signIn(page, 'hr@example.com', 'first hr password');
 				await page.waitForURL(`${server.url}/hr/dashboard/`);
-				expect(await hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/']);
+				expect(await hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/', '制度管理 /hr/policies/']);
 				mkdirSync(join(projectRoot, 'test-output/screenshots'), { recursive: true });
 				await page.evaluate(() => document.fonts.ready);
 				await page.screenshot({ path: join(projectRoot, 'test-output/screenshots/reading-hr-header-1280.png') });
 				// A prerendered page: known from this browser session.
 				await page.goto(`${server.url}/policies/pharma-operations-department/1.1/ch-1/`);
-				await expect.poll(() => hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/']);
+				await expect
+					.poll(() => hrLinks(page))
+					.toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/', '制度管理 /hr/policies/']);
 				await page.locator('header.site').getByRole('link', { name: '人員管理' }).click();
 				await page.waitForURL(`${server.url}/hr/`);
 				// An explicit `next` still wins.
@@ -90,7 +92,9 @@ describe('HR in the header', () => {
 				await page.getByRole('button', { name: '登入' }).click();
 				await page.waitForURL(`${server.url}/policies/operating-model-process/`);
 				// The sign-in page forgot the role, so this prerendered page asks /api/v1/me.
-				await expect.poll(() => hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/']);
+				await expect
+					.poll(() => hrLinks(page))
+					.toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/', '制度管理 /hr/policies/']);
 			} finally {
 				await context.close();
 			}
@@ -108,7 +112,7 @@ describe('HR in the header', () => {
 				await page.waitForURL(`${server.url}/hr/dashboard/`);
 				expect(await hrLinks(page)).toEqual([]);
 				await page.locator('[data-menu-button]').click();
-				expect(await hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/']);
+				expect(await hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/', '制度管理 /hr/policies/']);
 				await page.evaluate(() => document.fonts.ready);
 				await page.screenshot({ path: join(projectRoot, 'test-output/screenshots/reading-hr-header-360.png') });
 				await page.keyboard.press('Escape');
