@@ -58,14 +58,21 @@ function corpus(): { policy: string; pages: number } {
 			pages += readdirSync(join(contentDir, id, v)).filter((n) => n.endsWith('.mdx')).length;
 	}
 	// One policy gets a 1.2 in review: one clause changed, its text hash recorded as `zhidu submit` does.
-	const policy = `bench-001-${sources[0]}`;
+	// The second copy: a policy without template blanks (blanks left block approval).
+	const policy = `bench-002-${sources[1 % sources.length]}`;
 	const draft = join(contentDir, policy, '1.2');
 	cpSync(join(contentDir, policy, '1.1'), draft, { recursive: true });
 	const first = readdirSync(draft)
 		.filter((n) => n.endsWith('.mdx'))
 		.sort()[0]!;
 	const file = join(draft, first);
-	writeFileSync(file, readFileSync(file, 'utf8').replace(/(<Clause id="[^"]+"[^>]*>\n)(.)/, '$1（修訂）$2'));
+	// A substantive change; the chapter's knowledge checks are confirmed still correct, as HR does in the editor.
+	writeFileSync(
+		file,
+		readFileSync(file, 'utf8')
+			.replace(/(<Clause id="[^"]+"[^>]*>\n)(.)/, '$1（修訂）$2')
+			.replaceAll('<KnowledgeCheck\n', '<KnowledgeCheck\n\treviewedFor="1.2"\n'),
+	);
 	writeFileSync(
 		join(draft, 'version.yaml'),
 		stringify({ version: '1.2', status: 'draft', changeSummary: ['修訂一條。'] }),
@@ -88,6 +95,17 @@ function corpus(): { policy: string; pages: number } {
 	// dist/server imports packages by name.
 	symlinkSync(join(projectRoot, 'node_modules'), join(folder, 'node_modules'));
 	return { policy, pages };
+}
+
+/** The text of a page's alerts (the refusal HR would read), not its markup. */
+function alerts(html: string): string {
+	const found = [...html.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:div|section)>/g)].map((m) =>
+		m[1]!
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim(),
+	);
+	return found.join(' | ') || html.slice(0, 2000);
 }
 
 const env = () => ({
@@ -179,8 +197,7 @@ async function main() {
 		body: form({ _csrf: csrfToken, op: 'sign', meaning: '核准', effective: companyToday(), password }),
 	});
 	const signedAt = (performance.now() - started) / 1000;
-	if (signed.status !== 303)
-		throw new Error(`signing answered ${signed.status}: ${(await signed.text()).slice(0, 2000)}`);
+	if (signed.status !== 303) throw new Error(`signing answered ${signed.status}: ${alerts(await signed.text())}`);
 	let served = 0;
 	while (served !== 200) {
 		await new Promise((r) => setTimeout(r, 500));

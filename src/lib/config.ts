@@ -26,15 +26,13 @@ export interface BuildConfig {
 	preview: boolean;
 	timeZone: string;
 	uiLanguage: (typeof uiLanguages)[number];
-	/** When the build ran (ISO timestamp), shown on pages. */
-	builtAt: string;
 }
 
 export class ConfigError extends Error {
 	override name = 'ConfigError';
 }
 
-export function readBuildConfig(env: Record<string, string | undefined> = process.env, now = new Date()): BuildConfig {
+export function readBuildConfig(env: Record<string, string | undefined> = process.env): BuildConfig {
 	const parsed = buildConfigSchema.safeParse(env);
 	if (!parsed.success) {
 		throw new ConfigError(
@@ -48,6 +46,5 @@ export function readBuildConfig(env: Record<string, string | undefined> = proces
 		preview: c.ZHIDU_PREVIEW,
 		timeZone: c.ZHIDU_TIMEZONE,
 		uiLanguage: c.ZHIDU_UI_LANG,
-		builtAt: now.toISOString(),
 	};
 }

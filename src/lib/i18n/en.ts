@@ -43,7 +43,7 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	readInForce: 'Read the same clause in version {version}, in force',
 	previewBanner: 'Preview: version {version} is {state}, not approved and not in force.',
 	noVersionInForce: 'No version in force yet',
-	builtOn: 'Built on {date} ({timeZone})',
+	timesShownIn: 'Dates and times are company time ({timeZone}).',
 	recentChanges: 'Recent changes',
 	upcoming: 'Taking effect soon',
 	nothingRecent: 'No changes in the last 90 days.',

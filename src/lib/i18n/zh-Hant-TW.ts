@@ -41,7 +41,7 @@ export const zhHantTW = {
 	readInForce: '閱讀現行 {version} 版的同一條文',
 	previewBanner: '預覽：{version} 版為{state}，尚未核准，不具效力。',
 	noVersionInForce: '尚無生效版本',
-	builtOn: '本頁建置於 {date}（{timeZone}）',
+	timesShownIn: '日期與時間均為公司時間（{timeZone}）。',
 	recentChanges: '近期修訂',
 	upcoming: '即將生效',
 	nothingRecent: '近 90 日內無修訂。',
