@@ -22,7 +22,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 		load: () => import('./commands/search.ts'),
 	},
 	users: {
-		summary: 'users list | add | import <csv> | set-password <email> | disable <email>   the roster',
+		summary: 'users list | add | import <csv> | export | set-password <email> | disable <email>   the roster',
 		load: () => import('./commands/users.ts'),
 	},
 	db: {

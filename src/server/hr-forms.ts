@@ -11,6 +11,7 @@
 import { addPerson, changePerson, disablePerson } from '../lib/auth/people.ts';
 import { describeProblem, previewRoster, type RosterPreview } from '../lib/auth/roster-csv.ts';
 import { importRoster } from '../lib/auth/roster-import.ts';
+import { discardRosterUpload, stageRosterUpload, stagedRosterUpload } from '../lib/auth/roster-uploads.ts';
 import { personActor } from '../lib/auth/audit.ts';
 import { invite } from '../lib/auth/account-links.ts';
 import { findPerson } from '../lib/auth/people.ts';
@@ -32,8 +33,11 @@ export interface HrFormOutcome {
 }
 
 export interface RosterPreviewView extends RosterPreview {
-	/** The file's bytes, base64, carried by the preview form so confirming needs no second upload. */
-	data: string;
+	/**
+	 * The token of the file staged server-side (src/lib/auth/roster-uploads.ts): the preview's forms carry it,
+	 * not the file, so confirming needs no second upload and no bigger body than the upload's.
+	 */
+	upload: string;
 	fileName: string;
 }
 
@@ -97,15 +101,30 @@ export async function handleHrForm(
 	const field = (name: string) => String(form.get(name) ?? '').trim();
 	const actor = personActor(identity.person.id);
 	const outcome: HrFormOutcome = { status: 200, messages: [], problems: [] };
-	/** The roster file: the upload, or the bytes a preview carried. */
-	const rosterFile = async () => {
+	/**
+	 * The roster file: the upload, or the one a preview staged (by its token, for this person only). `upload` is
+	 * the staged file's token, when there is one; `gone` when the form named a token that reads nothing.
+	 */
+	const rosterFile = async (): Promise<
+		{ bytes: Uint8Array; fileName: string; upload?: string } | { gone: true } | undefined
+	> => {
 		const file = form.get('csv');
 		if (file instanceof File && file.size > 0)
 			return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name };
-		const data = field('csvData');
-		if (data) return { bytes: new Uint8Array(Buffer.from(data, 'base64')), fileName: field('fileName') };
-		return undefined;
+		const upload = field('upload');
+		if (!upload) return undefined;
+		const staged = await stagedRosterUpload(store, upload, identity.person.id);
+		return staged ? { ...staged, upload } : { gone: true };
 	};
+	/** The preview to show, with the file staged (once) so its forms carry only the token. */
+	const previewOf = async (
+		file: { bytes: Uint8Array; fileName: string; upload?: string },
+		encoding: CsvEncoding | undefined,
+	): Promise<RosterPreviewView> => ({
+		...(await previewRoster(file.bytes, t, { encoding })),
+		upload: file.upload ?? (await stageRosterUpload(store, identity.person.id, file)),
+		fileName: file.fileName,
+	});
 	try {
 		switch (field('action')) {
 			case 'add': {
@@ -132,10 +151,15 @@ export async function handleHrForm(
 					outcome.status = 400;
 					break;
 				}
+				if ('gone' in file) {
+					// Expired, already imported, someone else's, or made up: the same answer, nothing read.
+					outcome.problems.push(t('rosterUploadGone'));
+					outcome.status = 400;
+					break;
+				}
 				const encoding = chosenEncoding(field('encoding'));
 				if (field('action') === 'preview') {
-					const preview = await previewRoster(file.bytes, t, { encoding });
-					outcome.preview = { ...preview, data: Buffer.from(file.bytes).toString('base64'), fileName: file.fileName };
+					outcome.preview = await previewOf(file, encoding);
 					break;
 				}
 				const imported = await importRoster(store, file.bytes, {
@@ -149,12 +173,10 @@ export async function handleHrForm(
 					outcome.status = 400;
 					outcome.problems.push(t('rosterNothingImported'), ...imported.problems.map((p) => describeProblem(t, p)));
 					// Ambiguous: show both readings so HR can choose.
-					if (!imported.encoding.encoding) {
-						const preview = await previewRoster(file.bytes, t);
-						outcome.preview = { ...preview, data: Buffer.from(file.bytes).toString('base64'), fileName: file.fileName };
-					}
+					if (!imported.encoding.encoding) outcome.preview = await previewOf(file, undefined);
 					break;
 				}
+				if (file.upload) await discardRosterUpload(store, file.upload);
 				const r = imported.result;
 				outcome.messages.push(
 					t('rosterEncodingUsed', { encoding: encodingLabel[r.encoding], by: t(`encodingBy_${r.encodingBy}`) }),

@@ -7,13 +7,12 @@
  */
 import { z } from 'zod';
 import { findPerson } from '../lib/auth/people.ts';
-import { rosterExportColumns } from '../lib/auth/roster-csv.ts';
 import { stringifyCsv } from '../lib/csv/cells.ts';
 import type { LoadedPolicy } from '../lib/content/loader.ts';
 import { translator, type MessageKey, type Translate } from '../lib/i18n/index.ts';
 import type { Store } from '../lib/store/database.ts';
 import type { Outdating } from '../lib/tracking/status.ts';
-import type { RosterEntry, TrackingFilter, TrackingRow } from '../lib/tracking/tracking.ts';
+import type { TrackingFilter, TrackingRow } from '../lib/tracking/tracking.ts';
 import { HttpError } from './api.ts';
 import { clauseLabel } from './attempt-view.ts';
 import { policyOf, today } from './catalog.ts';
@@ -189,9 +188,6 @@ export const certificationCsvColumns = [
 	'確認簽章',
 ] as const;
 
-/** The roster import reads these headers back (src/lib/auth/roster-csv.ts). */
-export const rosterCsvColumns = rosterExportColumns;
-
 // One writer for every export: cells that a spreadsheet would run as a formula are neutralised.
 const csv = stringifyCsv;
 
@@ -230,20 +226,6 @@ export function certificationCsv(
 				(a.acknowledgement?.id && signatureOf(a.acknowledgement.id)) ?? '',
 			];
 		}),
-	);
-}
-
-export function rosterCsv(entries: readonly RosterEntry[]): string {
-	return csv(
-		rosterCsvColumns,
-		entries.map((p) => [
-			p.employeeId,
-			p.name,
-			p.email,
-			p.department,
-			p.role === 'hr' ? zh('roleHr') : zh('roleStaff'),
-			p.hireDate ?? '',
-		]),
 	);
 }
 

@@ -4,7 +4,9 @@
  * an override to GBK shows the wrong characters, back to Big5 and import);
  * a file that reads as Big5 and GBK alike asks first; the forms answer in
  * Chinese (no browser bubbles); a name correction on the person page is kept
- * in history; every HR table stacks into cards at 360 px. Screenshots of the
+ * in history; every HR table stacks into cards at 360 px; a file just under
+ * the body limit is previewed and confirmed (the preview keeps it on the
+ * server; the confirm sends a token, not the file again). Screenshots of the
  * dashboard and the import preview at 360 and 1280 px go to docs/screenshots/.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,8 @@ T003,林志偉,lin@example.com,運營部,員工,2012-01-09
 T004,黃淑芬,huang@example.com,數據分析小組,員工,2020-06-30
 `;
 
+const BODY_LIMIT_KB = 64;
+
 let browser: Browser;
 let server: RunningServer;
 let hr: Client;
@@ -38,7 +42,8 @@ beforeAll(async () => {
 	[browser, server] = await Promise.all([
 		launchChromium(),
 		startServer(
-			{ ...fixtureServerEnv, ZHIDU_DB_FILE: sqliteFileInTemp() },
+			// A small body limit, so the file just under it (the last test) stays quick to import.
+			{ ...fixtureServerEnv, ZHIDU_DB_FILE: sqliteFileInTemp(), ZHIDU_BODY_LIMIT_KB: String(BODY_LIMIT_KB) },
 			dirname(inject('fixtureProductionSiteDir')),
 		),
 	]);
@@ -212,6 +217,38 @@ describe('HR from a phone and from Excel', () => {
 		await page.screenshot({ path: join(screenshots, 'hr-dashboard-360.png'), fullPage: true });
 		await page.setViewportSize({ width: 1280, height: 900 });
 		await page.screenshot({ path: join(screenshots, 'hr-dashboard-1280.png'), fullPage: true });
+		await page.context().close();
+	});
+
+	it('confirms a file just under the body limit: the preview keeps it, the confirm sends only a token', async () => {
+		// The upload form's other fields and the multipart framing take well under 1 KB.
+		const size = BODY_LIMIT_KB * 1024 - 1024;
+		let csv = 'employee_id,name,email,department,role,hire_date\n';
+		for (let i = 1; ; i++) {
+			const row = `B${String(i).padStart(5, '0')},大量員工${i},bulk${i}@example.com,業務部,員工,2020-01-01\n`;
+			if (Buffer.byteLength(csv + row) > size) break;
+			csv += row;
+		}
+		const rows = csv.trimEnd().split('\n').length - 1;
+		// Blank lines (as spreadsheets leave them) bring the file to the size exactly.
+		const bytes = Buffer.from(csv + '\n'.repeat(size - Buffer.byteLength(csv)));
+		expect(bytes.length).toBe(size);
+
+		const page = await signedIn(1280);
+		const upload = page.locator('form.roster-upload');
+		await upload.locator('input[type=file]').setInputFiles(file('near-limit.csv', bytes));
+		await upload.getByRole('button', { name: '預覽' }).click();
+		await page.locator('section.roster-preview').waitFor();
+		expect(await previewText(page)).toContain('大量員工1');
+		const confirm = page.locator('section.roster-preview form.confirm');
+		// What the confirm carries: a token, not the file.
+		expect((await confirm.locator('input[name=upload]').inputValue()).length).toBeLessThan(64);
+		const answer = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/hr/'));
+		await confirm.getByRole('button', { name: '匯入' }).click();
+		expect((await answer).status()).toBe(200);
+		await page.getByText(`新增 ${rows} 人`).waitFor();
+		const people = ((await (await hr.request('/api/v1/people')).json()) as { people: { employeeId: string }[] }).people;
+		expect(people.filter((p) => p.employeeId.startsWith('B')).length).toBe(rows);
 		await page.context().close();
 	});
 });

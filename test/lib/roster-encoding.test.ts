@@ -6,7 +6,8 @@
  */
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parseRosterCsv, previewRoster } from '#lib/auth/roster-csv.ts';
+import { parseRosterCsv, previewRoster, rosterCsv } from '#lib/auth/roster-csv.ts';
+import { rosterHeaders } from '#lib/auth/roster-columns.ts';
 import { decodeStrict, encodingNamed, findUndecodable, guessEncoding } from '#lib/csv/encoding.ts';
 import { translator } from '#lib/i18n/index.ts';
 
@@ -96,6 +97,18 @@ describe('detecting a roster CSV encoding', () => {
 		expect(right.rows[1]).toEqual(['E001', '王小明', 'wang@example.com', '數據分析小組', 'staff', '2019-03-01']);
 	});
 
+	it('a large file is previewed (its first rows), in Big5 and in UTF-8', async () => {
+		let text = header;
+		for (let i = 1; Buffer.byteLength(text) < 200_000; i++)
+			text += `L${i},王小明${i},l${i}@example.com,數據分析小組,staff,2019-03-01\n`;
+		for (const encoding of ['big5', 'utf-8'] as const) {
+			const preview = await previewRoster(iconv.encode(text, encoding), zh);
+			expect(preview.encoding.encoding).toBe(encoding);
+			expect(preview.rows).toHaveLength(6);
+			expect(preview.rows[5]).toEqual(['L5', '王小明5', 'l5@example.com', '數據分析小組', 'staff', '2019-03-01']);
+		}
+	});
+
 	it('encoding names as people write them', () => {
 		expect(encodingNamed('Big5')).toBe('big5');
 		expect(encodingNamed('GB18030')).toBe('gbk');
@@ -142,4 +155,56 @@ describe('a file that cannot be decoded is refused, naming the row and byte', ()
 		expect(outcome.ok).toBe(false);
 		expect(!outcome.ok && outcome.undecodable).toEqual({ row: 2, byte: good.length + 1, field: 1 });
 	});
+});
+
+describe('the roster file written by the export', () => {
+	const people = [
+		{
+			employeeId: 'M1',
+			name: '周經理',
+			email: 'zhou@example.com',
+			department: '業務部',
+			role: 'staff',
+			hireDate: '2014-02-03',
+			manager: null,
+		},
+		{
+			employeeId: 'E1',
+			name: '-王小明',
+			email: 'wang@example.com',
+			department: '業務部',
+			role: 'hr',
+			hireDate: null,
+			manager: 'M1',
+		},
+	] as const;
+
+	it.each(['zh', 'en'] as const)(
+		'has every column the import reads (%s headers) and reads back as written',
+		async (language) => {
+			const text = rosterCsv(people, language);
+			expect(text.replace(/^\uFEFF/, '').split('\r\n', 1)[0]).toBe(rosterHeaders(language).join(','));
+			const parsed = await parseRosterCsv(text, zh);
+			expect(parsed.problems).toEqual([]);
+			expect(parsed.columns).toEqual(['employee_id', 'name', 'email', 'department', 'role', 'hire_date', 'manager']);
+			expect(parsed.rows.map((r) => r.person)).toEqual([
+				{
+					employeeId: 'M1',
+					name: '周經理',
+					email: 'zhou@example.com',
+					department: '業務部',
+					role: 'staff',
+					hireDate: '2014-02-03',
+				},
+				{
+					employeeId: 'E1',
+					name: '-王小明',
+					email: 'wang@example.com',
+					department: '業務部',
+					role: 'hr',
+					manager: 'M1',
+				},
+			]);
+		},
+	);
 });

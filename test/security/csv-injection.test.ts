@@ -13,7 +13,7 @@ import { companyToday } from '#lib/calendar.ts';
 import { neutraliseCell, restoreCell, stringifyCsv } from '#lib/csv/cells.ts';
 import { translator } from '#lib/i18n/index.ts';
 import { rosterAsOf } from '#lib/tracking/tracking.ts';
-import { rosterCsv } from '#server/tracking-view.ts';
+import { rosterCsv } from '#lib/auth/roster-csv.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 import { header, importCsv, roster, startRosterServer, type RosterServer } from './roster-server.ts';
 

@@ -17,7 +17,8 @@ import { startAttempt, submitAttempt } from '#lib/quiz/attempts.ts';
 import { loadQuizzes } from '#lib/quiz/loader.ts';
 import { openStore, type Store } from '#lib/store/database.ts';
 import { versionHash } from '#lib/content/version-hash.ts';
-import { certificationCsvColumns, rosterCsvColumns } from '#server/tracking-view.ts';
+import { certificationCsvColumns } from '#server/tracking-view.ts';
+import { rosterHeaders } from '#lib/auth/roster-columns.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
@@ -381,12 +382,12 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 		const rosterText = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await roster.arrayBuffer());
 		expect(rosterText.charCodeAt(0)).toBe(0xfeff);
 		const rosterRecords = parseCsv(rosterText, { bom: true }) as string[][];
-		expect(rosterRecords[0]).toEqual(['員工編號', '姓名', '電子郵件', '部門', '角色', '到職日']);
-		expect(rosterRecords[0]).toEqual([...rosterCsvColumns]);
+		expect(rosterRecords[0]).toEqual(['員工編號', '姓名', '電子郵件', '部門', '角色', '到職日', '主管']);
+		expect(rosterRecords[0]).toEqual(rosterHeaders('zh'));
 		expect(rosterRecords.slice(1)).toEqual([
-			['S100', '王小明', 'learner@example.com', '運營部', '員工', '2024-06-01'],
-			['S102', '林志明', 'zhiming@example.com', '業務部', '員工', '2024-01-15'],
-			['S103', '張雅婷', 'yating@example.com', '運營部', '員工', '2024-02-01'],
+			['S100', '王小明', 'learner@example.com', '運營部', '員工', '2024-06-01', ''],
+			['S102', '林志明', 'zhiming@example.com', '業務部', '員工', '2024-01-15', ''],
+			['S103', '張雅婷', 'yating@example.com', '運營部', '員工', '2024-02-01', ''],
 		]);
 		expect((await hr.request('/api/v1/roster.csv?asOf=2025-13-01')).status).toBe(400);
 
@@ -406,7 +407,7 @@ describe.each(testDatabases)('tracking on $name', (database) => {
 		});
 		expect(JSON.parse(exports[1]!.detail)).toMatchObject({
 			export: 'roster',
-			filters: { asOf: '2025-01-15' },
+			filters: { asOf: '2025-01-15', headers: 'zh' },
 			rows: 3,
 		});
 	});

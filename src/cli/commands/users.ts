@@ -1,9 +1,12 @@
-/** `zhidu users add | import <csv> | set-password | disable | list`: the roster, for local accounts. */
-import { readFileSync } from 'node:fs';
-import { cliActor } from '#lib/auth/audit.ts';
+/** `zhidu users add | import <csv> | export | set-password | disable | list`: the roster, for local accounts. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cliActor, recordAudit } from '#lib/auth/audit.ts';
 import { resolve } from 'node:path';
 import { addPerson, disablePerson, findPerson, listPeople, setPassword } from '#lib/auth/people.ts';
-import { describeProblem, previewRoster } from '#lib/auth/roster-csv.ts';
+import { describeProblem, previewRoster, rosterCsv } from '#lib/auth/roster-csv.ts';
+import { rosterHeaderLanguages, type RosterHeaderLanguage } from '#lib/auth/roster-columns.ts';
+import { calendarDate, companyToday } from '#lib/calendar.ts';
+import { rosterAsOf } from '#lib/tracking/tracking.ts';
 import { csvEncodings, encodingLabel, encodingNamed } from '#lib/csv/encoding.ts';
 import { importRoster } from '#lib/auth/roster-import.ts';
 import { readBuildConfig } from '#lib/config.ts';
@@ -17,8 +20,11 @@ const usage = `usage:
   zhidu users list [--json]
   zhidu users add --employee-id <id> --name <name> --email <email> --department <dept> --role staff|hr [--hire-date YYYY-MM-DD]
   zhidu users import <roster.csv> [--encoding utf-8|utf-16le|utf-16be|big5|gbk]
-                                         (columns: employee_id,name,email,department,role,hire_date;
-                                          the encoding is detected unless given)
+                                         (columns: employee_id,name,email,department,role,hire_date,manager
+                                          or their Chinese headers; the encoding is detected unless given)
+  zhidu users export [--as-of YYYY-MM-DD] [--headers zh|en] [--out <file>]
+                                         the roster on a date (default today) as CSV, every column the import
+                                          reads (headers in Chinese, or English); standard output unless --out
   zhidu users set-password <email>       (reads the new password from ZHIDU_NEW_PASSWORD or standard input)
   zhidu users disable <email> [--on YYYY-MM-DD]`;
 
@@ -132,6 +138,32 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 						total: r.total,
 					}),
 				);
+				return 0;
+			}
+			case 'export': {
+				const { values } = parseCommandArgs(
+					rest,
+					{ 'as-of': { type: 'string' }, headers: { type: 'string' }, out: { type: 'string' } },
+					false,
+				);
+				const asOf = values['as-of'] ?? companyToday(io.env);
+				if (!calendarDate.safeParse(asOf).success) throw new UsageError(`--as-of ${asOf}: a date YYYY-MM-DD`);
+				const headers = (values.headers ?? 'zh') as RosterHeaderLanguage;
+				if (!rosterHeaderLanguages.includes(headers))
+					throw new UsageError(`--headers ${values.headers}: one of ${rosterHeaderLanguages.join(', ')}`);
+				const roster = await rosterAsOf(store, asOf, readBuildConfig(io.env).timeZone);
+				const text = rosterCsv(roster, headers);
+				// Exports of personal data are audited, as the API's (GET /api/v1/roster.csv).
+				await recordAudit(store.db, {
+					event: 'export.made',
+					actor,
+					subject: 'roster.csv',
+					detail: { export: 'roster', filters: { asOf, headers }, rows: roster.length },
+				});
+				if (values.out) {
+					writeFileSync(resolve(io.cwd, values.out), text);
+					io.err(`${values.out}: ${roster.length} people as of ${asOf}`);
+				} else io.out(text.replace(/\r\n$/, ''));
 				return 0;
 			}
 			case 'set-password': {

@@ -503,9 +503,12 @@ export const operations: Operation[] = [
 	{
 		method: 'get',
 		path: '/api/v1/roster.csv',
-		summary: 'The roster as of a date, as CSV; audited',
+		summary: 'The roster as of a date, as CSV, every column the import reads (re-imports unchanged); audited',
 		access: 'hr',
-		query: [{ name: 'asOf', description: 'YYYY-MM-DD' }],
+		query: [
+			{ name: 'asOf', description: 'YYYY-MM-DD' },
+			{ name: 'headers', description: 'zh (default) | en: the language of the header row' },
+		],
 		responses: { 200: { description: 'CSV', type: 'text/csv' }, 400: errors[400], 403: errors[403] },
 	},
 	{

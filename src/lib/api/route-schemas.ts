@@ -7,6 +7,7 @@ import { webhookEventType } from '../notify/event-types.ts';
 
 import { calendarDate } from '../calendar.ts';
 import { csvEncodings, encodingNamed } from '../csv/encoding.ts';
+import { rosterHeaderLanguages } from '../auth/roster-columns.ts';
 
 export { calendarDate };
 
@@ -84,6 +85,13 @@ export const rosterImportQuery = z
 	.object({
 		encoding: csvEncodingParam.optional(),
 		preview: z.enum(['1', 'true']).optional().describe('only read the first rows and say which encoding was used'),
+	})
+	.strict();
+
+export const rosterExportQuery = z
+	.object({
+		asOf: calendarDate.optional().describe('YYYY-MM-DD: the roster as it was that day (default today)'),
+		headers: z.enum(rosterHeaderLanguages).optional().describe('zh (default) or en: the language of the header row'),
 	})
 	.strict();
 

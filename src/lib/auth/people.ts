@@ -130,6 +130,7 @@ export async function insertPerson(tx: Kysely<Database>, p: ParsedPerson, by: Ac
 					department: p.department,
 					role: p.role,
 					hireDate: p.hireDate ?? null,
+					manager: p.manager ?? null,
 					today,
 				}),
 			],

@@ -1,7 +1,8 @@
 /**
- * The roster CSV HR imports: employee id, name, email, department, role
- * (staff|hr), hire date, with English column names or the Chinese headers of
- * the roster export (so an export re-imports as it is). Parsed with csv-parse;
+ * The roster CSV HR imports and exports: employee id, name, email,
+ * department, role (staff|hr), hire date, manager, with English column names
+ * or Chinese headers (`rosterColumnHeaders`, the one list both use, so an
+ * export re-imports as it is). Parsed with csv-parse;
  * every row is checked and every problem named by row and column, in the UI
  * language, before anything is written (src/lib/auth/roster-import.ts).
  *
@@ -16,8 +17,9 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { calendarDate } from '../calendar.ts';
-import { restoreCell } from '../csv/cells.ts';
+import { restoreCell, stringifyCsv } from '../csv/cells.ts';
 import {
 	decodeForPreview,
 	decodeStrict,
@@ -28,26 +30,57 @@ import {
 } from '../csv/encoding.ts';
 import type { Translate } from '../i18n/index.ts';
 import { newPersonSchema, type NewPerson } from './people.ts';
+import {
+	optionalRosterColumns,
+	roleWords,
+	rosterColumnHeaders,
+	rosterColumns,
+	rosterHeaders,
+	type RosterColumn,
+	type RosterHeaderLanguage,
+} from './roster-columns.ts';
 
-/** `manager` (optional, issue 16): the manager's employee id, for the manager's weekly digest. */
-export const rosterColumns = ['employee_id', 'name', 'email', 'department', 'role', 'hire_date', 'manager'] as const;
-export type RosterColumn = (typeof rosterColumns)[number];
+const headerAliases: Record<string, RosterColumn> = Object.fromEntries(
+	rosterColumns.map((column) => [rosterColumnHeaders[column], column]),
+);
 
-/** The headers of the roster export (GET /api/v1/roster.csv), in its column order. */
-export const rosterExportColumns = ['員工編號', '姓名', '電子郵件', '部門', '角色', '到職日'] as const;
+const roleNames: Record<string, 'staff' | 'hr'> = Object.fromEntries(
+	Object.entries(roleWords).flatMap(([role, words]) => [
+		[words.zh, role],
+		[words.en, role],
+	]),
+) as Record<string, 'staff' | 'hr'>;
 
-const headerAliases: Record<string, RosterColumn> = {
-	...Object.fromEntries(rosterExportColumns.map((header, i) => [header, rosterColumns[i]!])),
-	主管: 'manager',
-};
+/** A person as the roster export writes them (the roster as of a date). */
+export interface RosterFilePerson {
+	employeeId: string;
+	name: string;
+	email: string;
+	department: string;
+	role: 'staff' | 'hr';
+	hireDate: string | null;
+	manager: string | null;
+}
 
-/** Roles as the export writes them (Chinese) or as HR types them. */
-const roleNames: Record<string, 'staff' | 'hr'> = {
-	staff: 'staff',
-	hr: 'hr',
-	員工: 'staff',
-	人資: 'hr',
-};
+/**
+ * The roster as a CSV file (UTF-8 with BOM, formula cells neutralised): every
+ * column the import reads, headers and roles in `language`.
+ */
+export function rosterCsv(people: readonly RosterFilePerson[], language: RosterHeaderLanguage = 'zh'): string {
+	const cell: Record<RosterColumn, (p: RosterFilePerson) => string> = {
+		employee_id: (p) => p.employeeId,
+		name: (p) => p.name,
+		email: (p) => p.email,
+		department: (p) => p.department,
+		role: (p) => roleWords[p.role][language],
+		hire_date: (p) => p.hireDate ?? '',
+		manager: (p) => p.manager ?? '',
+	};
+	return stringifyCsv(
+		rosterHeaders(language),
+		people.map((p) => rosterColumns.map((column) => cell[column](p))),
+	);
+}
 
 const fieldColumn: Record<keyof NewPerson, RosterColumn> = {
 	employeeId: 'employee_id',
@@ -82,7 +115,7 @@ const ROWS = 100;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** csv-parse on the decoded text, a chunk at a time. */
-async function parseCsvInChunks(text: string, limit?: number): Promise<string[][]> {
+async function parseCsvInChunks(text: string): Promise<string[][]> {
 	const records: string[][] = [];
 	await pipeline(
 		async function* () {
@@ -91,7 +124,7 @@ async function parseCsvInChunks(text: string, limit?: number): Promise<string[][
 				await yieldToEventLoop();
 			}
 		},
-		parse({ skip_empty_lines: true, relax_column_count: true, ...(limit ? { to: limit } : {}) }),
+		parse({ skip_empty_lines: true, relax_column_count: true }),
 		async (source: AsyncIterable<string[]>) => {
 			for await (const record of source) records.push(record);
 		},
@@ -108,6 +141,8 @@ export interface ParsedRoster {
 	problems: RosterProblem[];
 	/** A column's header as the file names it (for problems found later). */
 	headerOf: (column: RosterColumn) => string;
+	/** The columns the file has (an optional column it leaves out is not compared with the roster). */
+	columns: RosterColumn[];
 	/** The encoding read with, how it was found, and the other plausible ones. */
 	encoding: EncodingGuess;
 }
@@ -170,9 +205,11 @@ export async function previewRoster(
 ): Promise<RosterPreview> {
 	const bytes = asBytes(input);
 	const encoding = guessEncoding(bytes, options.encoding);
-	const firstRecords = async (text: string) => {
+	// The first records only, parsed at once: a few rows of the file's head, no turn of the event loop needed.
+	// (Streamed with csv-parse's `to`, a file over one chunk left the preview waiting for ever.)
+	const firstRecords = (text: string): string[][] => {
 		try {
-			return await parseCsvInChunks(text.slice(0, 64 * 1024), count);
+			return parseCsv(text.slice(0, 64 * 1024), { skip_empty_lines: true, relax_column_count: true, to: count });
 		} catch {
 			return text.split(/\r?\n/, count).map((line) => [line]);
 		}
@@ -180,12 +217,12 @@ export async function previewRoster(
 	if (!encoding.encoding) {
 		const alternatives = [];
 		for (const candidate of encoding.candidates)
-			alternatives.push({ encoding: candidate, rows: await firstRecords(decodeForPreview(bytes, candidate)) });
+			alternatives.push({ encoding: candidate, rows: firstRecords(decodeForPreview(bytes, candidate)) });
 		return { encoding, rows: [], alternatives, problem: decodeRoster(bytes, t, encoding).problem };
 	}
 	const { problem } = decodeRoster(bytes, t, encoding);
 	// Even when some byte does not decode, show what does: the person sees where the encoding goes wrong.
-	const rows = await firstRecords(decodeForPreview(bytes, encoding.encoding, encoding.bomLength));
+	const rows = firstRecords(decodeForPreview(bytes, encoding.encoding, encoding.bomLength));
 	return { encoding, rows, alternatives: [], ...(problem ? { problem } : {}) };
 }
 
@@ -197,7 +234,7 @@ export async function parseRosterCsv(
 	const bytes = asBytes(input);
 	const encoding = guessEncoding(bytes, options.encoding);
 	const decoded = decodeRoster(bytes, t, encoding);
-	if (decoded.problem) return { rows: [], problems: [decoded.problem], headerOf: String, encoding };
+	if (decoded.problem) return { rows: [], problems: [decoded.problem], headerOf: String, columns: [], encoding };
 	let records: string[][];
 	try {
 		records = await parseCsvInChunks(decoded.text);
@@ -208,6 +245,7 @@ export async function parseRosterCsv(
 			rows: [],
 			problems: [{ row: e.lines ?? 1, column: '(csv)', message: t('rosterNotCsv', { detail }) }],
 			headerOf: String,
+			columns: [],
 			encoding,
 		};
 	}
@@ -218,6 +256,7 @@ export async function parseRosterCsv(
 			rows: [],
 			problems: [{ row: 1, column: '(csv)', message: t('rosterNoRows') }],
 			headerOf: String,
+			columns: [],
 			encoding,
 		};
 	const headers = rawHeader.map((h) => h.trim());
@@ -226,12 +265,13 @@ export async function parseRosterCsv(
 			headerAliases[h] ??
 			(rosterColumns as readonly string[]).find((c) => c === h.toLowerCase().replace(/[\s-]+/g, '_')),
 	) as (RosterColumn | undefined)[];
-	const missing = rosterColumns.filter((c) => c !== 'hire_date' && c !== 'manager' && !columns.includes(c));
+	const missing = rosterColumns.filter((c) => !optionalRosterColumns.includes(c) && !columns.includes(c));
 	if (missing.length)
 		return {
 			rows: [],
 			problems: [{ row: 1, column: '(header)', message: t('rosterMissingColumns', { columns: missing.join(', ') }) }],
 			headerOf: String,
+			columns: [],
 			encoding,
 		};
 	headers.forEach((h, i) => {
@@ -293,5 +333,5 @@ export async function parseRosterCsv(
 			problems.push({ row, column: headerOf('hire_date'), message: t('rosterBadDate') });
 		if (problems.length === before) rows.push({ row, person: { ...parsed.data!, role: parsed.data!.role } });
 	}
-	return { rows, problems, headerOf, encoding };
+	return { rows, problems, headerOf, columns: rosterColumns.filter((c) => columns.includes(c)), encoding };
 }

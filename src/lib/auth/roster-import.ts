@@ -24,6 +24,7 @@ import { assignmentsForNewPeople, newRosterEntry } from '../notify/events.ts';
 import { enqueue } from '../notify/outbox.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import type { CsvEncoding, EncodingGuess } from '../csv/encoding.ts';
+import type { RosterColumn } from './roster-columns.ts';
 import { parseRosterCsv, type RosterProblem } from './roster-csv.ts';
 
 export interface RosterDifference {
@@ -72,14 +73,20 @@ export async function importRoster(
 	options: RosterImportOptions,
 ): Promise<RosterImportOutcome> {
 	const { t } = options;
-	const { rows, problems, headerOf: header, encoding } = await parseRosterCsv(csv, t, { encoding: options.encoding });
+	const {
+		rows,
+		problems,
+		headerOf: header,
+		columns: inFileColumns,
+		encoding,
+	} = await parseRosterCsv(csv, t, { encoding: options.encoding });
 	if (problems.length) return { ok: false, problems, encoding };
 
 	// One look-up of the roster: everyone's email and employee id, and their attributes today.
 	const today = options.today ?? companyToday();
 	const people = await store.db
 		.selectFrom('people')
-		.select(['id', 'email', 'employee_id', 'name', 'hire_date'])
+		.select(['id', 'email', 'employee_id', 'name', 'hire_date', 'manager_employee_id'])
 		.execute();
 	const history = await store.db
 		.selectFrom('person_history')
@@ -139,11 +146,14 @@ export async function importRoster(
 		}
 		if (existing) {
 			const now = current.get(existing.id) ?? earliest.get(existing.id);
+			// An optional column the file leaves out says nothing about the roster's value.
+			const has = (column: RosterColumn) => inFileColumns.includes(column);
 			const columns = [
 				existing.name !== person.name ? 'name' : '',
 				now?.department !== person.department ? 'department' : '',
 				now?.role !== person.role ? 'role' : '',
-				(existing.hire_date ?? '') !== (person.hireDate ?? '') ? 'hire_date' : '',
+				has('hire_date') && (existing.hire_date ?? '') !== (person.hireDate ?? '') ? 'hire_date' : '',
+				has('manager') && (existing.manager_employee_id ?? '') !== (person.manager ?? '') ? 'manager' : '',
 			].filter(Boolean);
 			skipped.push(email);
 			if (columns.length) differs.push({ row, email, columns });
@@ -217,6 +227,7 @@ export async function importRoster(
 							department: r.history.department,
 							role: r.history.role,
 							hireDate: r.person.hire_date,
+							manager: r.person.manager_employee_id ?? null,
 							today,
 						}),
 					),

@@ -152,6 +152,8 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	hrImportButton: 'Import',
 	rosterProblem: 'row {row}, column "{column}": {message}',
 	rosterNothingImported: 'The roster has problems; nothing was imported.',
+	rosterUploadGone:
+		'The previewed file is no longer available (over an hour old, already imported, or not yours); upload it again.',
 	rosterHrNeedsAdmin: 'HR people can only be added by a person or an API token with the admin scope.',
 	rosterRequired: 'required',
 	rosterNotEmail: 'not an email address',
@@ -455,6 +457,7 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	exports: 'Exports',
 	exportCertifications: 'Certification status CSV (the filters above)',
 	exportRoster: 'Roster CSV as of {date}',
+	exportRosterEnglish: 'Roster CSV as of {date}, English headers',
 	quizMissRates: 'Quiz miss rates',
 	verifyGo: 'Verify',
 	trainingRecord: 'Training record',

@@ -178,6 +178,7 @@ export function newRosterEntry(p: {
 	department: string;
 	role: Role;
 	hireDate: string | null;
+	manager?: string | null;
 	today: string;
 }): RosterEntry {
 	const startedOn = p.hireDate ?? p.today;
@@ -189,6 +190,7 @@ export function newRosterEntry(p: {
 		department: p.department,
 		role: p.role,
 		hireDate: p.hireDate,
+		manager: p.manager ?? null,
 		startedOn,
 		history: [{ from: p.hireDate ?? p.today, department: p.department, role: p.role }],
 	};

@@ -461,5 +461,27 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 					.execute();
 			},
 		},
+		'0011-roster-uploads': {
+			async up(db: Kysely<unknown>) {
+				// A roster file HR previewed, kept server-side until confirmed (src/lib/auth/roster-uploads.ts): the
+				// confirm form carries only a token, so a file near the body limit can be confirmed. Bound to the person
+				// who uploaded it, stored as the token's SHA-256, deleted once imported or an hour after the upload.
+				await db.schema
+					.createTable('roster_uploads')
+					.addColumn('token_hash', 'text', (c) => c.primaryKey())
+					.addColumn('person_id', 'text', (c) => c.notNull().references('people.id'))
+					.addColumn('file_name', 'text', (c) => c.notNull())
+					.addColumn('bytes', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('expires_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema.createIndex('roster_uploads_expiry').on('roster_uploads').column('expires_at').execute();
+				await db.schema
+					.createIndex('roster_uploads_person')
+					.on('roster_uploads')
+					.columns(['person_id', 'created_at'])
+					.execute();
+			},
+		},
 	};
 }

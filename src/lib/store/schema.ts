@@ -337,7 +337,18 @@ export interface AccountLinksTable {
 	used_at: string | null;
 }
 
+/** A roster file previewed and not yet imported (0011): what a confirm reads back by its token. */
+export interface RosterUploadsTable {
+	token_hash: string;
+	person_id: string;
+	file_name: string;
+	bytes: Uint8Array;
+	created_at: string;
+	expires_at: string;
+}
+
 export interface Database {
+	roster_uploads: RosterUploadsTable;
 	outbox: OutboxTable;
 	outbox_attempts: OutboxAttemptsTable;
 	notification_events: NotificationEventsTable;

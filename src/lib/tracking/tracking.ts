@@ -49,6 +49,8 @@ export interface RosterEntry {
 	department: string;
 	role: Role;
 	hireDate: string | null;
+	/** The manager's employee id (the roster's `manager` column), if any. */
+	manager: string | null;
 	/** The calendar day the person joined the roster: the hire date, else the day the record was made. */
 	startedOn: string;
 	/** Department and role from each dated change up to D, oldest first (one entry per date). */
@@ -97,6 +99,7 @@ export async function rosterAsOf(store: Store, asOf: string, timeZone: string): 
 				department: attributes.department,
 				role: attributes.role as Role,
 				hireDate: p.hire_date,
+				manager: p.manager_employee_id ?? null,
 				startedOn,
 				history: timeline,
 			},
