@@ -9,6 +9,8 @@
  */
 import { defineMiddleware } from 'astro:middleware';
 import { decideAccess } from './server/access.ts';
+import { policyOf } from './lib/catalog/index.ts';
+import { reviewParticipation } from './lib/cms/review.ts';
 import type { ZhiduLocals } from './server/app.ts';
 import { readServerConfig } from './server/config.ts';
 import { errorResponse } from './server/error-page.ts';
@@ -50,6 +52,15 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		context.locals.zhidu = locals;
 	}
 	const { identity, config } = context.locals.zhidu;
+	// HR forms (and the review page's, posted by reviewers and approvers) are read once here: the action
+	// is part of the access decision, and the `_csrf` field is checked below.
+	const form =
+		context.request.method === 'POST' &&
+		target.path.startsWith('/hr/') &&
+		identity?.kind === 'person' &&
+		isFormLike(context.request.headers.get('content-type') ?? undefined)
+			? await context.request.clone().formData()
+			: undefined;
 	const decision = decideAccess({
 		path: target.path,
 		target: target.encoded + target.search,
@@ -57,6 +68,11 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		accept,
 		identity,
 		config,
+		formAction: String(form?.get('op') ?? form?.get('action') ?? ''),
+		participation: (policyId) => {
+			const policy = identity?.kind === 'person' ? policyOf(policyId) : undefined;
+			return policy && identity?.kind === 'person' ? reviewParticipation(policy.meta, identity.person) : undefined;
+		},
 	});
 	if (decision.kind === 'sign-in') {
 		return new Response(null, {
@@ -65,17 +81,14 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		});
 	}
 	if (decision.kind === 'deny') return errorResponse(decision.status, decision.reason, { path: target.path, accept });
+	context.locals.zhidu.review = decision.review;
 	// HR forms carry the session's CSRF token as `_csrf` (their Origin was checked by the outer layer).
 	if (
-		context.request.method === 'POST' &&
-		target.path.startsWith('/hr/') &&
+		form &&
 		identity?.kind === 'person' &&
 		identity.via === 'session' &&
-		isFormLike(context.request.headers.get('content-type') ?? undefined)
-	) {
-		const form = await context.request.clone().formData();
-		if (form.get('_csrf') !== identity.session.csrfToken)
-			return errorResponse(403, 'missing or wrong CSRF token', { path: target.path, accept });
-	}
+		form.get('_csrf') !== identity.session.csrfToken
+	)
+		return errorResponse(403, 'missing or wrong CSRF token', { path: target.path, accept });
 	return next();
 });

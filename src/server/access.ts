@@ -4,10 +4,17 @@
  * the normalised path (request-path.ts), so a path is decided once and the
  * same way whoever serves it.
  */
+import { participantMay, type ReviewParticipation } from '../lib/cms/review.ts';
 import type { Identity } from './identity.ts';
 
 export type AccessDecision =
-	| { kind: 'allow'; /** reachable without signing in */ open: boolean }
+	| {
+			kind: 'allow';
+			/** reachable without signing in */
+			open: boolean;
+			/** A version's review page reached by a non-HR reviewer or approver: what they may do there. */
+			review?: ReviewParticipation;
+	  }
 	| { kind: 'sign-in'; location: string }
 	| { kind: 'deny'; status: 401 | 403; reason: string };
 
@@ -21,6 +28,10 @@ export interface AccessRequest {
 	accept?: string | null | undefined;
 	identity: Identity | undefined;
 	config: { read: 'signed-in' | 'public' };
+	/** A form post's action (`op` or `action` field), for what a reviewer or approver may post. */
+	formAction?: string | undefined;
+	/** Whether policy.yaml names the person as a reviewer or approver of the policy (undefined: neither). */
+	participation?: ((policyId: string) => ReviewParticipation | undefined) | undefined;
 }
 
 /**
@@ -42,6 +53,8 @@ const openPaths = [
 ];
 /** Pages for HR people only (the HR API routes check the role, and API token scopes, themselves). */
 const hrPages = /^\/hr(\/|$)/;
+/** A version's review page (the clause editor), which the policy's listed reviewers and approvers reach too. */
+const versionPage = /^\/hr\/policies\/([^/]+)\/([^/]+)\/?$/;
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const isApiPath = (path: string) => path.startsWith('/api/');
@@ -64,7 +77,12 @@ export function decideAccess(request: AccessRequest): AccessDecision {
 	}
 	// Signed-out visitors are sent to sign in by the HR pages themselves (with read=public, they may read the rest).
 	if (hrPages.test(path) && identity?.kind === 'person' && identity.person.role !== 'hr') {
-		return { kind: 'deny', status: 403, reason: 'HR only' };
+		const policyId = versionPage.exec(path)?.[1];
+		const review = policyId ? request.participation?.(policyId) : undefined;
+		if (!review) return { kind: 'deny', status: 403, reason: 'HR only' };
+		if (unsafeMethods.has(method) && !participantMay(review, request.formAction ?? ''))
+			return { kind: 'deny', status: 403, reason: 'reviewers and approvers may only comment, request changes or sign' };
+		return { kind: 'allow', open, review };
 	}
 	return { kind: 'allow', open };
 }

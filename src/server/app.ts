@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../lib/store/database.ts';
 import type { ServerConfig } from './config.ts';
 import { decideAccess, wantsHtml } from './access.ts';
+import type { ReviewParticipation } from '../lib/cms/review.ts';
 import { errorHtml } from './error-page.ts';
 import { isFormLike, isSameOrigin } from './form-origin.ts';
 import { clientAddress, resolveIdentity, type Identity } from './identity.ts';
@@ -32,6 +33,11 @@ export interface ZhiduLocals {
 	clientAddress: string;
 	/** Whether cookies must be Secure (served over HTTPS). */
 	https: boolean;
+	/**
+	 * Set by the access decision when a non-HR reviewer or approver reaches a version's review page: what
+	 * they may do there. Undefined for HR (who may do everything) and everywhere else.
+	 */
+	review?: ReviewParticipation | undefined;
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -2,8 +2,8 @@
  * HR publishes from the browser (issue 17), in Chromium against the real server on SQLite and PostgreSQL,
  * on a git repository holding a copy of the content and quiz banks (never the project's own repository).
  *
- * As HR would: upload a revised .docx, edit two clauses, insert one, move one, confirm a quiz question,
- * submit; a reviewer requests changes; the author fixes them; a second person signs with their password;
+ * As HR would: upload a revised .docx, edit two clauses, insert one, move one down and one into another
+ * section, confirm a quiz question, submit; a reviewer who is not HR (named in policy.yaml) requests changes; the author fixes them; a second person signs with their password;
  * the server rebuilds the site in the background; the version takes effect the next day (moved clock) and
  * staff see the redline and their new duty; the git log shows each step with its author; the printed
  * version shows the signature. Also: two tabs saving the same draft meet a conflict instead of overwriting.
@@ -81,6 +81,12 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		cpSync(join(projectRoot, 'content/policies'), join(root, 'content/policies'), { recursive: true });
 		cpSync(join(projectRoot, 'content/training'), join(root, 'content/training'), { recursive: true });
 		cpSync(join(projectRoot, 'quizzes'), join(root, 'quizzes'), { recursive: true });
+		// The reviewer is not HR: policy.yaml names them, as reviewer and approver, and that lets them in.
+		const policyYaml = join(root, 'content/policies', policy, 'policy.yaml');
+		writeFileSync(
+			policyYaml,
+			`${readFileSync(policyYaml, 'utf8')}reviewers:\n  - reviewer@example.com\napprovers:\n  - reviewer@example.com\n`,
+		);
 		git(root, 'init', '--quiet');
 		git(root, 'add', '.');
 		execFileSync('git', ['commit', '--quiet', '-m', 'content as deployed'], {
@@ -108,7 +114,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		server = await startServer(env, inject('serverDistDir'));
 		const hr = await setUpHr(server);
 		const people = [
-			{ employeeId: 'HR002', name: '陳審查', email: 'reviewer@example.com', department: '品質部', role: 'hr' },
+			{ employeeId: 'Q002', name: '陳審查', email: 'reviewer@example.com', department: '品質部', role: 'staff' },
 			{
 				employeeId: 'S001',
 				name: '王小明',
@@ -204,6 +210,25 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		const order = await page.locator('[data-clause]').evaluateAll((els) => els.map((e) => e.id));
 		expect(order.indexOf('k-c-1-3-1')).toBe(order.indexOf('k-c-1-3-2') + 1);
 
+		// Move one into another section with "move to…", by keyboard: 協作原則 to the end of 適用範圍.
+		const cooperate = page.locator('#k-c-1-3-3');
+		await cooperate.locator('summary', { hasText: '移到其他節…' }).focus();
+		await page.keyboard.press('Enter');
+		const target = cooperate.getByLabel('移到', { exact: true });
+		const scope = (await target.locator('option', { hasText: '適用範圍' }).first().innerText()).trim();
+		await target.focus();
+		await target.selectOption({ label: scope });
+		await cooperate.getByLabel('該節末尾').check();
+		await cooperate.getByRole('button', { name: '移動條文' }).focus();
+		await page.keyboard.press('Enter');
+		await page.waitForURL(/#k-c-1-3-3$/);
+		await page.waitForLoadState();
+		expect(await page.locator('#k-s-1-2 [data-clause]').evaluateAll((els) => els.map((e) => e.id))).toEqual([
+			'k-c-1-2-1',
+			'k-c-1-3-3',
+		]);
+		expect(await page.locator('#k-s-1-3 #k-c-1-3-3').count()).toBe(0);
+
 		// Confirm the quiz questions that cite changed clauses.
 		const confirm = page.locator('#reviews button[value="confirm-review"]');
 		await expect.poll(() => confirm.count(), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -221,9 +246,13 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		await page.waitForLoadState();
 		await expect.poll(() => page.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('審查中');
 
-		// The reviewer comments on a clause and requests changes.
+		// The reviewer (staff, named in policy.yaml) reads the version without editing controls, comments on a
+		// clause and requests changes; the policy list stays HR's.
 		const reviewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-		const reviewer = await signIn(reviewerContext, 'reviewer@example.com', 'HR002 password', editorUrl);
+		const reviewer = await signIn(reviewerContext, 'reviewer@example.com', 'Q002 password', editorUrl);
+		expect(await reviewer.locator('[data-clause-form], details.insert, [data-move-to]').count()).toBe(0);
+		expect(await reviewer.locator('[data-reviewer-notice]').count()).toBe(1);
+		expect((await reviewer.request.get(`${server.url}/hr/policies/`)).status()).toBe(403);
 		await reviewer.locator('#k-c-1-3-2 textarea[name="body"]').fill('「三個工作日」請改為「兩個工作日」。');
 		await reviewer.locator('#k-c-1-3-2').getByRole('button', { name: '留下意見' }).click();
 		await reviewer.waitForLoadState();
@@ -250,7 +279,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		await dialog.getByRole('button', { name: '簽署' }).click();
 		await reviewer.waitForLoadState();
 		expect(await reviewer.locator('.problems').innerText()).toContain('密碼不正確');
-		await dialog.getByLabel('請再次輸入您的密碼').fill('HR002 password');
+		await dialog.getByLabel('請再次輸入您的密碼').fill('Q002 password');
 		expect(await dialog.locator('input[name="effective"]').inputValue()).toBe('2026-12-02');
 		await dialog.getByRole('button', { name: '簽署' }).click();
 		await reviewer.waitForLoadState();
@@ -269,7 +298,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		expect(log).toContain(`陳審查|${policy} 1.2: changes requested, back to draft (2 comments)`);
 		expect(log.filter((l) => l.startsWith(`林人資|${policy} 1.2: edit clause`))).toHaveLength(3);
 		expect(log.some((l) => /^林人資\|.*insert clause/.test(l))).toBe(true);
-		expect(log.some((l) => /^林人資\|.*move clause/.test(l))).toBe(true);
+		expect(log.filter((l) => /^林人資\|.*move clause/.test(l))).toHaveLength(2);
 		expect(log.some((l) => /^林人資\|.*(confirmed|edited) quiz/.test(l))).toBe(true);
 		expect(log.filter((l) => /^林人資\|.*submitted for review/.test(l))).toHaveLength(2);
 		expect(log.at(-1)).toMatch(

@@ -68,4 +68,53 @@ describe('decideAccess', () => {
 			location: `/login/?next=${encodeURIComponent('/policies/%E4%BA%BA%E4%BA%8B/?v=1')}`,
 		});
 	});
+
+	describe("a policy's reviewers and approvers who are not HR", () => {
+		// policy.yaml of `leave` names staff@example.com as a reviewer; nobody else names them.
+		const participation = (policyId: string) =>
+			policyId === 'leave' ? { reviewer: true, approver: false } : undefined;
+		const decide = (path: string, method = 'GET', formAction?: string) =>
+			decideAccess({
+				path,
+				method,
+				accept: html,
+				identity: person('staff'),
+				config: { read: 'signed-in' },
+				participation,
+				formAction,
+			});
+
+		it('reach the version page of that policy, and the decision says as what', () => {
+			expect(decide('/hr/policies/leave/2.1/')).toEqual({
+				kind: 'allow',
+				open: false,
+				review: { reviewer: true, approver: false },
+			});
+		});
+
+		it('may post what their part allows, and nothing else', () => {
+			expect(decide('/hr/policies/leave/2.1/', 'POST', 'comment').kind).toBe('allow');
+			expect(decide('/hr/policies/leave/2.1/', 'POST', 'request-changes').kind).toBe('allow');
+			for (const action of ['sign', 'set-clause', 'submit', 'move-clause-to-section', 'confirm-review', ''])
+				expect(decide('/hr/policies/leave/2.1/', 'POST', action)).toMatchObject({ kind: 'deny', status: 403 });
+		});
+
+		it('are refused the policy list, another policy and the other HR pages', () => {
+			for (const path of ['/hr/policies/', '/hr/policies/other/1.0/', '/hr/', '/hr/policies/leave/'])
+				expect(decide(path)).toMatchObject({ kind: 'deny', status: 403 });
+		});
+
+		it('HR is decided as before: no review part, everything allowed', () => {
+			const decision = decideAccess({
+				path: '/hr/policies/leave/2.1/',
+				method: 'POST',
+				accept: html,
+				identity: person('hr'),
+				config: { read: 'signed-in' },
+				participation,
+				formAction: 'set-clause',
+			});
+			expect(decision).toEqual({ kind: 'allow', open: false });
+		});
+	});
 });

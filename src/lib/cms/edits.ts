@@ -153,6 +153,27 @@ function cut(source: string, start: number, end: number): string {
 	return `${before.replace(/\n+$/, '\n')}\n${after.replace(/^\n+/, '')}`;
 }
 
+/** Swaps two elements of the source (two neighbours: what stands between them stays between them). */
+function swapped(source: string, one: Located, other: Located): string {
+	const [a, b] = one.start < other.start ? [one, other] : [other, one];
+	return (
+		source.slice(0, a.start) +
+		source.slice(b.start, b.end) +
+		source.slice(a.end, b.start) +
+		source.slice(a.start, a.end) +
+		source.slice(b.end)
+	);
+}
+
+/** A title as an MDX attribute value. */
+const titleAttribute = (value: string) => `title="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`;
+
+/** Why a chapter's source does not load: its first problem, or the error's message. */
+function firstProblem(error: unknown): string {
+	const first = error instanceof ContentErrors ? error.errors[0] : error instanceof ContentError ? error : undefined;
+	return first ? `${first.field}: ${first.reason}` : (error as Error).message;
+}
+
 const insertAt = (source: string, at: number, block: string, where: 'before' | 'after') =>
 	where === 'before'
 		? `${source.slice(0, at)}${block}\n\n${source.slice(at)}`
@@ -182,12 +203,7 @@ export function readDraftFiles(dir: string): DraftFiles {
 				return { name, source, chapter: parseChapterMdx(source, name) };
 			} catch (error) {
 				// A chapter that does not load is fixed in its file first: the editor never guesses.
-				const first =
-					error instanceof ContentErrors ? error.errors[0] : error instanceof ContentError ? error : undefined;
-				throw new EditError(
-					'file',
-					`${name} does not load (${first ? `${first.field}: ${first.reason}` : (error as Error).message}); fix the file before editing here`,
-				);
+				throw new EditError('file', `${name} does not load (${firstProblem(error)}); fix the file before editing here`);
 			}
 		});
 	return { dir, chapters };
@@ -332,17 +348,7 @@ export function applyDraftEdit(dir: string, edit: DraftEdit, context: EditContex
 			const other = siblings[edit.direction === 'up' ? index - 1 : index + 1];
 			if (!other)
 				throw new EditError('direction', `the clause is already ${edit.direction === 'up' ? 'first' : 'last'} here`);
-			const a = located(file, edit.direction === 'up' ? other.id : edit.clause);
-			const b = located(file, edit.direction === 'up' ? edit.clause : other.id);
-			const s = file.source;
-			write(
-				file,
-				s.slice(0, a.start) +
-					s.slice(b.start, b.end) +
-					s.slice(a.end, b.start) +
-					s.slice(a.start, a.end) +
-					s.slice(b.end),
-			);
+			write(file, swapped(file.source, located(file, edit.clause), located(file, other.id)));
 			outcome = { action: 'move clause', ids: [edit.clause] };
 			break;
 		}
@@ -409,7 +415,7 @@ export function applyDraftEdit(dir: string, edit: DraftEdit, context: EditContex
 			const number = file.chapter.id.replace(/^ch-/, '');
 			const sectionId = freshId(`s-${number}-${file.chapter.sections.length + 1}`, taken);
 			const clauseId = freshId(`c-${sectionId.slice(2)}-1`, taken);
-			const block = `<Section id="${sectionId}" title="${edit.title.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">\n\n${clauseToMdx(newClause(clauseId, edit.text))}\n\n</Section>`;
+			const block = `<Section id="${sectionId}" ${titleAttribute(edit.title)}>\n\n${clauseToMdx(newClause(clauseId, edit.text))}\n\n</Section>`;
 			if (edit.after) {
 				const after = located(file, edit.after);
 				if (!after || after.type !== 'section')
@@ -426,7 +432,7 @@ export function applyDraftEdit(dir: string, edit: DraftEdit, context: EditContex
 			const at = located(file, edit.section);
 			const open = /^<Section\b[^>]*?>/.exec(file.source.slice(at.start))?.[0];
 			if (!open) throw new EditError('section', `cannot read the opening tag of ${edit.section}`);
-			const attr = `title="${edit.title.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`;
+			const attr = titleAttribute(edit.title);
 			const renamed = /\stitle="[^"]*"/.test(open)
 				? open.replace(/\stitle="[^"]*"/, ` ${attr}`)
 				: open.replace(/>$/, ` ${attr}>`);
@@ -444,17 +450,7 @@ export function applyDraftEdit(dir: string, edit: DraftEdit, context: EditContex
 					'direction',
 					`the section is already ${edit.direction === 'up' ? 'first' : 'last'} in its chapter`,
 				);
-			const a = located(file, edit.direction === 'up' ? other.id : edit.section);
-			const b = located(file, edit.direction === 'up' ? edit.section : other.id);
-			const s = file.source;
-			write(
-				file,
-				s.slice(0, a.start) +
-					s.slice(b.start, b.end) +
-					s.slice(a.end, b.start) +
-					s.slice(a.start, a.end) +
-					s.slice(b.end),
-			);
+			write(file, swapped(file.source, located(file, edit.section), located(file, other.id)));
 			outcome = { action: 'move section', ids: [edit.section] };
 			break;
 		}
@@ -513,12 +509,7 @@ export function applyDraftEdit(dir: string, edit: DraftEdit, context: EditContex
 		try {
 			chapter = parseChapterMdx(changed.get(file.name) ?? file.source, file.name);
 		} catch (error) {
-			const first =
-				error instanceof ContentErrors ? error.errors[0] : error instanceof ContentError ? error : undefined;
-			throw new EditError(
-				'text',
-				`the change was not saved: ${first ? `${first.field}: ${first.reason}` : (error as Error).message}`,
-			);
+			throw new EditError('text', `the change was not saved: ${firstProblem(error)}`);
 		}
 		for (const id of [
 			chapter.id,

@@ -101,6 +101,39 @@ export function recipientsOf(meta: Pick<PolicyMeta, 'reviewers' | 'approvers'>, 
 	return [];
 }
 
+/** What a person listed in policy.yaml may do on a version's review page (besides HR, who may do everything). */
+export interface ReviewParticipation {
+	reviewer: boolean;
+	approver: boolean;
+}
+
+/** The review page's actions each part allows: reviewers comment and send back; approvers also sign. */
+export const reviewActions = {
+	reviewer: ['comment', 'request-changes'],
+	approver: ['comment', 'request-changes', 'sign'],
+} as const;
+
+const listed = (list: string[] | undefined, person: { email: string; role: string }) =>
+	(list ?? []).some((entry) => entry.toLowerCase() === person.email.toLowerCase() || entry === person.role);
+
+/** Whether policy.yaml names the person (by email, or by the role they hold) as a reviewer or approver. */
+export function reviewParticipation(
+	meta: Pick<PolicyMeta, 'reviewers' | 'approvers'>,
+	person: { email: string; role: string },
+): ReviewParticipation | undefined {
+	const reviewer = listed(meta.reviewers, person);
+	const approver = listed(meta.approvers, person);
+	return reviewer || approver ? { reviewer, approver } : undefined;
+}
+
+/** Whether a participant may take a review page action (`op`). */
+export function participantMay(participation: ReviewParticipation, action: string): boolean {
+	return (
+		(participation.reviewer && (reviewActions.reviewer as readonly string[]).includes(action)) ||
+		(participation.approver && (reviewActions.approver as readonly string[]).includes(action))
+	);
+}
+
 /**
  * Records a workflow event in the outbox, with its audit entry, in one transaction. The hook for issue 16:
  * the notifier reads undelivered rows (`delivered_at is null`) and marks them delivered.

@@ -23,6 +23,8 @@ import {
 	type CmsOptions,
 } from './drafts.ts';
 import type { ContentCommit } from './git.ts';
+import type { MessageKey, Translate } from '../i18n/index.ts';
+import type { ClauseMoveTarget } from './form-edits.ts';
 
 export interface PolicyListVersion {
 	version: string;
@@ -82,6 +84,22 @@ export function policyListView(options: CmsOptions): PolicyListView {
 	return { policies, problems: result.errors.map((e) => `${e.file}:${e.field}: ${e.reason}`) };
 }
 
+/** A version's state in the UI language. */
+export const versionStateLabel = (t: Translate, state: string) =>
+	t(`state_${state.replace('-', '_')}` as 'state_draft');
+
+/** A policy's periodic review state (workflow.ts reviewsDue) in the UI language. */
+export function reviewStateLabel(t: Translate, state: string): string {
+	const labels: Record<string, MessageKey> = {
+		overdue: 'cmsReviewOverdue',
+		due: 'cmsReviewDue',
+		'not due': 'cmsReviewNotDue',
+		'no review cycle set': 'cmsReviewNoCycle',
+		'no version in force': 'cmsReviewNoVersion',
+	};
+	return labels[state] ? t(labels[state]) : state;
+}
+
 // ---------------------------------------------------------------------------
 // the editor
 
@@ -104,26 +122,33 @@ export interface EditorClause {
 	comments?: { author: string; at: string; body: string }[];
 }
 
-export interface EditorSection {
+/** What a section and a chapter of the editor share: where they stand and what they are called. */
+interface EditorPart {
 	key: string;
 	number: string | undefined;
 	title: string;
 	first: boolean;
 	last: boolean;
+}
+
+export interface EditorSection extends EditorPart {
 	clauses: EditorClause[];
 }
 
-export interface EditorChapter {
-	key: string;
-	number: string | undefined;
-	title: string;
-	first: boolean;
-	last: boolean;
+export interface EditorChapter extends EditorPart {
 	/** Clauses standing in the chapter before its sections. */
 	clauses: EditorClause[];
 	sections: EditorSection[];
 	/** Changes of this chapter's clauses that the redline shows (removed ones included). */
 	changes: ClauseChange[];
+}
+
+/** A place "move to…" offers, with what it shows: the chapter, and the section (none: before the sections). */
+export interface EditorMoveTarget extends ClauseMoveTarget {
+	/** The chapter's key: the page shows that chapter after the move. */
+	chapterKey: string;
+	chapter: string;
+	section: string | undefined;
 }
 
 export interface EditorView {
@@ -137,6 +162,8 @@ export interface EditorView {
 	since: string | undefined;
 	chapters: { key: string; number: string | undefined; title: string; changed: number }[];
 	chapter: EditorChapter | undefined;
+	/** Every section of the draft (all chapters) a clause can be moved to. */
+	moveTargets: EditorMoveTarget[];
 	changeSummary: string[];
 	substitutions: { from: string; to: string; reason: string }[];
 	reviews: ReviewItem[];
@@ -200,19 +227,19 @@ export function editorView(
 		const c = chapterLoaded.chapter;
 		const ids = new Set([...walkClauses(c)].map((v) => v.clause.id));
 		const index = version.chapters.indexOf(chapterLoaded);
+		/** Where a chapter or section stands among its siblings, and what it is called. */
+		const part = (p: { id: string; title: string }, numbers: Map<string, string>, i: number, count: number) => ({
+			key: p.id,
+			number: numbers.get(p.id),
+			title: p.title,
+			first: i === 0,
+			last: i === count - 1,
+		});
 		chapter = {
-			key: c.id,
-			number: version.numbers.chapters.get(c.id),
-			title: c.title,
-			first: index === 0,
-			last: index === version.chapters.length - 1,
+			...part(c, version.numbers.chapters, index, version.chapters.length),
 			clauses: clauseView(c.clauses, 0),
 			sections: c.sections.map((s, i) => ({
-				key: s.id,
-				number: version.numbers.sections.get(s.id),
-				title: s.title,
-				first: i === 0,
-				last: i === c.sections.length - 1,
+				...part(s, version.numbers.sections, i, c.sections.length),
 				clauses: clauseView(s.clauses, 0),
 			})),
 			changes: (redline?.changes ?? []).filter(
@@ -240,6 +267,7 @@ export function editorView(
 			};
 		}),
 		chapter,
+		moveTargets: clauseMoveTargets(version),
 		changeSummary: version.meta.changeSummary,
 		substitutions: version.meta.substitutions,
 		reviews: version.meta.status === 'approved' ? [] : versionReviews(result, policy, version, options),
@@ -252,6 +280,28 @@ export function editorView(
 			editorial: real.filter((c) => c.classification === 'editorial').length,
 		},
 	};
+}
+
+const label = (number: string | undefined, title: string) => [number, title].filter(Boolean).join(' ');
+
+/** Where a clause can be moved: each section of each chapter, and a chapter's clauses before its sections. */
+export function clauseMoveTargets(version: LoadedVersion): EditorMoveTarget[] {
+	return version.chapters.flatMap(({ chapter: c }) => {
+		const chapter = label(version.numbers.chapters.get(c.id), c.title);
+		const ends = (clauses: Clause[]) => ({ first: clauses[0]!.id, last: clauses.at(-1)!.id });
+		return [
+			...(c.clauses.length ? [{ key: c.id, chapterKey: c.id, chapter, section: undefined, ...ends(c.clauses) }] : []),
+			...c.sections
+				.filter((s) => s.clauses.length)
+				.map((s) => ({
+					key: s.id,
+					chapterKey: c.id,
+					chapter,
+					section: label(version.numbers.sections.get(s.id), s.title),
+					...ends(s.clauses),
+				})),
+		];
+	});
 }
 
 /** Version folders on disk (for links), newest first. */
