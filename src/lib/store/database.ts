@@ -45,6 +45,9 @@ const MIGRATION_LOCK = 727_105_001;
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
 	if (options.databaseUrl) {
 		const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+		// An idle connection the server ends (a restart, a terminated backend) is an 'error' event on the pool:
+		// unhandled, it would end the whole process; the pool replaces the connection at the next query.
+		pool.on('error', (error) => console.error(`zhidu: an idle PostgreSQL connection ended: ${error.message}`));
 		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 		const url = new URL(options.databaseUrl);
 		const store: Store = {
