@@ -169,17 +169,12 @@ export async function findPerson(
 		.orderBy('recorded_at', 'desc')
 		.execute();
 	const current = history.find((h) => h.effective_from <= onDate) ?? history.at(-1)!;
-	return {
-		id: row.id,
-		employeeId: row.employee_id,
-		name: row.name,
-		email: row.email,
-		hireDate: row.hire_date,
-		disabledOn: row.disabled_on,
+	return personOf({
+		...row,
 		department: current.department,
 		role: current.role as Role,
-		hasPassword: row.password_hash !== null,
-	};
+		has_password: row.password_hash !== null,
+	});
 }
 
 /** Everyone with the department and role in effect on `onDate`, in one query (per person, `inEffectOrder`'s first). */
@@ -209,6 +204,16 @@ export function checkPassword(password: string): void {
 		throw new PersonError('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
 }
 
+/** Ends every session of a person still open (a new password; leaving). */
+async function endSessions(tx: Kysely<Database>, personId: string): Promise<void> {
+	await tx
+		.updateTable('sessions')
+		.set({ revoked_at: now() })
+		.where('person_id', '=', personId)
+		.where('revoked_at', 'is', null)
+		.execute();
+}
+
 /** Stores a password hash (computed before the transaction: scrypt never holds a write lock) and ends the person's sessions. */
 export async function writePasswordHash(
 	tx: Kysely<Database>,
@@ -218,12 +223,7 @@ export async function writePasswordHash(
 ): Promise<void> {
 	await tx.updateTable('people').set({ password_hash: hash }).where('id', '=', personId).execute();
 	// A new password ends every session of that person.
-	await tx
-		.updateTable('sessions')
-		.set({ revoked_at: now() })
-		.where('person_id', '=', personId)
-		.where('revoked_at', 'is', null)
-		.execute();
+	await endSessions(tx, personId);
 	await recordAudit(tx, { event: 'person.password-set', actor, subject: personId });
 }
 
@@ -292,13 +292,7 @@ export async function disablePerson(
 			);
 		await tx.updateTable('people').set({ disabled_on: on }).where('id', '=', personId).execute();
 		// From that day on, no session works (sessionFor checks the date); end them now if the day has come.
-		if (on <= companyToday())
-			await tx
-				.updateTable('sessions')
-				.set({ revoked_at: now() })
-				.where('person_id', '=', personId)
-				.where('revoked_at', 'is', null)
-				.execute();
+		if (on <= companyToday()) await endSessions(tx, personId);
 		await recordAudit(tx, { event: 'person.disabled', actor, subject: personId, detail: { on } });
 	});
 }
