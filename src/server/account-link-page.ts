@@ -1,7 +1,8 @@
 /**
  * The reset and invitation pages (issue 16): one view-model for both. A GET
  * shows the form while the link is usable; a POST (same origin, checked by the
- * pipeline) sets the password through the link, once.
+ * pipeline) sets the password through the link, once. The page itself is
+ * src/components/site/AccountLinkForm.astro.
  */
 import { linkUsable, LinkError, useLink, type LinkPurpose } from '../lib/auth/account-links.ts';
 import { MIN_PASSWORD_LENGTH } from '../lib/auth/secrets.ts';
@@ -9,17 +10,20 @@ import type { Translate } from '../lib/i18n/index.ts';
 import type { ZhiduLocals } from './app.ts';
 
 export type LinkPage =
-	| { kind: 'done' }
-	| { kind: 'form'; token: string; error?: string; status: number }
-	| { kind: 'unusable'; status: number };
+	{ kind: 'form'; token: string; error?: string; status: number } | { kind: 'unusable'; status: number };
 
+/**
+ * The page to render (with its status), or the answer itself: once the
+ * password is set, to sign in (303); 503 without the server.
+ */
 export async function linkPage(
-	server: ZhiduLocals,
+	server: ZhiduLocals | undefined,
 	request: Request,
 	url: URL,
 	purpose: LinkPurpose,
 	t: Translate,
-): Promise<LinkPage> {
+): Promise<LinkPage | Response> {
+	if (!server) return new Response(null, { status: 503 });
 	const token = url.searchParams.get('token') ?? '';
 	if (request.method === 'POST') {
 		const form = await request.formData();
@@ -30,7 +34,7 @@ export async function linkPage(
 			return { kind: 'form', token, status: 400, error: t('passwordsDiffer') };
 		try {
 			await useLink(server.store, token, purpose, password, server.clientAddress);
-			return { kind: 'done' };
+			return new Response(null, { status: 303, headers: { location: '/login/?password=set' } });
 		} catch (error) {
 			if (error instanceof LinkError) return { kind: 'unusable', status: 410 };
 			return { kind: 'form', token, status: 400, error: (error as Error).message };

@@ -46,6 +46,25 @@ export function sitePolicy(id: string, day?: string): SitePolicy {
 	return policy;
 }
 
+/** The pages addressed by version (its contents, its print page): every version of every policy. */
+export function versionPaths() {
+	return sitePolicies().flatMap((policy) =>
+		policy.versions.map((version) => ({
+			params: { policy: policy.id, version: version.number },
+			props: { policyId: policy.id, versionNumber: version.number },
+		})),
+	);
+}
+
+/** The policy and the version a page of `versionPaths` is for. */
+export function siteVersionOf(props: { policyId: string; versionNumber: string }): {
+	policy: SitePolicy;
+	version: SiteVersion;
+} {
+	const policy = sitePolicy(props.policyId);
+	return { policy, version: policy.versions.find((v) => v.number === props.versionNumber)! };
+}
+
 export const chaptersOf = (version: SiteVersion): Chapter[] => version.loaded.chapters.map((c) => c.chapter);
 
 /** The chapter holding a clause (or section) id in a version, if any. */

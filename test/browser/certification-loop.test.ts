@@ -24,7 +24,8 @@ import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 
 const fixtures = join(projectRoot, 'test/fixtures');
-const shots = join(projectRoot, 'docs/screenshots');
+// Written on every run: test-output/ (ignored); docs/screenshots/ keeps the committed, looked-at copies.
+const shots = join(projectRoot, 'test-output/screenshots');
 // Inside the project: the built server's prerender chunks resolve packages from the project's node_modules.
 mkdirSync(join(projectRoot, 'test-output'), { recursive: true });
 const work = mkdtempSync(join(projectRoot, 'test-output', 'loop-'));
@@ -111,7 +112,7 @@ const wide = async (page: Page) =>
 		page.viewportSize()!.width,
 	);
 
-/** Both widths of the page as it is now, into docs/screenshots/<name>-360.png and -1280.png. */
+/** Both widths of the page as it is now, into test-output/screenshots/<name>-360.png and -1280.png. */
 async function screenshots(page: Page, name: string) {
 	const size = page.viewportSize()!;
 	for (const width of [360, 1280]) {

@@ -1,5 +1,5 @@
 /**
- * Screenshots of HR's publishing screens (issue 17) at 360, 768 and 1280 px, into docs/screenshots/: the
+ * Screenshots of HR's publishing screens (issue 17) at 360, 768 and 1280 px, into test-output/screenshots/ (docs/screenshots/ keeps the committed, looked-at copies): the
  * policy list, the clause editor with its redline and a conflict, and the signing dialog. Also checks
  * what a narrow screen must not do: scroll sideways.
  */
@@ -15,7 +15,7 @@ import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 
-const shots = join(projectRoot, 'docs/screenshots');
+const shots = join(projectRoot, 'test-output/screenshots');
 const widths = [360, 768, 1280] as const;
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 let browser: Browser;
@@ -27,6 +27,7 @@ beforeAll(async () => {
 	root = join(projectRoot, 'test-output', 'cms-screenshots');
 	rmSync(root, { recursive: true, force: true });
 	mkdirSync(join(root, 'content'), { recursive: true });
+	mkdirSync(shots, { recursive: true });
 	cpSync(join(projectRoot, 'content/policies'), join(root, 'content/policies'), { recursive: true });
 	cpSync(join(projectRoot, 'quizzes'), join(root, 'quizzes'), { recursive: true });
 	git(root, 'init', '--quiet');

@@ -5,7 +5,8 @@
  * frame), keyboard order with one tab stop per clause, the clause actions
  * (stable link, this version's link, citation), the compare form's
  * same-version notice, reading progress on the training path, and the
- * screenshots committed under docs/screenshots/.
+ * screenshots (test-output/screenshots/; the looked-at copies are committed
+ * under docs/screenshots/).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

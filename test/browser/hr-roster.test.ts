@@ -7,9 +7,10 @@
  * in history; every HR table stacks into cards at 360 px; a file just under
  * the body limit is previewed and confirmed (the preview keeps it on the
  * server; the confirm sends a token, not the file again). Screenshots of the
- * dashboard and the import preview at 360 and 1280 px go to docs/screenshots/.
+ * dashboard and the import preview at 360 and 1280 px go to test-output/screenshots/
+ * (docs/screenshots/ keeps the committed, looked-at copies).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -23,7 +24,8 @@ import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'zhidu-hr-roster-'));
-const screenshots = join(projectRoot, 'docs/screenshots');
+const screenshots = join(projectRoot, 'test-output/screenshots');
+mkdirSync(screenshots, { recursive: true });
 /** Existing staff, hired years ago, as Excel in Taiwan saves them (Big5, no BOM). */
 const roster = `員工編號,姓名,電子郵件,部門,角色,到職日
 T001,王小明,wang@example.com,運營部,員工,2015-04-01

@@ -20,7 +20,8 @@ let server: RunningServer;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let hr: Client;
-const shots = 'docs/screenshots';
+// Written on every run: test-output/ (ignored); docs/screenshots/ keeps the committed, looked-at copies.
+const shots = 'test-output/screenshots';
 
 beforeAll(async () => {
 	smtp = await startSmtp();

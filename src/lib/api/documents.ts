@@ -89,29 +89,21 @@ export const clauseSchema: z.ZodType<ClauseJson> = z.lazy(() =>
 	}),
 );
 
+/** A chapter or a section: its id, displayed number, title, page and the clauses standing in it. */
+const partSchema = z.object({
+	id: z.string(),
+	number: z.string().nullable(),
+	title: z.string(),
+	url: z.string(),
+	clauses: z.array(clauseSchema),
+});
+
 export const versionDocumentSchema = z.object({
 	policy: z.string(),
 	policyTitle: z.string(),
 	language: z.string(),
 	version: versionSummarySchema,
-	chapters: z.array(
-		z.object({
-			id: z.string(),
-			number: z.string().nullable(),
-			title: z.string(),
-			url: z.string(),
-			clauses: z.array(clauseSchema),
-			sections: z.array(
-				z.object({
-					id: z.string(),
-					number: z.string().nullable(),
-					title: z.string(),
-					url: z.string(),
-					clauses: z.array(clauseSchema),
-				}),
-			),
-		}),
-	),
+	chapters: z.array(partSchema.extend({ sections: z.array(partSchema) })),
 	sourceEnds: z.object({ after: z.string() }).nullable().describe('where an incomplete source breaks off'),
 });
 

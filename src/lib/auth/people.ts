@@ -14,6 +14,7 @@ import { readNotifyConfig } from '../notify/config.ts';
 import { assignmentsForNewPeople, newRosterEntry } from '../notify/events.ts';
 import { enqueue } from '../notify/outbox.ts';
 import { actorPersonId, recordAudit, type Actor } from './audit.ts';
+import { inEffectOrder, personColumns, personOf, type PersonRow } from './person-row.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './secrets.ts';
 
 export const newPersonSchema = z.object({
@@ -169,61 +170,29 @@ export async function findPerson(
 		.orderBy('recorded_at', 'desc')
 		.execute();
 	const current = history.find((h) => h.effective_from <= onDate) ?? history.at(-1)!;
-	return {
-		id: row.id,
-		employeeId: row.employee_id,
-		name: row.name,
-		email: row.email,
-		hireDate: row.hire_date,
-		disabledOn: row.disabled_on,
+	return personOf({
+		...row,
 		department: current.department,
 		role: current.role as Role,
-		hasPassword: row.password_hash !== null,
-	};
+		has_password: row.password_hash !== null,
+	});
 }
 
-/**
- * Everyone with the department and role in effect on `onDate`, in one query:
- * per person, the history row `findPerson` would choose (the latest effective
- * on that day, latest recorded first; else the earliest).
- */
+/** Everyone with the department and role in effect on `onDate`, in one query (per person, `inEffectOrder`'s first). */
 function peopleWithCurrentRole(onDate: string) {
-	return sql<PersonRow>`select p.id, p.employee_id, p.name, p.email, p.hire_date, p.disabled_on,
-  p.password_hash is not null as has_password, h.department, h.role
+	const text = `select ${personColumns}
 from people p
 join (
   select person_id, department, role, row_number() over (
-    partition by person_id
-    order by case when effective_from <= ${onDate} then 0 else 1 end,
-      case when effective_from <= ${onDate} then effective_from || recorded_at end desc,
-      effective_from, recorded_at) as n
+    partition by person_id order by ${inEffectOrder('person_history')}) as n
   from person_history
 ) h on h.person_id = p.id and h.n = 1`;
+	const pieces = text.split('?');
+	return sql<PersonRow>`${sql.join(
+		pieces.map((piece, i) => (i === 0 ? sql.raw(piece) : sql`${onDate}${sql.raw(piece)}`)),
+		sql``,
+	)}`;
 }
-
-interface PersonRow {
-	id: string;
-	employee_id: string;
-	name: string;
-	email: string;
-	hire_date: string | null;
-	disabled_on: string | null;
-	has_password: number | boolean;
-	department: string;
-	role: Role;
-}
-
-const personOf = (row: PersonRow): Person => ({
-	id: row.id,
-	employeeId: row.employee_id,
-	name: row.name,
-	email: row.email,
-	hireDate: row.hire_date,
-	disabledOn: row.disabled_on,
-	department: row.department,
-	role: row.role,
-	hasPassword: Boolean(row.has_password),
-});
 
 /** The roster, by employee id: one query, not one per person. */
 export async function listPeople(store: Pick<Store, 'db'>, onDate: string = companyToday()): Promise<Person[]> {
@@ -236,6 +205,16 @@ export function checkPassword(password: string): void {
 		throw new PersonError('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
 }
 
+/** Ends every session of a person still open (a new password; leaving). */
+async function endSessions(tx: Kysely<Database>, personId: string): Promise<void> {
+	await tx
+		.updateTable('sessions')
+		.set({ revoked_at: now() })
+		.where('person_id', '=', personId)
+		.where('revoked_at', 'is', null)
+		.execute();
+}
+
 /** Stores a password hash (computed before the transaction: scrypt never holds a write lock) and ends the person's sessions. */
 export async function writePasswordHash(
 	tx: Kysely<Database>,
@@ -245,12 +224,7 @@ export async function writePasswordHash(
 ): Promise<void> {
 	await tx.updateTable('people').set({ password_hash: hash }).where('id', '=', personId).execute();
 	// A new password ends every session of that person.
-	await tx
-		.updateTable('sessions')
-		.set({ revoked_at: now() })
-		.where('person_id', '=', personId)
-		.where('revoked_at', 'is', null)
-		.execute();
+	await endSessions(tx, personId);
 	await recordAudit(tx, { event: 'person.password-set', actor, subject: personId });
 }
 
@@ -319,13 +293,7 @@ export async function disablePerson(
 			);
 		await tx.updateTable('people').set({ disabled_on: on }).where('id', '=', personId).execute();
 		// From that day on, no session works (sessionFor checks the date); end them now if the day has come.
-		if (on <= companyToday())
-			await tx
-				.updateTable('sessions')
-				.set({ revoked_at: now() })
-				.where('person_id', '=', personId)
-				.where('revoked_at', 'is', null)
-				.execute();
+		if (on <= companyToday()) await endSessions(tx, personId);
 		await recordAudit(tx, { event: 'person.disabled', actor, subject: personId, detail: { on } });
 	});
 }

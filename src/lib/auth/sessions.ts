@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { companyToday, now } from '../calendar.ts';
 import { readRows, type Store } from '../store/database.ts';
-import type { Database, Role } from '../store/schema.ts';
+import type { Database } from '../store/schema.ts';
 import { anonymousActor, personActor, recordAudit, type Actor } from './audit.ts';
 import { findPerson, type Person } from './people.ts';
+import { inEffectOrder, personColumns, personOf, type PersonRow } from './person-row.ts';
 import { newToken, sha256, verifyPassword } from './secrets.ts';
 
 const iso = (date: Date) => date.toISOString();
@@ -153,36 +154,22 @@ export async function signIn(
 
 /**
  * The session, its person and the department and role in effect on a day, in
- * one query: the history row is the latest effective on that day (latest
- * recorded first), else the earliest (someone whose first row starts later),
- * as `findPerson` chooses it. Parameters: day, day, token hash.
+ * one query (the history row as `findPerson` chooses it, `inEffectOrder`).
+ * Parameters: day, day, token hash.
  */
-const sessionQuery = `select s.csrf_token, s.expires_at, s.revoked_at,
-  p.id, p.employee_id, p.name, p.email, p.hire_date, p.disabled_on, p.password_hash is not null as has_password,
-  h.department, h.role
+const sessionQuery = `select s.csrf_token, s.expires_at, s.revoked_at, ${personColumns}
 from sessions s
 join people p on p.id = s.person_id
 join person_history h on h.id = (
   select x.id from person_history x where x.person_id = p.id
-  order by case when x.effective_from <= ? then 0 else 1 end,
-    case when x.effective_from <= ? then x.effective_from || x.recorded_at end desc,
-    x.effective_from, x.recorded_at
+  order by ${inEffectOrder('x')}
   limit 1)
 where s.id_hash = ?`;
 
-interface SessionRow {
+interface SessionRow extends PersonRow {
 	csrf_token: string;
 	expires_at: string;
 	revoked_at: string | null;
-	id: string;
-	employee_id: string;
-	name: string;
-	email: string;
-	hire_date: string | null;
-	disabled_on: string | null;
-	has_password: number | boolean;
-	department: string;
-	role: Role;
 }
 
 /** The live session behind a cookie token, if any: one read on a kept prepared statement (every request asks). */
@@ -192,17 +179,7 @@ export async function sessionFor(store: Store, token: string | undefined): Promi
 	const [row] = await readRows<SessionRow>(store, 'session', sessionQuery, [today, today, sha256(token)]);
 	if (!row || row.revoked_at !== null || row.expires_at <= iso(now())) return undefined;
 	if (row.disabled_on !== null && row.disabled_on <= today) return undefined;
-	const person: Person = {
-		id: row.id,
-		employeeId: row.employee_id,
-		name: row.name,
-		email: row.email,
-		hireDate: row.hire_date,
-		disabledOn: row.disabled_on,
-		department: row.department,
-		role: row.role,
-		hasPassword: Boolean(row.has_password),
-	};
+	const person = personOf(row);
 	return { person, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 

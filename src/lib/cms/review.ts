@@ -1,8 +1,9 @@
 /**
  * Review in the database: reviewers' comments on clauses (records, append-only) and the workflow's events,
- * each written in one transaction with its audit entry. `workflow_events` is the outbox that the
- * notifications of issue 16 deliver: a row per event with its recipients (policy.yaml `reviewers` /
- * `approvers`), `delivered_at` null until sent.
+ * each written in one transaction with its audit entry. `workflow_events` is the workflow's event log (a
+ * row per event with its recipients, policy.yaml `reviewers` / `approvers`; other instances poll its
+ * approvals to publish); its emails go through the notifications outbox only (src/lib/notify/outbox.ts),
+ * in the same transaction. `delivered_at` is a column left from 0010: always null (docs/decisions.md).
  */
 import { randomUUID } from 'node:crypto';
 import { recordAudit, type Actor } from '../auth/audit.ts';
@@ -134,10 +135,7 @@ export function participantMay(participation: ReviewParticipation, action: strin
 	);
 }
 
-/**
- * Records a workflow event in the outbox, with its audit entry, in one transaction. The hook for issue 16:
- * the notifier reads undelivered rows (`delivered_at is null`) and marks them delivered.
- */
+/** Records a workflow event, its emails (in the notifications outbox) and its audit entry, in one transaction. */
 export async function recordWorkflowEvent(
 	store: Store,
 	event: {

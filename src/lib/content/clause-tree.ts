@@ -35,6 +35,16 @@ export interface Chapter {
 }
 
 /** Source form of a template blank, as the source documents write it. */
+/** Where a clause stands as a reader sees it: its chapter and section (if any), titles and displayed numbers. */
+export interface ClausePlace {
+	chapterId: string;
+	chapterTitle: string;
+	chapterNumber: string | undefined;
+	sectionId: string | undefined;
+	sectionTitle: string | undefined;
+	sectionNumber: string | undefined;
+}
+
 export const blankSourceForm = (label: string) => `[${label}]`;
 
 export function partsToText(parts: readonly TextPart[]): string {

@@ -19,7 +19,7 @@
  * Plain TypeScript, no Astro: the site, the CLI and certification share it.
  */
 import { diffChars, diffWordsWithSpace, type Change } from 'diff';
-import { partsToText, type Chapter, type Clause, type Section } from '../content/clause-tree.ts';
+import { partsToText, type Chapter, type Clause, type ClausePlace, type Section } from '../content/clause-tree.ts';
 import type { Numbers } from '../content/numbering.ts';
 import type { ChangeClassification, VersionMeta } from '../content/schema.ts';
 import { editorialReason, editorialVerdict, sameHeading, type EditorialVerdict } from './editorial.ts';
@@ -45,18 +45,12 @@ export interface DiffSegment {
 }
 
 /** A clause as one version shows it. */
-export interface ClauseSnapshot {
+export interface ClauseSnapshot extends ClausePlace {
 	/** Displayed number (from `numbers.clauses`); undefined for unnumbered paragraphs. */
 	number: string | undefined;
 	title: string | undefined;
 	/** Plain text (partsToText: blanks as `[label]`), items excluded. */
 	text: string;
-	chapterId: string;
-	chapterTitle: string;
-	chapterNumber: string | undefined;
-	sectionId: string | undefined;
-	sectionTitle: string | undefined;
-	sectionNumber: string | undefined;
 	/** The clause this item belongs to; undefined for clauses standing in a chapter or section. */
 	parentId: string | undefined;
 	/** 0 for clauses, 1 for their items, and so on. */

@@ -7,7 +7,6 @@ import type { LoadedPolicy, LoadedVersion } from '../content/loader.ts';
 import { walkClauses } from '../content/clause-tree.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import { catalog, versionInForceOn, type Catalog } from '../catalog/index.ts';
-import type { Role } from '../store/schema.ts';
 import { dutySince, owes, trackingRow, type RosterEntry, type TrackingRow } from '../tracking/tracking.ts';
 import { acknowledgementStatement, attemptStatements } from './xapi.ts';
 import { chapterUrl, policyUrl, versionUrl } from '../urls.ts';
@@ -170,17 +169,9 @@ export function assignmentsForNewPeople(
 }
 
 /** A person as tracking sees them on the day they are added (one history entry). */
-export function newRosterEntry(p: {
-	id: string;
-	employeeId: string;
-	name: string;
-	email: string;
-	department: string;
-	role: Role;
-	hireDate: string | null;
-	manager?: string | null;
-	today: string;
-}): RosterEntry {
+export function newRosterEntry(
+	p: Omit<RosterEntry, 'startedOn' | 'history' | 'manager'> & { manager?: string | null; today: string },
+): RosterEntry {
 	const startedOn = p.hireDate ?? p.today;
 	return {
 		id: p.id,
@@ -192,7 +183,7 @@ export function newRosterEntry(p: {
 		hireDate: p.hireDate,
 		manager: p.manager ?? null,
 		startedOn,
-		history: [{ from: p.hireDate ?? p.today, department: p.department, role: p.role }],
+		history: [{ from: startedOn, department: p.department, role: p.role }],
 	};
 }
 

@@ -7,7 +7,7 @@
  * certificate read this record, never the bank as it is now.
  */
 import { createHash } from 'node:crypto';
-import type { Answer, DrawnQuestion, GradedQuestion, SnapshotQuestion } from './engine.ts';
+import type { Answer, DrawnQuestion, GradedQuestion, QuestionResult, SnapshotQuestion } from './engine.ts';
 import { snapshotQuestions } from './engine.ts';
 import type { Quiz } from './schema.ts';
 
@@ -115,13 +115,7 @@ export function buildRecord(
 }
 
 /** What the person sees of a graded attempt. */
-export interface VisibleFeedback {
-	id: string;
-	correct: boolean;
-	chosen: Answer | null;
-	rightAnswer?: Answer;
-	explanation: string;
-	cites: string[];
+export interface VisibleFeedback extends QuestionResult {
 	citations: Citation[];
 }
 

@@ -9,7 +9,7 @@
  * Version states are not in the file: the caller says, at query time, which
  * state each version is in (so the answer is right after midnight).
  */
-import { partsToText, walkClauses, type Chapter } from '../content/clause-tree.ts';
+import { partsToText, walkClauses, type Chapter, type ClausePlace } from '../content/clause-tree.ts';
 import type { Numbers } from '../content/numbering.ts';
 import type { DatedVersion, VersionState } from '../versions.ts';
 import type { ExcerptPart } from './excerpt.ts';
@@ -24,7 +24,7 @@ import {
 	type QueryTerm,
 } from './tokenizer.ts';
 
-export interface ClauseDocument {
+export interface ClauseDocument extends ClausePlace {
 	/** The clause's page URL with its anchor. */
 	ref: string;
 	policyId: string;
@@ -32,12 +32,6 @@ export interface ClauseDocument {
 	version: string;
 	clauseId: string;
 	number: string | undefined;
-	chapterId: string;
-	chapterTitle: string;
-	chapterNumber: string | undefined;
-	sectionId: string | undefined;
-	sectionTitle: string | undefined;
-	sectionNumber: string | undefined;
 	/** What a reader sees: the clause title and separator, then its text (blanks as [label]). */
 	text: string;
 }

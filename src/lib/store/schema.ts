@@ -242,8 +242,8 @@ export interface ClauseCommentsTable {
 }
 
 /**
- * The workflow's events (0010): submitted for review, changes requested, approved, signed, published. An
- * outbox: the notifications of issue 16 deliver each undelivered row to its recipients and set delivered_at.
+ * The workflow's events (0010): submitted for review, changes requested, approved, signed, published. A
+ * record, not a delivery queue: their emails go through `outbox` (src/lib/cms/review.ts).
  */
 export interface WorkflowEventsTable {
 	id: string;
@@ -257,6 +257,7 @@ export interface WorkflowEventsTable {
 	/** JSON details (text hash, comments count, commit id …). */
 	detail: string;
 	created_at: string;
+	/** Left from 0010 (when this table was to be the outbox): never set, always null. */
 	delivered_at: string | null;
 }
 

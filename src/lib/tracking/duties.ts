@@ -8,6 +8,7 @@
  */
 import type { LoadedPolicy } from '../content/loader.ts';
 import { chapterReading, type ReadingReceipt } from './reading.ts';
+import type { AcknowledgementState, CertificationState } from './status.ts';
 import type { TrackingRow } from './tracking.ts';
 
 export type DutyState = 'read' | 'acknowledge' | 'pass' | 'done';
@@ -49,6 +50,58 @@ export function dutyOf(
 		due,
 		chaptersRead,
 		chaptersTotal: reading.length,
+	};
+}
+
+/** One step of a duty as a person's page lists it: its state, the record that counts, its due date. */
+export type DutyStep =
+	| {
+			step: 'acknowledgement';
+			state: AcknowledgementState;
+			/** The acknowledgement that counts: on which day, which version. */
+			done: { on: string; version: string } | undefined;
+			due: string | undefined;
+			overdue: boolean;
+	  }
+	| {
+			step: 'certification';
+			/** `no-quiz`: the policy has no quiz, nothing to pass. */
+			state: CertificationState | 'no-quiz';
+			/** The pass that counts: on which day, which version, the score, valid until. */
+			done: { on: string; version: string; score: number; until: string } | undefined;
+			due: string | undefined;
+			overdue: boolean;
+	  };
+
+/** The two steps of a tracking row (My training and HR's person page list them alike). */
+export function dutySteps(row: TrackingRow): { acknowledgement: DutyStep; certification: DutyStep } {
+	const { acknowledgement: ack, certification: cert } = row;
+	return {
+		acknowledgement: {
+			step: 'acknowledgement',
+			state: ack.state,
+			done: ack.acknowledgement
+				? { on: ack.acknowledgement.acknowledgedOn, version: ack.acknowledgement.policyVersion }
+				: undefined,
+			due: ack.due,
+			overdue: ack.overdue,
+		},
+		certification: row.quizId
+			? {
+					step: 'certification',
+					state: cert.state,
+					done: cert.pass
+						? {
+								on: cert.pass.passedOn,
+								version: cert.pass.policyVersion,
+								score: cert.pass.score,
+								until: cert.validUntil ?? '',
+							}
+						: undefined,
+					due: cert.due,
+					overdue: cert.overdue,
+				}
+			: { step: 'certification', state: 'no-quiz', done: undefined, due: undefined, overdue: false },
 	};
 }
 

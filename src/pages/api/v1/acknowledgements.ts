@@ -11,6 +11,7 @@ import type { APIRoute } from 'astro';
 import { acknowledgeBody } from '#lib/api/route-schemas.ts';
 import { z } from 'zod';
 import { acknowledgementStatus } from '#lib/tracking/status.ts';
+import type { AcknowledgementRow } from '#lib/tracking/tracking.ts';
 import { signaturesFor, type Signature } from '#lib/signature/index.ts';
 import {
 	acknowledgementIsSigned,
@@ -25,15 +26,6 @@ import { catalog, policyOf, today, versionInForceOf } from '#server/catalog.ts';
 import { parseQuery } from '#server/tracking-view.ts';
 
 export const prerender = false;
-
-interface AcknowledgementRow {
-	id: string;
-	policy_id: string;
-	policy_version: string;
-	text_hash: string;
-	acknowledged_at: string;
-	statement: string | null;
-}
 
 const signatureJson = (signature: Signature | undefined) =>
 	signature
