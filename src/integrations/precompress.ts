@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
-import { cacheDir } from '../lib/catalog/content-cache.ts';
+import { cacheDir } from '../lib/content/content-cache.ts';
 
 export const compressible = new Set(['.html', '.css', '.js', '.mjs', '.json', '.svg', '.txt', '.xml', '.wasm']);
 const MIN_BYTES = 1024;

@@ -1,48 +1,75 @@
 /**
- * The loaded content is kept on disk between starts (issue 19: cold start):
- * read back, it is what parsing gives; an edited chapter is parsed again.
+ * Loaded policies are kept on disk between loads (issue 19: cold start; issue 17: an approval rewrites one
+ * version.yaml and must not parse every policy again): read back, a policy is what parsing gives; an
+ * edited policy is parsed again, the others are read back; a policy with problems is never kept.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedPolicies } from '#lib/catalog/content-cache.ts';
-import { loadContentOrThrow } from '#lib/content/loader.ts';
+import { loadContent, loadContentOrThrow } from '#lib/content/loader.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
 describe('content cache', () => {
 	let cache: string;
 	let content: string;
-	const saved = process.env['ZHIDU_CACHE_DIR'];
+	const saved = { dir: process.env['ZHIDU_CACHE_DIR'], switch: process.env['ZHIDU_CONTENT_CACHE'] };
+	const kept = () =>
+		readdirSync(cache)
+			.filter((f) => f.endsWith('.bin'))
+			.sort();
+	const parsed = () => {
+		process.env['ZHIDU_CONTENT_CACHE'] = 'off';
+		try {
+			return loadContent({ policiesDir: content, root });
+		} finally {
+			delete process.env['ZHIDU_CONTENT_CACHE'];
+		}
+	};
 	beforeEach(() => {
 		const temp = mkdtempSync(join(tmpdir(), 'zhidu-content-cache-'));
 		cache = join(temp, 'cache');
 		content = join(temp, 'policies');
 		cpSync(join(root, 'content/policies'), content, { recursive: true });
 		process.env['ZHIDU_CACHE_DIR'] = cache;
+		delete process.env['ZHIDU_CONTENT_CACHE'];
 	});
 	afterEach(() => {
-		if (saved === undefined) delete process.env['ZHIDU_CACHE_DIR'];
-		else process.env['ZHIDU_CACHE_DIR'] = saved;
+		for (const [name, value] of [
+			['ZHIDU_CACHE_DIR', saved.dir],
+			['ZHIDU_CONTENT_CACHE', saved.switch],
+		] as const)
+			if (value === undefined) delete process.env[name];
+			else process.env[name] = value;
 	});
 
-	it('reads back what parsing gave, and parses again after an edit', () => {
-		let parses = 0;
-		const load = () => (parses++, loadContentOrThrow({ policiesDir: content, root }));
-		const first = cachedPolicies(content, root, load);
-		expect(parses).toBe(1);
-		expect(readdirSync(cache).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
-		const second = cachedPolicies(content, root, load);
-		expect(parses).toBe(1);
+	it('reads back what parsing gave, and parses again only the policy that changed', () => {
+		const first = loadContentOrThrow({ policiesDir: content, root });
+		expect(kept()).toHaveLength(2);
+		const second = loadContentOrThrow({ policiesDir: content, root });
+		expect(kept()).toHaveLength(2);
 		expect(second).toEqual(first);
 		expect(second[0]!.versions[0]!.numbers.clauses).toBeInstanceOf(Map);
 
+		const before = kept();
 		const chapter = join(content, 'pharma-operations-department/1.1/01-總則.mdx');
 		writeFileSync(chapter, readFileSync(chapter, 'utf8').replace('總則', '總 則'));
-		const third = cachedPolicies(content, root, load);
-		expect(parses).toBe(2);
-		expect(third).toEqual(loadContentOrThrow({ policiesDir: content, root }));
+		const third = loadContentOrThrow({ policiesDir: content, root });
+		// One new file: the edited policy's; the other policy was read back.
+		expect(kept().filter((f) => !before.includes(f))).toHaveLength(1);
+		expect(third).toEqual(parsed().policies);
 		expect(third).not.toEqual(first);
+	});
+
+	it('never keeps a policy with problems: they are reported on every load', () => {
+		const yaml = join(content, 'operating-model-process/1.1/version.yaml');
+		writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^status: .*$/m, 'status: finished'));
+		const first = loadContent({ policiesDir: content, root });
+		expect(first.errors.map((e) => e.file).join()).toContain('operating-model-process');
+		expect(kept()).toHaveLength(1);
+		const second = loadContent({ policiesDir: content, root });
+		expect(second.errors).toEqual(first.errors);
+		expect(second.policies).toEqual(parsed().policies);
 	});
 });

@@ -16,7 +16,6 @@ import { walkClauses, type Chapter } from '../content/clause-tree.ts';
 import { ContentErrors } from '../content/errors.ts';
 import { loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
-import { cachedPolicies } from './content-cache.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import { loadTrainingPathsOrThrow, trainingDirFor, type TrainingPath } from '../training/loader.ts';
 import { chapterUrl } from '../urls.ts';
@@ -45,7 +44,7 @@ export function loadCatalog(source: CatalogSource = {}): Catalog {
 	const root = source.root ?? process.cwd();
 	const contentDir = resolve(root, config.contentDir);
 	const quizzesDir = resolve(root, config.quizzesDir);
-	const policies = cachedPolicies(contentDir, root, () => loadContentOrThrow({ policiesDir: contentDir, root }));
+	const policies = loadContentOrThrow({ policiesDir: contentDir, root });
 	const { quizzes, errors } = loadQuizzes(quizzesDir, policies, root);
 	if (errors.length) throw new ContentErrors(errors);
 	return { policies, quizzes, config, timeZone: config.timeZone, contentDir, quizzesDir };

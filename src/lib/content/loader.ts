@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { parseChapterMdx } from './chapter-mdx.ts';
 import type { Chapter } from './clause-tree.ts';
 import { walkClauses } from './clause-tree.ts';
+import { cachedPolicy } from './content-cache.ts';
 import { ContentError, ContentErrors, contentErrorsFromZod } from './errors.ts';
 import { deriveNumbers, type Numbers } from './numbering.ts';
 import { policyId, policySchema, versionSchema, type PolicyMeta, type VersionMeta } from './schema.ts';
@@ -215,7 +216,7 @@ export function loadContent(options: LoadOptions = {}): LoadResult {
 	for (const name of readdirSync(policiesDir).sort()) {
 		const path = join(policiesDir, name);
 		if (!isDir(path)) continue;
-		const policy = loadPolicy(path, root, errors);
+		const policy = cachedPolicy(path, root, errors, (found) => loadPolicy(path, root, found));
 		if (policy) policies.push(policy);
 	}
 	return { policies, errors };
