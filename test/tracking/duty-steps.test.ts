@@ -26,6 +26,7 @@ const person: RosterEntry = {
 	department,
 	role: 'staff',
 	hireDate: '2020-01-01',
+	manager: null,
 	startedOn: '2020-01-01',
 	history: [{ from: '2020-01-01', department, role: 'staff' }],
 };
