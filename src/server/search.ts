@@ -1,5 +1,5 @@
 /**
- * Server-side search: the index the build wrote (dist/search-index.json),
+ * Server-side search: the index the build wrote (dist/search-index.json and search-documents.ndjson),
  * loaded once per process and again when the catalog is reloaded (built from
  * the catalog's content when the file is missing or was built from other
  * content), and version states resolved per request.
@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import { readBuildConfig } from '../lib/config.ts';
 import type { SearchIndex } from '../lib/search/clause-index.ts';
-import { loadSearchIndex, searchIndexPath, versionStates } from '../lib/search/from-content.ts';
+import { loadSearchIndex, versionStates } from '../lib/search/from-content.ts';
 import type { VersionState } from '../lib/versions.ts';
 import { catalogGeneration } from '../lib/catalog/index.ts';
 import { catalog, today } from './catalog.ts';
@@ -21,7 +21,7 @@ export function serverSearchIndex(): Promise<SearchIndex> {
 	loadedFor = catalogGeneration();
 	const config = readBuildConfig();
 	const distDir = process.env['ZHIDU_DIST_DIR'] ?? join(process.cwd(), 'dist');
-	index = loadSearchIndex(searchIndexPath(distDir), resolve(config.contentDir), () => catalog().policies, {
+	index = loadSearchIndex(distDir, resolve(config.contentDir), () => catalog().policies, {
 		includeUnapproved: config.preview,
 	});
 	index.catch(() => (index = undefined));

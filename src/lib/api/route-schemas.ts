@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { webhookEventType } from '../notify/event-types.ts';
 
-import { calendarDate } from '../calendar.ts';
+import { calendarDate } from '../calendar-date.ts';
 import { csvEncodings, encodingNamed } from '../csv/encoding.ts';
 
 export { calendarDate };

@@ -16,7 +16,7 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { calendarDate } from '../calendar.ts';
+import { calendarDate } from '../calendar-date.ts';
 import { restoreCell } from '../csv/cells.ts';
 import {
 	decodeForPreview,
