@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { companyToday } from '#lib/calendar.ts';
+import { plainContentDir } from '#lib/config-defaults.ts';
 import { searchHitJson } from '#lib/search/hit-json.ts';
 import { loadSearchIndex, stateLookup, versionStates } from '#lib/search/from-content.ts';
 import type { VersionState } from '#lib/versions.ts';
@@ -38,8 +39,9 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 	if (!query) throw new UsageError(usage);
 	const limit = whole('limit', values.limit, 1);
 	const offset = whole('offset', values.offset, 0);
-	// The configuration (validated with zod, slow to load) only when --content does not name the folder.
-	const contentDir = values.content ?? (await import('#lib/config.ts')).readBuildConfig(io.env).contentDir;
+	// The configuration's zod schema (slow to load) only when the folder's name needs validating.
+	const contentDir =
+		values.content ?? plainContentDir(io.env) ?? (await import('#lib/config.ts')).readBuildConfig(io.env).contentDir;
 	const policiesDir = resolve(io.cwd, contentDir);
 	// The content (its MDX parser) is loaded only when the index must be rebuilt: starting fast is the point.
 	const index = await loadSearchIndex(
