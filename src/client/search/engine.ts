@@ -149,10 +149,37 @@ async function timed<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 
 const queryTokens = (terms: readonly QueryTerm[]) => [...new Set(terms.flatMap(termTokens))].join(' ');
 
+/**
+ * Fragments in flight at once: what a browser opens to one server over
+ * HTTP/1.1 (6). More would only queue in the browser, where a search
+ * overtaken by a keystroke could no longer take its requests back; so each
+ * next fragment is asked for only when one has arrived and the search is
+ * still wanted.
+ */
+const fragmentsAtOnce = 6;
+
+async function readFragments(batch: readonly PagefindResult[], signal?: AbortSignal): Promise<PagefindData[]> {
+	const out: PagefindData[] = new Array(batch.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < batch.length) {
+			signal?.throwIfAborted();
+			const at = next++;
+			out[at] = await batch[at]!.data();
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(fragmentsAtOnce, batch.length) }, worker));
+	return out;
+}
+
 /** Whether a fragment's clause holds every term (headings included, as on the server). */
 const holds = (data: PagefindData, terms: readonly QueryTerm[], fold: FoldTable) =>
 	matchesAll(compact(`${data.meta['title'] ?? ''} ${data.meta['text'] ?? ''}`, fold), terms);
 
+/**
+ * Searches, and reads the fragments of the first page. `signal`: the search
+ * was overtaken (a keystroke); it reads no further fragment.
+ */
 export async function searchClauses(
 	query: string,
 	filters: SearchFilters = {},
@@ -227,7 +254,7 @@ export async function searchClauses(
 		while (page.length < size && read < candidates.length) {
 			const batch = candidates.slice(read, read + size - page.length);
 			read += batch.length;
-			const fragments = await timed('fragments', () => Promise.all(batch.map((c) => c.data())));
+			const fragments = await timed('fragments', () => readFragments(batch, signal));
 			for (const data of fragments) {
 				if (!holds(data, parsed.terms, fold)) {
 					rejected++;
