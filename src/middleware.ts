@@ -7,6 +7,7 @@
  * configuration, so the accounts and quiz pages work there too.
  * Prerendered pages are built without a request: nothing to decide.
  */
+import { join } from 'node:path';
 import { defineMiddleware } from 'astro:middleware';
 import { decideAccess } from './server/access.ts';
 import { policyOf } from './lib/catalog/index.ts';
@@ -37,6 +38,8 @@ async function resolveLocals(request: Request, peer: string): Promise<ZhiduLocal
 		identity: resolved.identity,
 		clientAddress: clientAddress(config, like),
 		https: new URL(request.url).protocol === 'https:',
+		// The last build's static site (its Pagefind records), if there is one.
+		clientDir: join(process.env['ZHIDU_DIST_DIR'] ?? join(process.cwd(), 'dist'), 'client'),
 	};
 }
 

@@ -1,9 +1,9 @@
 /**
  * Site search, written by the `astro:build:done` hook from the same clause
  * documents:
- * - dist/search-index.json: the server-side index (src/lib/search), which
- *   GET /api/v1/search and `zhidu search` load; beside client/, never served
- *   as a file.
+ * - dist/search-index.json and dist/search-documents.ndjson: the server-side
+ *   index (src/lib/search), which GET /api/v1/search and `zhidu search` load;
+ *   beside client/, never served as files.
  * - client/pagefind/: a Pagefind index (Node API, version pinned in
  *   package.json) of one custom record per clause. Its content is the clause
  *   pre-segmented by our tokenizer (folded bigrams and words, see
@@ -25,9 +25,9 @@ import * as pagefind from 'pagefind';
 import { readBuildConfig } from '../lib/config.ts';
 import { catalog } from '../lib/catalog/index.ts';
 import { numbered } from '../lib/content/numbering.ts';
-import { packSearchIndex, type ClauseDocument } from '../lib/search/clause-index.ts';
+import type { ClauseDocument } from '../lib/search/clause-index.ts';
 import { buildSearchIndex } from '../lib/search/build-index.ts';
-import { contentFingerprint, searchIndexPath } from '../lib/search/from-content.ts';
+import { contentState, searchIndexPath, writeSearchIndex } from '../lib/search/from-content.ts';
 import { indexTokens } from '../lib/search/tokenizer.ts';
 import {
 	foldTableFile,
@@ -126,12 +126,13 @@ export async function writeClauseIndex(
 	// The catalog the build's pages read (one load of the content per build).
 	const { policies } = catalog();
 	const options = { includeUnapproved: config.preview };
-	const file = buildSearchIndex(policies, contentFingerprint(policiesDir, options), options);
+	const content = contentState(policiesDir, options);
+	const file = buildSearchIndex(policies, content.fingerprint, options);
 	if (file.documents.length === 0) throw new Error('Pagefind: no clauses to index');
 	// client/ holds the static site; the server-side index goes beside it.
 	const distDir = basename(outDir) === 'client' ? dirname(outDir) : outDir;
 	const indexFile = searchIndexPath(distDir);
-	writeFileSync(indexFile, JSON.stringify(packSearchIndex(file)));
+	writeSearchIndex(distDir, file, content.stamp);
 	try {
 		const { index, errors } = await answered('createIndex', pagefind.createIndex({}), 60);
 		fail('createIndex', errors);

@@ -1,7 +1,9 @@
 /**
  * The company calendar: every "today" in Zhidu is the calendar date in
  * ZHIDU_TIMEZONE, from `companyToday()`. A calendar date is a `YYYY-MM-DD`
- * string naming a real day, validated by one schema (`calendarDate`).
+ * string naming a real day (`isRealDate`), validated by one schema
+ * (`calendarDate`, in calendar-date.ts: kept apart so that reading today's
+ * date does not load zod, which `zhidu search` would pay for on every run).
  *
  * The clock is injectable for tests only: `ZHIDU_NOW` (an ISO instant) or
  * `ZHIDU_NOW_FILE` (a file holding one, re-read on every call, so a test can
@@ -10,26 +12,13 @@
  * never be started on a wrong day.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 
-const isRealDate = (s: string): boolean => {
+/** Whether a `YYYY-MM-DD` string names a day that exists (2026-02-30 does not). */
+export const isRealDate = (s: string): boolean => {
 	const d = new Date(`${s}T00:00:00Z`);
 	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 };
 
-/** A calendar date `YYYY-MM-DD` that exists (2026-02-30 is refused), as text. */
-export const calendarDateText = z
-	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, {
-		error: (issue) => `expected a calendar date YYYY-MM-DD, got "${String(issue.input)}"`,
-	})
-	.refine(isRealDate, { error: (issue) => `"${String(issue.input)}" is not a real calendar date` });
-
-/** The same, also accepting YAML's parsed dates, turned back into the date they name. */
-export const calendarDate = z.preprocess(
-	(value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
-	calendarDateText,
-);
 export type CalendarDate = string;
 
 export function isTimeZone(zone: string): boolean {

@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import { isTimeZone } from './calendar.ts';
+import { defaultContentDir } from './config-defaults.ts';
 import { uiLanguages } from './i18n/index.ts';
 
 export const buildConfigSchema = z.object({
-	ZHIDU_CONTENT_DIR: z.string().min(1).default('content/policies'),
+	ZHIDU_CONTENT_DIR: z.string().min(1).default(defaultContentDir),
 	ZHIDU_QUIZZES_DIR: z.string().min(1).default('quizzes'),
 	ZHIDU_PREVIEW: z
 		.enum(['0', '1', ''])

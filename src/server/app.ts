@@ -38,6 +38,8 @@ export interface ZhiduLocals {
 	 * they may do there. Undefined for HR (who may do everything) and everywhere else.
 	 */
 	review?: ReviewParticipation | undefined;
+	/** The static site being served (client/ of the build; publishing swaps it). */
+	clientDir: string;
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -137,7 +139,14 @@ export function createRequestHandler(options: AppOptions) {
 
 			// Server-rendered pages and API answers: private unless a route says otherwise.
 			res.setHeader('Cache-Control', privateNoStore);
-			const locals: ZhiduLocals = { store, config, identity, clientAddress: clientAddress(config, req), https };
+			const locals: ZhiduLocals = {
+				store,
+				config,
+				identity,
+				clientAddress: clientAddress(config, req),
+				https,
+				clientDir,
+			};
 			// On-demand routes: the Astro middleware (src/middleware.ts) decides access. What no route answers is a
 			// static file: decided here, by the same function, before the file is looked up.
 			const staticFile = () => {

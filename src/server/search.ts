@@ -1,13 +1,16 @@
 /**
- * Server-side search: the index the build wrote (dist/search-index.json),
+ * Server-side search: the index the build wrote (dist/search-index.json and search-documents.ndjson),
  * loaded once per process and again when the catalog is reloaded (built from
  * the catalog's content when the file is missing or was built from other
  * content), and version states resolved per request.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { pagefindBundlePath } from '../client/search/record.ts';
 import { readBuildConfig } from '../lib/config.ts';
 import type { SearchIndex } from '../lib/search/clause-index.ts';
-import { loadSearchIndex, searchIndexPath, versionStates } from '../lib/search/from-content.ts';
+import { loadSearchIndex, versionStates } from '../lib/search/from-content.ts';
 import type { VersionState } from '../lib/versions.ts';
 import { catalogGeneration } from '../lib/catalog/index.ts';
 import { catalog, today } from './catalog.ts';
@@ -21,7 +24,7 @@ export function serverSearchIndex(): Promise<SearchIndex> {
 	loadedFor = catalogGeneration();
 	const config = readBuildConfig();
 	const distDir = process.env['ZHIDU_DIST_DIR'] ?? join(process.cwd(), 'dist');
-	index = loadSearchIndex(searchIndexPath(distDir), resolve(config.contentDir), () => catalog().policies, {
+	index = loadSearchIndex(distDir, resolve(config.contentDir), () => catalog().policies, {
 		includeUnapproved: config.preview,
 	});
 	index.catch(() => (index = undefined));
@@ -43,4 +46,37 @@ export function versionStatesNow(): { asOf: string; states: Map<string, VersionS
 		})),
 	);
 	return { asOf, states: versionStates(versions, asOf) };
+}
+
+/** What a browser search result shows of a Pagefind record. */
+export interface PagefindRecord {
+	url: string;
+	meta: Record<string, string>;
+	filters: Record<string, string[]>;
+}
+
+const signature = 'pagefind_dcd';
+
+/**
+ * Pagefind records (fragment files) of the served build by id; null for an id
+ * with no file. A fragment is gzip holding a signature and the JSON (or the
+ * signature and the JSON as is), as Pagefind's own reader takes it.
+ */
+export function pagefindRecords(clientDir: string, ids: readonly string[]): Record<string, PagefindRecord | null> {
+	const out: Record<string, PagefindRecord | null> = {};
+	for (const id of ids) {
+		// Ids are checked by the route (letters, digits, _ and -): never a path of their own.
+		const file = join(clientDir, pagefindBundlePath, 'fragment', `${id}.pf_fragment`);
+		let bytes: Buffer;
+		try {
+			bytes = readFileSync(file);
+		} catch {
+			out[id] = null;
+			continue;
+		}
+		if (bytes.subarray(0, signature.length).toString() !== signature) bytes = gunzipSync(bytes);
+		const fragment = JSON.parse(bytes.subarray(signature.length).toString('utf8')) as PagefindRecord;
+		out[id] = { url: fragment.url, meta: fragment.meta, filters: fragment.filters };
+	}
+	return out;
 }

@@ -82,7 +82,7 @@ describe('search quality in the browser', () => {
 	it('finds the expected clause in the top 3 for at least 95% of the query set', async () => {
 		await page.goto(`${site.url}/search/`);
 		await page.waitForLoadState('networkidle');
-		// What the first query transfers (the engine, opencc, Pagefind and its index chunks, the fragments read).
+		// What the first query transfers (the engine, Pagefind and its index chunks, the records of the results shown).
 		const fetched: Request[] = [];
 		const onRequest = (request: Request) => fetched.push(request);
 		page.on('requestfinished', onRequest);
@@ -105,6 +105,9 @@ describe('search quality in the browser', () => {
 						`\n  + ${sizes.filter((s) => s.path.includes('/fragment/')).length} clause fragments`,
 				);
 				expect(fetched.some((r) => r.url().includes('/pagefind/'))).toBe(true);
+				// The results' records come from the server a page at a time, not as a Pagefind fragment file each.
+				expect(fetched.some((r) => r.url().includes('/api/v1/search/records?'))).toBe(true);
+				expect(fetched.filter((r) => r.url().includes('/pagefind/fragment/'))).toEqual([]);
 			}
 			const rank = links.findIndex((href) => expected(q).test(href));
 			const kind = byKind.get(q.kind) ?? { found: 0, total: 0 };

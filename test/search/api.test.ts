@@ -1,4 +1,10 @@
-/** GET /api/v1/search and /api/v1/search/states on the real server: the same index and rules as the CLI. */
+/**
+ * GET /api/v1/search, /api/v1/search/states and /api/v1/search/records on the
+ * real server: the same index and rules as the CLI; the browser's records of
+ * a result page in one request.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serveSite, type ServedSite } from '../support/site-server.ts';
 import { openApiChecker } from '../support/openapi.ts';
@@ -90,6 +96,31 @@ describe('GET /api/v1/search', () => {
 		expect(body.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 		expect(body.states['operating-model-process@1.1']).toBe('in-force');
 		expect(body.states['operating-model-process@1.0']).toBe('superseded');
+	});
+
+	it('GET /api/v1/search/records gives a page of Pagefind records in one answer, and refuses what is not an id', async () => {
+		const matchesOpenApi = openApiChecker(inject('siteDir'));
+		const ids = readdirSync(join(inject('siteDir'), 'pagefind', 'fragment'))
+			.filter((name) => name.endsWith('.pf_fragment'))
+			.slice(0, 20)
+			.map((name) => name.replace(/\.pf_fragment$/, ''));
+		expect(ids).toHaveLength(20);
+		const response = await fetch(`${site.url}/api/v1/search/records?ids=${[...ids, 'und_0000000'].join(',')}`);
+		expect(response.status).toBe(200);
+		await matchesOpenApi('GET', '/api/v1/search/records', response);
+		const { records } = (await response.json()) as {
+			records: Record<string, { url: string; meta: Record<string, string>; filters: Record<string, string[]> } | null>;
+		};
+		for (const id of ids) {
+			expect(records[id]?.url, id).toMatch(/^\/policies\/[^/]+\/[^/]+\/[^/]+\/#c-/);
+			expect(records[id]?.meta['text']?.length, id).toBeGreaterThan(0);
+			expect(records[id]?.filters['version']?.[0], id).toMatch(/^[\w-]+@[\d.]+$/);
+		}
+		expect(records['und_0000000']).toBeNull();
+		for (const ids of ['../search-index', 'a/b', Array.from({ length: 51 }, (_, i) => `und_${i}`).join(',')]) {
+			const bad = await fetch(`${site.url}/api/v1/search/records?${new URLSearchParams({ ids })}`);
+			expect(bad.status, ids).toBe(400);
+		}
 	});
 
 	it('the old monolithic /api/v1/search-index.json is gone', async () => {

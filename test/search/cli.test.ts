@@ -1,10 +1,10 @@
 /** `zhidu search` in the terminal: the index the build wrote, the same rules as the API and the browser. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { zhidu as cli } from '../support/cli.ts';
-import { searchIndexFormat, unpackSearchIndex, type SearchIndexFile } from '#lib/search/clause-index.ts';
+import { searchIndexFormat, unpackSearchIndex } from '#lib/search/clause-index.ts';
+import { readSearchIndex, searchDocumentsPath } from '#lib/search/from-content.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { emptyQueries, searchQueries } from './queries.ts';
 
@@ -83,13 +83,13 @@ describe('zhidu search', { timeout: 120_000 }, () => {
 
 describe('the search index file', () => {
 	it('is written by the build beside client/ (never served) and records the content it was built from', () => {
-		const file = JSON.parse(
-			readFileSync(join(inject('serverDistDir'), 'search-index.json'), 'utf8'),
-		) as SearchIndexFile;
+		const distDir = inject('serverDistDir');
+		const { file, readChunk } = readSearchIndex(distDir)!;
 		expect(file.format).toBe(searchIndexFormat);
 		expect(file.fingerprint).toMatch(/^[\w-]{20,}$/);
-		expect(unpackSearchIndex(file).documents.length).toBe(file.folded.length);
-		// No version state in it: states are resolved when a query is answered.
+		expect(unpackSearchIndex(file, readChunk).documents.length).toBe(file.folded.length);
+		// No version state in either file: states are resolved when a query is answered.
 		expect(JSON.stringify(file)).not.toMatch(/"in-force"|"superseded"/);
+		expect(readFileSync(searchDocumentsPath(distDir), 'utf8')).not.toMatch(/"in-force"|"superseded"/);
 	});
 });

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { companyToday } from '#lib/calendar.ts';
-import { readBuildConfig } from '#lib/config.ts';
+import { plainContentDir } from '#lib/config-defaults.ts';
 import { searchHitJson } from '#lib/search/hit-json.ts';
-import { loadSearchIndex, searchIndexPath, stateLookup, versionStates } from '#lib/search/from-content.ts';
+import { loadSearchIndex, stateLookup, versionStates } from '#lib/search/from-content.ts';
 import type { VersionState } from '#lib/versions.ts';
 import { parseCommandArgs, UsageError } from '../args.ts';
 import { processIo, type CliIo } from '../io.ts';
@@ -10,7 +10,7 @@ import { processIo, type CliIo } from '../io.ts';
 const usage =
 	'usage: zhidu search "<query>" [--policy <id>] [--json] [--limit N] [--offset N] [--all-versions] [--content <dir>]';
 
-/** The index the build wrote (dist/search-index.json, or under ZHIDU_DIST_DIR), rebuilt in memory if the content changed since. */
+/** The index the build wrote (dist/search-index.json and search-documents.ndjson, or under ZHIDU_DIST_DIR), rebuilt in memory if the content changed since. */
 const distDir = (env: Record<string, string | undefined>) =>
 	env['ZHIDU_DIST_DIR'] ?? join(import.meta.dirname, '..', '..', '..', 'dist');
 
@@ -39,11 +39,16 @@ export async function run(args: string[], io: CliIo = processIo): Promise<number
 	if (!query) throw new UsageError(usage);
 	const limit = whole('limit', values.limit, 1);
 	const offset = whole('offset', values.offset, 0);
-	const config = readBuildConfig(io.env);
-	const policiesDir = resolve(io.cwd, values.content ?? config.contentDir);
+	// The configuration's zod schema (slow to load) only when the folder's name needs validating.
+	const contentDir =
+		values.content ?? plainContentDir(io.env) ?? (await import('#lib/config.ts')).readBuildConfig(io.env).contentDir;
+	const policiesDir = resolve(io.cwd, contentDir);
 	// The content (its MDX parser) is loaded only when the index must be rebuilt: starting fast is the point.
-	const index = await loadSearchIndex(searchIndexPath(distDir(io.env)), policiesDir, async () =>
-		(await import('#lib/content/loader.ts')).loadContentOrThrow({ policiesDir }),
+	const index = await loadSearchIndex(
+		distDir(io.env),
+		policiesDir,
+		async () => (await import('#lib/content/loader.ts')).loadContentOrThrow({ policiesDir }),
+		{ lazy: true },
 	);
 	const policyIds = [...new Set(index.versions.map((v) => v.policyId))];
 	if (values.policy && !policyIds.includes(values.policy)) {

@@ -9,9 +9,10 @@
  * dictionary in the browser. Pagefind is asked for the terms' tokens (all
  * required: its own matching), filtered by the versions whose state, fetched
  * from the server at query time, is wanted. Pagefind then knows every
- * candidate and its score; only the fragments of the results shown are
- * loaded, and each is checked for every term as a contiguous run (the
- * adjacency Pagefind's token matching cannot see) before it is shown.
+ * candidate and its score; only the records of the results shown are read
+ * (one request to the server for a page: GET /api/v1/search/records), and
+ * each is checked for every term as a contiguous run (the adjacency
+ * Pagefind's token matching cannot see) before it is shown.
  */
 import type { ExcerptPart } from '#lib/search/excerpt.ts';
 import { clauseUrl } from '#lib/urls.ts';
@@ -149,10 +150,43 @@ async function timed<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 
 const queryTokens = (terms: readonly QueryTerm[]) => [...new Set(terms.flatMap(termTokens))].join(' ');
 
+/** Records read so far, by Pagefind id (a query typed on finds many of its prefix's records again). */
+const records = new Map<string, PagefindData>();
+
+/**
+ * The records of a page of results: one request to the server
+ * (GET /api/v1/search/records) for those not read yet, instead of a fragment
+ * file each (20 a page: four round trips over a browser's six connections to
+ * one server); cancelled with the search. Pagefind's own reading is the
+ * fallback (a server without the route: astro dev).
+ */
+async function readRecords(results: readonly PagefindResult[], signal?: AbortSignal): Promise<PagefindData[]> {
+	const missing = [...new Set(results.map((r) => r.id).filter((id) => !records.has(id)))];
+	if (missing.length) {
+		const response = await fetch(`/api/v1/search/records?${new URLSearchParams({ ids: missing.join(',') })}`, {
+			headers: { accept: 'application/json' },
+			...(signal ? { signal } : {}),
+		}).catch((error: unknown) => {
+			if (signal?.aborted) throw error;
+			return undefined;
+		});
+		if (response?.ok) {
+			const body = (await response.json()) as { records: Record<string, PagefindData | null> };
+			for (const [id, record] of Object.entries(body.records)) if (record) records.set(id, record);
+		}
+	}
+	signal?.throwIfAborted();
+	return Promise.all(results.map(async (r) => records.get(r.id) ?? (await r.data())));
+}
+
 /** Whether a fragment's clause holds every term (headings included, as on the server). */
 const holds = (data: PagefindData, terms: readonly QueryTerm[], fold: FoldTable) =>
 	matchesAll(compact(`${data.meta['title'] ?? ''} ${data.meta['text'] ?? ''}`, fold), terms);
 
+/**
+ * Searches, and reads the records of the first page. `signal`: the search
+ * was overtaken (a keystroke); its request for records is cancelled.
+ */
 export async function searchClauses(
 	query: string,
 	filters: SearchFilters = {},
@@ -227,7 +261,7 @@ export async function searchClauses(
 		while (page.length < size && read < candidates.length) {
 			const batch = candidates.slice(read, read + size - page.length);
 			read += batch.length;
-			const fragments = await timed('fragments', () => Promise.all(batch.map((c) => c.data())));
+			const fragments = await timed('fragments', () => readRecords(batch, signal));
 			for (const data of fragments) {
 				if (!holds(data, parsed.terms, fold)) {
 					rejected++;
@@ -294,7 +328,7 @@ async function suggestions(
 		const rest = parsed.terms.filter((_, j) => j !== k);
 		if (!rest.some((t) => [...t.text].length > 1)) continue;
 		const { results } = await pagefind.search(queryTokens(rest), { filters: versionFilter });
-		const first = await Promise.all(results.slice(0, 5).map((r) => r.data()));
+		const first = await readRecords(results.slice(0, 5));
 		if (first.some((d) => holds(d, rest, fold))) out.push(rest.map((t) => t.source).join(' '));
 	}
 	return out.slice(0, 3);

@@ -5,7 +5,7 @@
  * Quizzes appear only as metadata: never questions or answers.
  */
 import { z } from 'zod';
-import { calendarDate } from '../calendar.ts';
+import { calendarDate } from '../calendar-date.ts';
 import { partsToText, type Clause, type TextPart } from '../content/clause-tree.ts';
 import type { LoadedPolicy, LoadedVersion } from '../content/loader.ts';
 import { compareVersionTrees, isRealChange } from '../diff/redline.ts';

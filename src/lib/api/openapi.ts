@@ -75,6 +75,7 @@ const components: Record<string, Schema> = {
 	TrainingRow: routes.trainingRowSchema,
 	SearchResponse: routes.searchResponse,
 	SearchStates: routes.searchStatesResponse,
+	SearchRecords: routes.searchRecordsResponse,
 	CreateWebhookBody: routes.createWebhookBody,
 	WebhookEndpoint: routes.webhookEndpointSchema,
 	CreatedWebhook: routes.createdWebhookSchema,
@@ -146,6 +147,18 @@ export const operations: Operation[] = [
 		summary: 'Each version’s state today (policy@version), for filtering search results',
 		access: 'reader',
 		responses: { 200: { description: 'the states', schema: 'SearchStates' }, 401: errors[401] },
+	},
+	{
+		method: 'get',
+		path: '/api/v1/search/records',
+		summary: 'The records of a page of browser search results (Pagefind ids), in one request instead of a file each',
+		access: 'reader',
+		query: [{ name: 'ids', description: 'up to 50 Pagefind record ids, comma-separated', required: true }],
+		responses: {
+			200: { description: 'the records', schema: 'SearchRecords' },
+			400: errors[400],
+			401: errors[401],
+		},
 	},
 	{
 		method: 'get',

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { webhookEventType } from '../notify/event-types.ts';
 
-import { calendarDate } from '../calendar.ts';
+import { calendarDate } from '../calendar-date.ts';
 import { csvEncodings, encodingNamed } from '../csv/encoding.ts';
 import { rosterHeaderLanguages } from '../auth/roster-columns.ts';
 
@@ -349,6 +349,26 @@ export const searchResponse = z.object({
 	byPolicy: z.record(z.string(), z.number().int()).describe('matching clauses per policy, before the policy filter'),
 	results: z.array(searchHitSchema),
 	suggestions: z.array(z.string()).describe('when nothing matched: queries with fewer terms that find something'),
+});
+
+/** GET /api/v1/search/records?ids=…: the Pagefind records of a page of browser search results, in one request. */
+export const searchRecordsParams = z
+	.object({
+		ids: z.string().regex(/^[\w-]{1,64}(,[\w-]{1,64}){0,49}$/, {
+			error: 'expected up to 50 Pagefind record ids separated by commas',
+		}),
+	})
+	.strict();
+
+/** What a result shows of a record: its page (with the clause anchor), its meta and its filters (policy@version). */
+export const searchRecord = z.object({
+	url: z.string(),
+	meta: z.record(z.string(), z.string()),
+	filters: z.record(z.string(), z.array(z.string())),
+});
+
+export const searchRecordsResponse = z.object({
+	records: z.record(z.string(), searchRecord.nullable()).describe('by id; null: no such record in the served build'),
 });
 
 /** GET /api/v1/search/states: each version's state today, keyed policy@version (what the browser search filters by). */

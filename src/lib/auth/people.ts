@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import { calendarDate, calendarDateText, companyToday, now as clockNow } from '../calendar.ts';
+import { companyToday, now as clockNow } from '../calendar.ts';
+import { calendarDate, calendarDateText } from '../calendar-date.ts';
 import type { Store } from '../store/database.ts';
 import type { Database, Role } from '../store/schema.ts';
 import { HistoryError, latestRecord } from '../tracking/record-dates.ts';

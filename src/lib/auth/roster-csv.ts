@@ -18,7 +18,7 @@
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { calendarDate } from '../calendar.ts';
+import { calendarDate } from '../calendar-date.ts';
 import { restoreCell, stringifyCsv } from '../csv/cells.ts';
 import {
 	decodeForPreview,

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { Role } from '../store/schema.ts';
-import { calendarDate } from '../calendar.ts';
+import { calendarDate } from '../calendar-date.ts';
 import { versionHash } from '../content/version-hash.ts';
 import type { Store } from '../store/database.ts';
 import { sign, signaturesFor, type Signature, type SignatureMethod } from '../signature/index.ts';

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 
-// One calendar-date schema for every file and route (src/lib/calendar.ts).
-export { calendarDate } from '../calendar.ts';
-import { calendarDate } from '../calendar.ts';
+// One calendar-date schema for every file and route (src/lib/calendar-date.ts).
+export { calendarDate } from '../calendar-date.ts';
+import { calendarDate } from '../calendar-date.ts';
 
 export const numberingSchemes = ['zh-outline', 'zh-outline-fullwidth', 'zh-statute', 'decimal', 'en-article'] as const;
 export const numberingScheme = z.enum(numberingSchemes);
