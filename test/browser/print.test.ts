@@ -19,7 +19,7 @@ import { fixtureServerEnv, serveSite, type ServedSite } from '../support/site-se
 const outDir = join(projectRoot, 'test-output/print');
 const uncontrolled = '列印本為非管制文件，請以線上現行版本為準。';
 /** UI text that only navigation carries: breadcrumbs, sidebar, pager, copy-link buttons, the site footer. */
-const navigation = ['首頁', '章節列表', '上一章', '下一章', '複製連結', '本頁建置於'];
+const navigation = ['首頁', '章節列表', '上一章', '下一章', '複製連結', '日期與時間均為公司時間'];
 
 interface PrintCase {
 	name: string;
@@ -131,7 +131,7 @@ describe.each(cases)('printing $path', ({ name, header, footer }) => {
 	it('leaves navigation out', () => {
 		const { pages, html } = pdf();
 		// The chapter page has all of it on screen; the print page at least breadcrumbs and the footer.
-		for (const word of ['首頁', '本頁建置於']) expect(html).toContain(word);
+		for (const word of ['首頁', '日期與時間均為公司時間']) expect(html).toContain(word);
 		pages.forEach((text, index) => {
 			for (const word of navigation) expect(text, `page ${index + 1}`).not.toContain(word);
 		});
