@@ -1,0 +1,30 @@
+/**
+ * Setup file of the lanes that read a build (test/vitest.config.ts): waits
+ * until the globalSetup's background builds are done and the shared servers
+ * answer (test/support/build-site.ts), before the test file is loaded. A file
+ * whose server publishes (builds in the background) holds the build lock
+ * throughout, so no other test builds at the same time (test/support/build-lock.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { acquireBuildLock, filesThatPublish, releaseBuildLock } from './build-lock.ts';
+import { projectRoot, type Ready } from './build-site.ts';
+
+const readyFile = inject('buildsReadyFile');
+// Generous: three builds on a loaded 2-core machine; this catches a hang, not slowness.
+const deadline = Date.now() + 900_000;
+while (!existsSync(readyFile)) {
+	if (Date.now() > deadline) throw new Error(`the test builds were not ready after 15 minutes (${readyFile})`);
+	await new Promise((r) => setTimeout(r, 200));
+}
+const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as Ready;
+if ('error' in ready) throw new Error(ready.error);
+
+const testFile = () => relative(projectRoot, expect.getState().testPath ?? '');
+beforeAll(() => {
+	if (filesThatPublish.includes(testFile())) acquireBuildLock();
+}, 1_900_000);
+afterAll(() => {
+	if (filesThatPublish.includes(testFile())) releaseBuildLock();
+});
