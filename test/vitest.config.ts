@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import BuildsApartSequencer from './support/sequencer.ts';
 
 /**
  * Four lanes (`npm test -- --project <lane>`), chosen by where a test file lives:
@@ -34,6 +35,10 @@ export default defineConfig({
 		maxWorkers: availableParallelism() + 1,
 		testTimeout: 30_000,
 		hookTimeout: 300_000,
+		// expect.poll's own default is 1 s: too tight for a page or a delivery on a loaded machine.
+		expect: { poll: { timeout: 60_000 } },
+		// The files that build start apart (one build at a time: test/support/build-lock.ts).
+		sequence: { sequencer: BuildsApartSequencer },
 		projects: [
 			{
 				extends: true,

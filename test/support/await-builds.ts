@@ -2,13 +2,13 @@
  * Setup file of the lanes that read a build (test/vitest.config.ts): waits
  * until the globalSetup's background builds are done and the shared servers
  * answer (test/support/build-site.ts), before the test file is loaded. A file
- * whose server publishes (builds in the background) holds the build lock
- * throughout, so no other test builds at the same time (test/support/build-lock.ts).
+ * that builds holds the build lock throughout, taken here before its own hooks
+ * (test/support/build-lock.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
-import { acquireBuildLock, filesThatPublish, releaseBuildLock } from './build-lock.ts';
+import { acquireBuildLockAsync, filesThatBuild, releaseBuildLock } from './build-lock.ts';
 import { projectRoot, type Ready } from './build-site.ts';
 
 const readyFile = inject('buildsReadyFile');
@@ -22,9 +22,11 @@ const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as Ready;
 if ('error' in ready) throw new Error(ready.error);
 
 const testFile = () => relative(projectRoot, expect.getState().testPath ?? '');
-beforeAll(() => {
-	if (filesThatPublish.includes(testFile())) acquireBuildLock();
+const builds = () => filesThatBuild.includes(testFile());
+// The wait has its own limit (the lock's 30 minutes), apart from the file's hooks and tests.
+beforeAll(async () => {
+	if (builds()) await acquireBuildLockAsync();
 }, 1_900_000);
 afterAll(() => {
-	if (filesThatPublish.includes(testFile())) releaseBuildLock();
+	if (builds()) releaseBuildLock();
 });
