@@ -28,11 +28,23 @@ export const astroBin = realpathSync(join(projectRoot, 'node_modules/.bin/astro'
 const buildCommand = (outDir: string) => [astroBin, 'build', '--outDir', outDir];
 const buildEnv = (env: Record<string, string>) => ({ ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1' });
 
+/**
+ * Astro's content cache keeps the file path of a chapter whose text has not changed since the last build, even
+ * when that build read another folder: a test that removes its content folder (the certification loop) would
+ * break the next build. Each test build starts from an empty cache (under the build lock: no build is running).
+ */
+function clearContentCache(): void {
+	rmSync(join(projectRoot, 'node_modules/.astro'), { recursive: true, force: true });
+	for (const file of ['data-store.json', 'content-modules.mjs', 'content-assets.mjs'])
+		rmSync(join(projectRoot, '.astro', file), { force: true });
+}
+
 /** Runs `astro build` into outDir with the given environment; returns its exit code and output. */
 export function buildSite(outDir: string, env: Record<string, string> = {}) {
 	rmSync(outDir, { recursive: true, force: true });
 	acquireBuildLock();
 	try {
+		clearContentCache();
 		const result = spawnSync(process.execPath, buildCommand(outDir), {
 			cwd: projectRoot,
 			env: buildEnv(env),
@@ -96,7 +108,7 @@ const builds = {
 
 const clientDir = (key: keyof typeof builds) => join(projectRoot, builds[key].dir, 'client');
 
-/** Builds what is stale, one after another (builds share Astro's content cache in .astro/). */
+/** Builds what is stale, one after another (one build at a time: test/support/build-lock.ts). */
 async function buildAll(): Promise<void> {
 	for (const { dir, env } of Object.values(builds)) {
 		const outDir = join(projectRoot, dir);
@@ -110,6 +122,7 @@ async function buildAll(): Promise<void> {
 		}
 		console.log(`build-site: building ${dir} (${stale})`);
 		acquireBuildLock();
+		clearContentCache();
 		const { status, output } = await buildSiteInBackground(outDir, env).finally(releaseBuildLock);
 		if (status !== 0) throw new Error(`astro build (${dir}) failed:\n${output}`);
 	}
