@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import BuildsApartSequencer from './support/sequencer.ts';
 
 /**
  * Four lanes (`npm test -- --project <lane>`), chosen by where a test file lives:
@@ -9,7 +11,9 @@ import { defineConfig } from 'vitest/config';
  * - browser: real Chromium against the built site and the real server: test/browser/, and any
  *   `*.browser.test.ts` elsewhere (e.g. test/security/https.browser.test.ts).
  * Only the lanes that read a built site run the build globalSetup, which builds each content set once
- * per run (shared by all three lanes) and reuses an earlier build whose stamp still matches.
+ * per run (shared by all three lanes) and reuses an earlier build whose stamp still matches. It builds in
+ * the background: the unit lane runs first (sequence.groupOrder), while the builds run; the other lanes
+ * wait for them in their setup file (test/support/await-builds.ts).
  */
 const browserFiles = ['test/browser/**/*.test.ts', 'test/**/*.browser.test.ts'];
 const buildFiles = [
@@ -20,13 +24,21 @@ const buildFiles = [
 ];
 const serverFiles = ['test/server/**/*.test.ts', 'test/security/**/*.test.ts', 'test/search/api.test.ts'];
 const builtSite = ['test/support/build-site.ts'];
+const awaitBuilds = ['test/support/await-builds.ts'];
 
 export default defineConfig({
 	// This file lives in test/ (the top level keeps to the design card's folders); paths are from the project root.
 	root: fileURLToPath(new URL('..', import.meta.url)),
 	test: {
+		// Vitest's default is one worker fewer than the cores: one test file at a time on 2 cores. Most files wait on
+		// real processes (the server, Chromium, PostgreSQL, builds), so one file more than the cores keeps them busy.
+		maxWorkers: availableParallelism() + 1,
 		testTimeout: 30_000,
 		hookTimeout: 300_000,
+		// expect.poll's own default is 1 s: too tight for a page or a delivery on a loaded machine.
+		expect: { poll: { timeout: 60_000 } },
+		// The files that build start apart (one build at a time: test/support/build-lock.ts).
+		sequence: { sequencer: BuildsApartSequencer },
 		projects: [
 			{
 				extends: true,
@@ -34,11 +46,19 @@ export default defineConfig({
 					name: 'unit',
 					include: ['test/**/*.test.ts'],
 					exclude: [...browserFiles, ...buildFiles, ...serverFiles],
+					sequence: { groupOrder: 0 },
 				},
 			},
 			{
 				extends: true,
-				test: { name: 'build', include: buildFiles, exclude: browserFiles, globalSetup: builtSite },
+				test: {
+					name: 'build',
+					include: buildFiles,
+					exclude: browserFiles,
+					globalSetup: builtSite,
+					setupFiles: awaitBuilds,
+					sequence: { groupOrder: 1 },
+				},
 			},
 			{
 				extends: true,
@@ -48,12 +68,22 @@ export default defineConfig({
 					include: serverFiles,
 					exclude: browserFiles,
 					globalSetup: builtSite,
+					setupFiles: awaitBuilds,
+					sequence: { groupOrder: 1 },
 					testTimeout: 120_000,
 				},
 			},
 			{
 				extends: true,
-				test: { name: 'browser', include: browserFiles, globalSetup: builtSite, testTimeout: 120_000 },
+				test: {
+					name: 'browser',
+					include: browserFiles,
+					// One Chromium for the run; each file connects to it (test/support/browser.ts).
+					globalSetup: [...builtSite, 'test/support/shared-browser.ts'],
+					setupFiles: awaitBuilds,
+					sequence: { groupOrder: 1 },
+					testTimeout: 120_000,
+				},
 			},
 		],
 	},

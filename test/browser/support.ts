@@ -1,5 +1,5 @@
 /**
- * Shared set-up for the browser tests: one Chromium per test file, the built
+ * Shared set-up for the browser tests: Chromium (the worker's, test/support/browser.ts), the built
  * sites served over HTTP, and small helpers for reading what has focus.
  */
 import { afterAll, beforeAll, inject } from 'vitest';

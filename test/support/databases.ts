@@ -25,6 +25,13 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
 		drop: async () => {
 			const c = new pg.Client({ connectionString: postgresAdminUrl });
 			await c.connect();
+			// Let the connections being closed (a store's pool ending, a stopped server) go first: FORCE would
+			// terminate a closing client mid-goodbye, and its FATAL arrives in the test as an unhandled error.
+			// FORCE still ends what is left after a while (a killed process's sessions).
+			const deadline = Date.now() + 10_000;
+			const sessions = async () =>
+				Number((await c.query('select count(*) as n from pg_stat_activity where datname = $1', [name])).rows[0].n);
+			while ((await sessions()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 			await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 			await c.end();
 		},

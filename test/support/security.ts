@@ -1,9 +1,8 @@
 /** For the security tests: a real server on a fresh SQLite or PostgreSQL database, with HR set up, and a store on the same data. */
-import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
 import { inject } from 'vitest';
 import { openStore, type Store } from '#lib/store/database.ts';
-import { projectRoot } from './build-site.ts';
+import { zhidu } from './cli.ts';
 import type { TestDatabase } from './databases.ts';
 import { Client, setUpHr } from './http-client.ts';
 import { startServer, type RunningServer } from './server-process.ts';
@@ -57,24 +56,16 @@ export async function securityRig(database: TestDatabase, extra: Record<string, 
 }
 
 /**
- * Runs the CLI against the rig's data. Asynchronously: a blocking spawnSync
- * would let the server close idle keep-alive sockets unnoticed, and the next
- * fetch would fail with "other side closed".
+ * Runs the CLI against the rig's data, in this process (test/support/cli.ts: a function call, not a
+ * process start; test/lib/cli-smoke.test.ts spawns the program itself).
  */
-export function cli(
+export async function cli(
 	env: Record<string, string>,
 	args: string[],
 	extra: Record<string, string> = {},
 ): Promise<{ status: number; stdout: string; stderr: string }> {
-	return new Promise((done) => {
-		execFile(
-			process.execPath,
-			['src/cli/zhidu.ts', ...args],
-			{ cwd: projectRoot, env: { ...process.env, ...env, ...extra }, encoding: 'utf8' },
-			(error, stdout, stderr) =>
-				done({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-		);
-	});
+	const { status, stdout, stderr } = await zhidu(args, { env: { ...env, ...extra } });
+	return { status, stdout, stderr };
 }
 
 /** Adds a staff person through the API and gives them a password through the CLI. */
