@@ -38,11 +38,16 @@ export async function startSmtp(options: { delayMs?: number } = {}) {
 			});
 		},
 	});
+	// A sender killed mid-message (the notifications test kills an instance with SIGKILL) resets its
+	// connection: the server reports it as an 'error' event, which is the sender's fault, not the test's.
+	const connectionErrors: Error[] = [];
+	server.on('error', (error: Error) => connectionErrors.push(error));
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.server.address() as AddressInfo;
 	return {
 		url: `smtp://127.0.0.1:${port}`,
 		messages,
+		connectionErrors,
 		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }
@@ -54,11 +59,13 @@ export interface Delivery {
 	status: number;
 }
 
+/** The request's body; undefined when the sender went away before sending all of it (a killed instance). */
 const readBody = (req: IncomingMessage) =>
-	new Promise<string>((resolve) => {
+	new Promise<string | undefined>((resolve) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', () => resolve(undefined));
 	});
 
 /**
@@ -74,6 +81,7 @@ export async function startWebhookReceiver(options: { refuseFirst?: number; dela
 	const server = createServer(async (req, res) => {
 		requests++;
 		const body = await readBody(req);
+		if (body === undefined) return;
 		const headers = Object.fromEntries(
 			['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(req.headers[h] ?? '')]),
 		);
