@@ -52,9 +52,17 @@ function unbuiltVersionFolders(dir: string): string[] {
 const chapterLoader: Loader = {
 	name: 'zhidu-chapters',
 	load: async (context) => {
-		const excluded = unbuiltVersionFolders(policiesDir(context.config.root));
+		const base = policiesDir(context.config.root);
+		// Astro keeps an unchanged chapter's stored entry, file path included, from the last build even when
+		// that build read another content folder (ZHIDU_CONTENT_DIR changed): once that folder is gone, the
+		// build fails resolving it. Another folder than last time starts from an empty store.
+		if (context.meta.get('base') !== base) {
+			context.store.clear();
+			context.meta.set('base', base);
+		}
+		const excluded = unbuiltVersionFolders(base);
 		await glob({
-			base: policiesDir(context.config.root),
+			base,
 			pattern: ['*/*/*.mdx', ...excluded.map((folder) => `!${folder}/*.mdx`)],
 			generateId: ({ entry }) => entry.replace(/\.mdx$/, ''),
 		}).load(context);
