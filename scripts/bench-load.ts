@@ -35,6 +35,9 @@ import { DatabaseSync } from 'node:sqlite';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { newToken, sha256 } from '#lib/auth/secrets.ts';
+import { companyToday } from '#lib/calendar.ts';
+import { versionInForceOn } from '#lib/catalog/index.ts';
+import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { openStore, type Store } from '#lib/store/database.ts';
 import {
 	healthDuring,
@@ -138,7 +141,19 @@ interface Seeded {
 }
 
 /** PEOPLE people (the first is HR), each with a session; one pass and one acknowledgement per quiz policy each. */
-async function seed(store: Store, policies: string[], quizPolicies: string[]): Promise<Seeded> {
+/**
+ * Staff who have read every chapter of every policy's version in force (reading receipts): an
+ * acknowledgement is refused until the person has read the version (issue 15), and the acknowledgement
+ * workload draws its people from the first of the staff, 72 policies each, so a few hundred are plenty.
+ */
+const READERS = 600;
+
+async function seed(
+	store: Store,
+	policies: string[],
+	quizPolicies: string[],
+	chaptersInForce: Map<string, { version: string; chapters: string[] }>,
+): Promise<Seeded> {
 	const at = new Date().toISOString();
 	const expires = new Date(Date.now() + 24 * 3600_000).toISOString();
 	const people = Array.from({ length: PEOPLE }, (_, i) => ({
@@ -236,6 +251,18 @@ async function seed(store: Store, policies: string[], quizPolicies: string[]): P
 			.insertInto('acknowledgements')
 			.values(part as never)
 			.execute();
+	const receipts = people.slice(1, READERS + 1).flatMap((p) =>
+		[...chaptersInForce].flatMap(([policy, { version, chapters }]) =>
+			chapters.map((chapter) => ({
+				person_id: p.id,
+				policy_id: policy,
+				policy_version: version,
+				chapter_id: chapter,
+				read_at: '2026-11-23T00:30:00.000Z',
+			})),
+		),
+	);
+	for (const part of chunks(receipts, 500)) await store.db.insertInto('reading_receipts').values(part).execute();
 	const jar = sessions.map((s) => ({ cookie: `zhidu_session=${s.token}`, csrf: s.csrf }));
 	return { hr: jar[0]!, staff: jar.slice(1), policies };
 }
@@ -628,6 +655,15 @@ async function rssFigures(name: string, server: RunningServer, seeded: Seeded, q
 
 async function runOnce(run: number, temp: string, content: ReturnType<typeof writeContent>): Promise<void> {
 	const policies = readdirSync(content.contentDir).sort();
+	const today = companyToday();
+	const chaptersInForce = new Map(
+		loadContentOrThrow({ policiesDir: content.contentDir }).flatMap((policy) => {
+			const inForce = versionInForceOn(policy, today);
+			return inForce
+				? [[policy.id, { version: inForce.meta.version, chapters: inForce.chapters.map((c) => c.chapter.id) }] as const]
+				: [];
+		}),
+	);
 	const quizzes = readdirSync(content.quizzesDir).map((f) => f.replace(/\.yaml$/, ''));
 	const common = {
 		ZHIDU_DIST_DIR: distDir,
@@ -665,7 +701,7 @@ async function runOnce(run: number, temp: string, content: ReturnType<typeof wri
 			const store = await openStore(
 				opened.url ? { databaseUrl: opened.url } : { sqliteFile: opened.env['ZHIDU_DB_FILE']! },
 			);
-			const seeded = await seed(store, policies, quizzes);
+			const seeded = await seed(store, policies, quizzes, chaptersInForce);
 			await store.close();
 			const env = { ...common, ...opened.env };
 			// The first start on new content parses it (and, since issue 19, keeps what it parsed); a restart is the
