@@ -21,9 +21,14 @@ export const isRealDate = (s: string): boolean => {
 
 export type CalendarDate = string;
 
+/** Zones already found valid: making a formatter to check costs ~100 µs, and every request asks for today. */
+const validZones = new Set<string>();
+
 export function isTimeZone(zone: string): boolean {
+	if (validZones.has(zone)) return true;
 	try {
 		new Intl.DateTimeFormat('en', { timeZone: zone });
+		validZones.add(zone);
 		return true;
 	} catch {
 		return false;
