@@ -97,3 +97,28 @@ it('answers a read that sees a member of the open group only after that group co
 	await Promise.all([write, reading]);
 	expect(read).toBe(true);
 });
+
+it('when the COMMIT itself fails, every member of the group is told and nothing of the group is stored', async () => {
+	// A deferred foreign key is checked at COMMIT only: one member's bad row fails the group's COMMIT. (Zhidu's
+	// schema has no deferred constraints; this is the one way to make a COMMIT fail on purpose.)
+	await sql`create table owners (id integer primary key)`.execute(store.db);
+	await sql`create table owned (id integer primary key, owner integer references owners(id) deferrable initially deferred, text text)`.execute(
+		store.db,
+	);
+	const good = store.db
+		.transaction()
+		.execute((trx) => sql`insert into owned (owner, text) values (null, 'good')`.execute(trx));
+	const bad = store.db
+		.transaction()
+		.execute((trx) => sql`insert into owned (owner, text) values (42, 'bad')`.execute(trx));
+	const results = await Promise.allSettled([good, bad]);
+	expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+	expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+	expect(observer.prepare('select count(*) as n from owned').get()!['n']).toBe(0);
+	expect(store.sqlite!.isTransaction).toBe(false);
+	// The next write begins a new group and stands.
+	await store.db
+		.transaction()
+		.execute((trx) => sql`insert into owned (owner, text) values (null, 'after')`.execute(trx));
+	expect(observer.prepare('select count(*) as n from owned').get()!['n']).toBe(1);
+});

@@ -8,7 +8,9 @@
  * transaction: a failure rolls back only itself (ROLLBACK TO its savepoint),
  * and the others go on. Its `commit` releases the savepoint and then waits for
  * the group's COMMIT, so every request is answered only after what it wrote is
- * durable; if the COMMIT fails, every member's commit fails with it.
+ * durable; if the COMMIT fails, every member's commit fails with it. (A
+ * deferred constraint, checked only at COMMIT, would fail the whole group: the
+ * schema has none, and must keep it so.)
  *
  * The group commits when the connection is free at the end of the event-loop
  * turn (setImmediate): the transactions that reached the database in the same
@@ -188,7 +190,12 @@ export class GroupCommitDriver implements Driver {
 			this.#db.exec('COMMIT');
 			group.settle();
 		} catch (error) {
-			if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+			// Never thrown from here (a timer calls this): the members are told, and the next write begins anew.
+			try {
+				if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+			} catch (rollback) {
+				console.error('zhidu: rolling back a failed group commit:', rollback);
+			}
 			group.settle(error ?? new Error('commit failed'));
 		}
 	}
