@@ -1,6 +1,7 @@
 /**
  * The hot API routes (starting and submitting an attempt, acknowledging a
- * version), written once and served two ways: by the Astro endpoints under
+ * version; the version states and records a browser search reads at each
+ * keystroke), written once and served two ways: by the Astro endpoints under
  * src/pages/api/v1/ (`astro dev`, and the same files in the build), and by
  * the plain Node handler (src/server/plain-routes.ts), which answers them
  * under `npm start` without Astro's request and response conversions. Each
@@ -8,7 +9,14 @@
  * JsonAnswer; validation, access checks and audit entries are all inside.
  */
 import type { APIRoute } from 'astro';
-import { acknowledgeBody, startAttemptBody, submitAttemptBody } from '../lib/api/route-schemas.ts';
+import {
+	acknowledgeBody,
+	searchRecordsParams,
+	searchRecordsResponse,
+	searchStatesResponse,
+	startAttemptBody,
+	submitAttemptBody,
+} from '../lib/api/route-schemas.ts';
 import { now } from '../lib/calendar.ts';
 import { getAttempt, startAttempt, submitAttempt } from '../lib/quiz/attempts.ts';
 import { loadProgress } from '../lib/quiz/progress.ts';
@@ -26,11 +34,15 @@ import {
 import { attemptJson, citeIn } from './attempt-view.ts';
 import { catalog, chapterLookup, findQuiz, versionInForceOf } from './catalog.ts';
 import { retryMessage } from './quiz-limits.ts';
+import { pagefindRecords, versionStatesNow } from './search.ts';
+import { parseQuery } from './tracking-view.ts';
 
 /** What a route is given of a request. */
 export interface ApiCall {
 	locals: App.Locals;
 	params: Record<string, string | undefined>;
+	/** The request's URL (its query parameters). */
+	url: URL;
 	contentType: string | null | undefined;
 	/** The request body (already read within the body limit by the outer layer). */
 	body: () => Promise<Uint8Array>;
@@ -41,11 +53,12 @@ export type ApiRoute = (call: ApiCall) => Promise<JsonAnswer>;
 /** The Astro endpoint for a route. */
 export const astroRoute =
 	(route: ApiRoute): APIRoute =>
-	async ({ params, request, locals }) =>
+	async ({ params, request, locals, url }) =>
 		toResponse(
 			await route({
 				locals,
 				params,
+				url,
 				contentType: request.headers.get('content-type'),
 				body: async () => new Uint8Array(await request.arrayBuffer()),
 			}),
@@ -118,4 +131,19 @@ export const acknowledgeRoute: ApiRoute = (call) =>
 		// Acknowledging the same text again (even concurrently) changes nothing: answer with the record already made.
 		const { record, created, signature } = await acknowledgeAsPerson(zhidu(call.locals), person.id, input);
 		return answer(created ? 201 : 200, { acknowledgement: acknowledgementJson(record, signature), created });
+	});
+
+/** GET /api/v1/search/states: each version's state today (policy@version → state), what a browser search filters by. */
+export const searchStatesRoute: ApiRoute = () =>
+	handleAnswer(async () => {
+		const { asOf, states } = versionStatesNow();
+		return answer(200, searchStatesResponse.parse({ asOf, states: Object.fromEntries(states) }));
+	});
+
+/** GET /api/v1/search/records?ids=a,b,…: the Pagefind records of a page of browser search results, in one request. */
+export const searchRecordsRoute: ApiRoute = (call) =>
+	handleAnswer(async () => {
+		const { ids } = parseQuery(call.url, searchRecordsParams);
+		const records = pagefindRecords(zhidu(call.locals).clientDir, ids.split(','));
+		return answer(200, searchRecordsResponse.parse({ records }));
 	});

@@ -153,7 +153,13 @@ export function createRequestHandler(options: AppOptions) {
 			// The hot API routes (attempts, acknowledgements): the same route functions, without Astro's conversions.
 			const plain = plainRouteFor(req.method, path);
 			if (plain)
-				return await servePlain(req, res, plain, { path, target: target.encoded + target.search, locals, body });
+				return await servePlain(req, res, plain, {
+					path,
+					target: target.encoded + target.search,
+					url: new URL(target.encoded + target.search, 'http://zhidu.invalid'),
+					locals,
+					body,
+				});
 			// On-demand routes: the Astro middleware (src/middleware.ts) decides access. What no route answers is a
 			// static file: decided here, by the same function, before the file is looked up.
 			const staticFile = () => {

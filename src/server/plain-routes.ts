@@ -1,6 +1,7 @@
 /**
  * The hot API routes answered by plain Node, before Astro: a graded attempt
- * or an acknowledgement is a few database statements, and Astro's handling
+ * or an acknowledgement is a few database statements, a browser search's
+ * states or records a lookup in memory, and Astro's handling
  * (a web Request built from the Node request, routing, middleware, the
  * Response written back) cost as much CPU as the work itself. The routes are
  * the same functions the Astro endpoints call (src/server/api-routes.ts), and
@@ -11,7 +12,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decideAccess } from './access.ts';
 import type { ZhiduLocals } from './app.ts';
-import { acknowledgeRoute, startAttemptRoute, submitAttemptRoute, type ApiRoute } from './api-routes.ts';
+import {
+	acknowledgeRoute,
+	searchRecordsRoute,
+	searchStatesRoute,
+	startAttemptRoute,
+	submitAttemptRoute,
+	type ApiRoute,
+} from './api-routes.ts';
 
 interface PlainRoute {
 	method: string;
@@ -24,6 +32,9 @@ const routes: PlainRoute[] = [
 	{ method: 'POST', pattern: /^\/api\/v1\/attempts\/?$/, route: startAttemptRoute },
 	{ method: 'POST', pattern: /^\/api\/v1\/attempts\/(?<id>[^/]+)\/submit\/?$/, route: submitAttemptRoute },
 	{ method: 'POST', pattern: /^\/api\/v1\/acknowledgements\/?$/, route: acknowledgeRoute },
+	// A browser search asks at every keystroke.
+	{ method: 'GET', pattern: /^\/api\/v1\/search\/states\/?$/, route: searchStatesRoute },
+	{ method: 'GET', pattern: /^\/api\/v1\/search\/records\/?$/, route: searchRecordsRoute },
 ];
 
 export interface PlainMatch {
@@ -33,7 +44,7 @@ export interface PlainMatch {
 
 /** The plain route answering a request, if any (anything else goes on to Astro). */
 export function plainRouteFor(method: string | undefined, path: string): PlainMatch | undefined {
-	if (method !== 'POST' || !path.startsWith('/api/v1/')) return undefined;
+	if ((method !== 'POST' && method !== 'GET') || !path.startsWith('/api/v1/')) return undefined;
 	for (const candidate of routes) {
 		if (candidate.method !== method) continue;
 		const match = candidate.pattern.exec(path);
@@ -47,7 +58,7 @@ export async function servePlain(
 	req: IncomingMessage,
 	res: ServerResponse,
 	match: PlainMatch,
-	request: { path: string; target: string; locals: ZhiduLocals; body: Buffer | undefined },
+	request: { path: string; target: string; url: URL; locals: ZhiduLocals; body: Buffer | undefined },
 ): Promise<void> {
 	const { locals } = request;
 	const decision = decideAccess({
@@ -59,7 +70,7 @@ export async function servePlain(
 		config: locals.config,
 	});
 	if (decision.kind === 'sign-in') {
-		// Only a browser's GET of a page is sent to sign in (never a POST here); kept as the middleware answers it.
+		// API paths are never sent to sign in (wantsHtml); kept as the middleware would answer it.
 		res.statusCode = 303;
 		res.setHeader('Location', decision.location);
 		res.setHeader('Cache-Control', 'private, no-store');
@@ -71,6 +82,7 @@ export async function servePlain(
 			: await match.route({
 					locals: { zhidu: locals },
 					params: match.params,
+					url: request.url,
 					contentType: req.headers['content-type'],
 					body: async () => request.body ?? new Uint8Array(),
 				});

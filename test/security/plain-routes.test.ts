@@ -1,11 +1,12 @@
 /**
  * The hot API routes answered by plain Node before Astro (src/server/plain-routes.ts:
  * starting and submitting an attempt, acknowledging a version) keep every guard of
- * the pipeline: sign-in, read-only API tokens, the session's CSRF token, the
+ * the pipeline (and so do the browser search's states and records):
+ * sign-in, read-only API tokens, the session's CSRF token, the
  * cross-site form check, the JSON content type and schema, another person's
  * attempt, the path checks, and the security and cache headers on every answer.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -147,6 +148,32 @@ describe.each(testDatabases.filter((d) => d.name === 'sqlite'))('plain API route
 		for (const path of ['/api/v1/attempts/a%2Fb/submit', '/api/v1/attempts/a%5Cb/submit', '/api/v1//attempts']) {
 			const response = await staff.write(path, 'POST', { answers: {} });
 			expect(response.status, path).toBe(400);
+		}
+	});
+
+	it('the search states and records: 401 signed out, private JSON signed in, 400 naming a bad `ids`', async () => {
+		const fragments = join(inject('fixtureProductionSiteDir'), 'pagefind', 'fragment');
+		const id = readdirSync(fragments)[0]!.replace(/\.pf_fragment$/, '');
+		const paths = ['/api/v1/search/states', `/api/v1/search/records?ids=${id}`];
+		for (const path of paths) {
+			const signedOut = await new Client(server.url).request(path);
+			expect(signedOut.status, path).toBe(401);
+			expectGuarded(signedOut);
+			const read = await staff.request(path);
+			expect(read.status, path).toBe(200);
+			expectGuarded(read);
+		}
+		const records = (await (await staff.request(paths[1]!)).json()) as {
+			records: Record<string, { url: string } | null>;
+		};
+		expect(records.records[id]?.url).toMatch(/^\/policies\//);
+		const states = (await (await staff.request(paths[0]!)).json()) as { states: Record<string, string> };
+		expect(Object.values(states.states)).toContain('in-force');
+		for (const ids of ['../../etc/passwd', 'a/b', '']) {
+			const bad = await staff.request(`/api/v1/search/records?ids=${encodeURIComponent(ids)}`);
+			expect(bad.status, ids).toBe(400);
+			expectGuarded(bad);
+			expect(((await bad.json()) as { fields: Record<string, string> }).fields).toHaveProperty('ids');
 		}
 	});
 });
