@@ -21,9 +21,13 @@ export const isRealDate = (s: string): boolean => {
 
 export type CalendarDate = string;
 
+/** Zones already found valid: making a formatter to check one is costly, and the server asks on every request. */
+const knownTimeZones = new Set<string>();
 export function isTimeZone(zone: string): boolean {
+	if (knownTimeZones.has(zone)) return true;
 	try {
 		new Intl.DateTimeFormat('en', { timeZone: zone });
+		knownTimeZones.add(zone);
 		return true;
 	} catch {
 		return false;
@@ -57,8 +61,12 @@ export function now(env: Record<string, string | undefined> = process.env): Date
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** The last answer, by zone and minute: every request asks, and a day starts on a minute in every time zone. */
+let lastDay = { timeZone: '', minute: NaN, day: '' };
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone such as Asia/Taipei. */
 export function todayIn(timeZone: string, instant: Date = now()): CalendarDate {
+	const minute = Math.floor(instant.getTime() / 60_000);
+	if (lastDay.minute === minute && lastDay.timeZone === timeZone) return lastDay.day;
 	let format = dateFormats.get(timeZone);
 	// en-CA formats as YYYY-MM-DD. Formatters are costly to make and are reused (thousands of records per report).
 	if (!format)
@@ -66,7 +74,9 @@ export function todayIn(timeZone: string, instant: Date = now()): CalendarDate {
 			timeZone,
 			(format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })),
 		);
-	return format.format(instant);
+	const day = format.format(instant);
+	lastDay = { timeZone, minute, day };
+	return day;
 }
 
 /** The company's time zone (ZHIDU_TIMEZONE, default Asia/Taipei). */
