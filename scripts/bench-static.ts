@@ -106,7 +106,7 @@ try {
 	});
 	const client = join(distDir, 'client');
 	const plain = join(temp, 'sirv');
-	const file = join(PAGE, 'index.html');
+	const file = PAGE.endsWith('/') ? join(PAGE, 'index.html') : PAGE;
 	const body = readFileSync(join(client, file));
 	mkdirSync(join(plain, file, '..'), { recursive: true });
 	writeFileSync(join(plain, file), body);
