@@ -173,23 +173,25 @@ interface SessionRow extends PersonRow {
 	revoked_at: string | null;
 }
 
-/** Whether a session is live: read on every request, so an ended session is refused at once by every instance. */
+/** Whether a kept session is still live: read on every request, so an ended session is refused at once by every instance. */
 const liveQuery = 'select expires_at, revoked_at from sessions where id_hash = ?';
 
 /**
- * The live session behind a cookie token, if any (every request asks): its row read on a kept prepared
- * statement, and the person with the role in effect read again at most every second (session-cache.ts).
+ * The live session behind a cookie token, if any (every request asks): one read on a kept prepared statement,
+ * of the session's row only while the person behind it is kept (at most a second, session-cache.ts), else of
+ * the session with the person and the role in effect today.
  */
 export async function sessionFor(store: Store, token: string | undefined): Promise<Session | undefined> {
 	if (!token || token.length > 200) return undefined;
 	const hash = sha256(token);
-	const [live] = await readRows<{ expires_at: string; revoked_at: string | null }>(store, 'session-live', liveQuery, [
-		hash,
-	]);
-	if (!live || live.revoked_at !== null || live.expires_at <= iso(now())) return undefined;
 	const today = companyToday();
 	const kept = cachedSession(store, hash, today);
-	if (kept) return kept;
+	if (kept) {
+		const [live] = await readRows<{ expires_at: string; revoked_at: string | null }>(store, 'session-live', liveQuery, [
+			hash,
+		]);
+		return live && live.revoked_at === null && live.expires_at > iso(now()) ? kept : undefined;
+	}
 	const readAt = cacheGeneration();
 	const [row] = await readRows<SessionRow>(store, 'session', sessionQuery, [today, today, hash]);
 	if (!row || row.revoked_at !== null || row.expires_at <= iso(now())) return undefined;
