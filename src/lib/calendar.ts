@@ -81,17 +81,36 @@ export function companyToday(env: Record<string, string | undefined> = process.e
 	return todayIn(companyTimeZone(env), now(env));
 }
 
-/** Adds days to a calendar date. */
-export function addDays(date: CalendarDate, days: number): CalendarDate {
-	const [y, m, d] = date.split('-').map(Number);
-	return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+/**
+ * Date arithmetic remembered: a report on thousands of people asks the same few hundred dates again and
+ * again (the days records were made, plus a validity or a due period). Started afresh past a bound.
+ */
+function remembered(
+	f: (date: CalendarDate, n: number) => CalendarDate,
+): (date: CalendarDate, n: number) => CalendarDate {
+	const answers = new Map<string, CalendarDate>();
+	return (date, n) => {
+		const key = `${date}|${n}`;
+		let answer = answers.get(key);
+		if (answer === undefined) {
+			if (answers.size >= 10_000) answers.clear();
+			answers.set(key, (answer = f(date, n)));
+		}
+		return answer;
+	};
 }
 
+/** Adds days to a calendar date. */
+export const addDays = remembered((date, days) => {
+	const [y, m, d] = date.split('-').map(Number);
+	return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+});
+
 /** Adds months to a calendar date, clamping to the month's last day (2026-01-31 + 1 → 2026-02-28). */
-export function addMonths(date: CalendarDate, months: number): CalendarDate {
+export const addMonths = remembered((date, months) => {
 	const [y, m, d] = date.split('-').map(Number);
 	const target = new Date(Date.UTC(y!, m! - 1 + months, 1));
 	const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
 	target.setUTCDate(Math.min(d!, last));
 	return target.toISOString().slice(0, 10);
-}
+});
