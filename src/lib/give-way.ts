@@ -42,3 +42,16 @@ export async function readInTurns<T extends readonly unknown[]>(
 	}
 	return (await Promise.all(started)) as unknown as T;
 }
+
+/**
+ * `items.map(f)` as an async iterable that gives way between slices: for a
+ * page with thousands of rows (Astro renders an async iterable's values in
+ * order, each as it comes).
+ */
+export async function* mapGivingWay<T, U>(items: Iterable<T>, f: (item: T) => U): AsyncGenerator<U> {
+	const giveWay = givingWay();
+	for (const item of items) {
+		await giveWay();
+		yield f(item);
+	}
+}
