@@ -70,18 +70,23 @@ export interface AttributesFrom {
 export const DEFAULT_DUE_DAYS = 30;
 export const DEFAULT_RECERTIFY_DAYS = 30;
 
-/** The roster on D: hired by D, not gone by D, department and role as they were on D. */
+/**
+ * The roster on D: hired by D, not gone by D, department and role as they were on D. `personIds`: only
+ * these people (one person's duties read their own rows, not the whole roster).
+ */
 export async function rosterAsOf(
 	store: Store,
 	asOf: string,
 	timeZone: string,
-	giveWay: GiveWay = givingWay(),
+	{ personIds, giveWay = givingWay() }: { personIds?: readonly string[] | undefined; giveWay?: GiveWay } = {},
 ): Promise<RosterEntry[]> {
+	const only = personIds && (personIds.length ? [...personIds] : ['-']);
 	const [people, history] = await readInTurns(
 		() =>
 			store.reads
 				.selectFrom('people')
 				.select(['id', 'employee_id', 'name', 'email', 'hire_date', 'created_at', 'disabled_on', 'manager_employee_id'])
+				.$if(!!only, (q) => q.where('id', 'in', only!))
 				.orderBy('employee_id')
 				.execute(),
 		() =>
@@ -89,6 +94,7 @@ export async function rosterAsOf(
 				.selectFrom('person_history')
 				.select(['person_id', 'effective_from', 'recorded_at', 'department', 'role'])
 				.where('effective_from', '<=', asOf)
+				.$if(!!only, (q) => q.where('person_id', 'in', only!))
 				.execute(),
 	);
 	// Per person and date, the entry recorded last (a correction of that day's entry wins).
@@ -253,8 +259,7 @@ export async function trackingAsOf(
 	filter: TrackingFilter = {},
 ): Promise<TrackingRow[]> {
 	const giveWay = givingWay();
-	let roster = await rosterAsOf(store, asOf, ctx.timeZone, giveWay);
-	if (filter.personIds) roster = roster.filter((p) => filter.personIds!.includes(p.id));
+	let roster = await rosterAsOf(store, asOf, ctx.timeZone, { giveWay, personIds: filter.personIds });
 	if (filter.department) roster = roster.filter((p) => p.department === filter.department);
 	const ids = filter.personIds ? roster.map((p) => p.id) : undefined;
 	const [exempt, passes, acks] = await readInTurns(
