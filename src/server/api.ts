@@ -48,7 +48,7 @@ export function jsonListResponse<T>(
 		yield `${open.slice(0, -1)}${open === '{}' ? '' : ','}${JSON.stringify(key)}:[`;
 		const giveWay = givingWay();
 		for (let start = 0; start < items.length; start += SLICE_ITEMS) {
-			if (start > 0) await giveWay();
+			if (start > 0 && giveWay.due()) await giveWay.turn();
 			const slice = items.slice(start, start + SLICE_ITEMS).map((item) => JSON.stringify(toJson(item)) ?? 'null');
 			yield `${start > 0 ? ',' : ''}${slice.join(',')}`;
 		}

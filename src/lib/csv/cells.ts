@@ -58,7 +58,7 @@ export async function* csvSlices(
 		slice.push(record);
 		if (slice.length >= SLICE_RECORDS) {
 			yield text();
-			await giveWay();
+			if (giveWay.due()) await giveWay.turn();
 		}
 	}
 	if (slice.length > 0 || first) yield text();

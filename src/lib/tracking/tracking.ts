@@ -100,7 +100,7 @@ export async function rosterAsOf(
 	// Per person and date, the entry recorded last (a correction of that day's entry wins).
 	const byDate = new Map<string, Map<string, (typeof history)[number]>>();
 	for (const h of history) {
-		await giveWay();
+		if (giveWay.due()) await giveWay.turn();
 		const dates = byDate.get(h.person_id) ?? new Map<string, (typeof history)[number]>();
 		byDate.set(h.person_id, dates);
 		const seen = dates.get(h.effective_from);
@@ -108,7 +108,7 @@ export async function rosterAsOf(
 	}
 	const roster: RosterEntry[] = [];
 	for (const p of people) {
-		await giveWay();
+		if (giveWay.due()) await giveWay.turn();
 		const startedOn = p.hire_date ?? todayIn(timeZone, new Date(p.created_at));
 		const timeline: AttributesFrom[] = [...(byDate.get(p.id)?.values() ?? [])]
 			.sort((a, b) => a.effective_from.localeCompare(b.effective_from))
@@ -193,7 +193,7 @@ async function passesBy(
 	if (personIds) query = query.where('attempts.person_id', 'in', personIds.length ? [...personIds] : ['-']);
 	const map = new Map<string, PassRecord[]>();
 	for (const row of await query.execute()) {
-		await giveWay();
+		if (giveWay.due()) await giveWay.turn();
 		const key = `${row.person_id}|${row.quiz_id}`;
 		const list = map.get(key) ?? [];
 		list.push({
@@ -220,7 +220,7 @@ async function acknowledgementsBy(
 	if (personIds) query = query.where('person_id', 'in', personIds.length ? [...personIds] : ['-']);
 	const map = new Map<string, AcknowledgementRecord[]>();
 	for (const row of await query.execute()) {
-		await giveWay();
+		if (giveWay.due()) await giveWay.turn();
 		const key = `${row.person_id}|${row.policy_id}`;
 		const list = map.get(key) ?? [];
 		list.push({
@@ -275,7 +275,7 @@ export async function trackingAsOf(
 		if (!inForce) continue;
 		const quiz = ctx.quizzes.find((q) => q.policy === policy.id);
 		for (const person of roster) {
-			await giveWay();
+			if (giveWay.due()) await giveWay.turn();
 			if (!owes(policy, person) || exempt.has(`${person.id}|${policy.id}`)) continue;
 			const row = trackingRow(
 				policy,
