@@ -8,6 +8,9 @@
  */
 import { setImmediate as turn } from 'node:timers/promises';
 
+/** One turn of the event loop: what is waiting (a request, a timer) goes first. */
+export const nextTurn = (): Promise<void> => turn();
+
 /** How long one stretch of work may hold the thread before it gives way. */
 export const SLICE_MS = 5;
 
