@@ -6,10 +6,10 @@
  * of the event loop (setImmediate) does. On the CLI the turns cost next to
  * nothing.
  */
-import { setImmediate as turn } from 'node:timers/promises';
+import { setImmediate } from 'node:timers/promises';
 
 /** One turn of the event loop: what is waiting (a request, a timer) goes first. */
-export const nextTurn = (): Promise<void> => turn();
+export const nextTurn = (): Promise<void> => setImmediate();
 
 /** How long one stretch of work may hold the thread before it gives way. */
 export const SLICE_MS = 5;
@@ -30,7 +30,7 @@ export function givingWay(sliceMs = SLICE_MS): GiveWay {
 	return {
 		due: () => performance.now() - since >= sliceMs,
 		async turn() {
-			await turn();
+			await nextTurn();
 			since = performance.now();
 		},
 	};
@@ -46,7 +46,7 @@ export async function readInTurns<T extends readonly unknown[]>(
 ): Promise<T> {
 	const started: Promise<unknown>[] = [];
 	for (const [i, read] of reads.entries()) {
-		if (i > 0) await turn();
+		if (i > 0) await nextTurn();
 		const pending = read();
 		// Handled at once (Promise.all below reports it): a read failing during a later turn is no unhandled rejection.
 		pending.catch(() => {});
