@@ -62,10 +62,71 @@ export function now(env: Record<string, string | undefined> = process.env): Date
 }
 
 const dateFormats = new Map<string, { format: Intl.DateTimeFormat; second: number; date: CalendarDate }>();
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+/** Per zone, per UTC day: the zone's offset from UTC (ms) when it is the same all day, else null (a change that day). */
+const dayOffsets = new Map<string, Map<number, number | null>>();
+/** The calendar date of each day since 1970-01-01. */
+const dayDates = new Map<number, CalendarDate>();
+const DAY_MS = 86_400_000;
+const LAST_FAST_MS = Date.UTC(9999, 11, 30);
+
+/** The zone's offset from UTC at an instant, in ms (to the second). */
+function offsetAt(timeZone: string, ms: number): number {
+	let format = offsetFormats.get(timeZone);
+	if (!format)
+		offsetFormats.set(
+			timeZone,
+			(format = new Intl.DateTimeFormat('en-US', {
+				timeZone,
+				hourCycle: 'h23',
+				year: 'numeric',
+				month: 'numeric',
+				day: 'numeric',
+				hour: 'numeric',
+				minute: 'numeric',
+				second: 'numeric',
+			})),
+		);
+	const part: Record<string, number> = {};
+	for (const { type, value } of format.formatToParts(ms)) part[type] = Number(value);
+	const local = Date.UTC(
+		part['year']!,
+		part['month']! - 1,
+		part['day']!,
+		part['hour']!,
+		part['minute']!,
+		part['second']!,
+	);
+	return local - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone such as Asia/Taipei. */
 export function todayIn(timeZone: string, instant: Date = now()): CalendarDate {
+	// A report dates thousands of records: formatting each in the zone cost a few µs. The zone's offset is
+	// worked out once per UTC day and the date read off the shifted instant; on a day the offset changes
+	// (daylight saving), or outside the years 1970–9999, the formatter decides.
+	const ms = instant.getTime();
+	const day = Math.floor(ms / DAY_MS);
+	let offsets = dayOffsets.get(timeZone);
+	if (!offsets) dayOffsets.set(timeZone, (offsets = new Map()));
+	let offset = offsets.get(day);
+	if (offset === undefined && ms >= 0 && ms < LAST_FAST_MS) {
+		const start = offsetAt(timeZone, day * DAY_MS);
+		offset = start === offsetAt(timeZone, (day + 1) * DAY_MS - 1) ? start : null;
+		if (offsets.size >= 10_000) offsets.clear();
+		offsets.set(day, offset);
+	}
+	if (typeof offset === 'number') {
+		const localDay = Math.floor((ms + offset) / DAY_MS);
+		let date = dayDates.get(localDay);
+		if (date === undefined) {
+			if (dayDates.size >= 10_000) dayDates.clear();
+			dayDates.set(localDay, (date = new Date(localDay * DAY_MS).toISOString().slice(0, 10)));
+		}
+		return date;
+	}
 	let zone = dateFormats.get(timeZone);
-	// en-CA formats as YYYY-MM-DD. Formatters are costly to make and are reused (thousands of records per report).
+	// en-CA formats as YYYY-MM-DD. Formatters are costly to make and are reused.
 	if (!zone)
 		dateFormats.set(
 			timeZone,
@@ -76,8 +137,8 @@ export function todayIn(timeZone: string, instant: Date = now()): CalendarDate {
 			}),
 		);
 	// Offsets are whole seconds (even the old local mean times), so the date is the same within a UTC second: the
-	// last one is kept (every request asks for today, several times).
-	const second = Math.floor(instant.getTime() / 1000);
+	// last one is kept.
+	const second = Math.floor(ms / 1000);
 	if (second !== zone.second) {
 		zone.date = zone.format.format(instant);
 		zone.second = second;
@@ -97,17 +158,37 @@ export function companyToday(env: Record<string, string | undefined> = process.e
 	return todayIn(companyTimeZone(env), now(env));
 }
 
-/** Adds days to a calendar date. */
-export function addDays(date: CalendarDate, days: number): CalendarDate {
-	const [y, m, d] = date.split('-').map(Number);
-	return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+/**
+ * Date arithmetic remembered: a report on thousands of people asks the same few hundred dates again and
+ * again (the days records were made, plus a validity or a due period). Started afresh past a bound.
+ */
+function remembered(
+	f: (date: CalendarDate, n: number) => CalendarDate,
+): (date: CalendarDate, n: number) => CalendarDate {
+	const answers = new Map<number, Map<CalendarDate, CalendarDate>>();
+	return (date, n) => {
+		let byDate = answers.get(n);
+		if (!byDate) answers.set(n, (byDate = new Map()));
+		let answer = byDate.get(date);
+		if (answer === undefined) {
+			if (byDate.size >= 10_000) byDate.clear();
+			byDate.set(date, (answer = f(date, n)));
+		}
+		return answer;
+	};
 }
 
+/** Adds days to a calendar date. */
+export const addDays = remembered((date, days) => {
+	const [y, m, d] = date.split('-').map(Number);
+	return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+});
+
 /** Adds months to a calendar date, clamping to the month's last day (2026-01-31 + 1 → 2026-02-28). */
-export function addMonths(date: CalendarDate, months: number): CalendarDate {
+export const addMonths = remembered((date, months) => {
 	const [y, m, d] = date.split('-').map(Number);
 	const target = new Date(Date.UTC(y!, m! - 1 + months, 1));
 	const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
 	target.setUTCDate(Math.min(d!, last));
 	return target.toISOString().slice(0, 10);
-}
+});

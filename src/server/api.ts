@@ -1,5 +1,6 @@
 /** Helpers for API routes: plain JSON in and out, zod-validated, 4xx with a reason and field errors. */
 import type { z } from 'zod';
+import { givingWay } from '../lib/give-way.ts';
 import type { Actor } from '../lib/auth/audit.ts';
 import type { Person } from '../lib/auth/people.ts';
 import type { Identity } from './identity.ts';
@@ -10,6 +11,54 @@ export const jsonResponse = (status: number, body: unknown, headers: Record<stri
 		status,
 		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store', ...headers },
 	});
+
+/** A body sent as it is made: each piece of text encoded as UTF-8; the pieces stop if the client goes away. */
+export function textStream(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
+	const iterator = pieces[Symbol.asyncIterator]();
+	const encoder = new TextEncoder();
+	return new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			const { done, value } = await iterator.next();
+			if (done) controller.close();
+			else controller.enqueue(encoder.encode(value));
+		},
+		async cancel() {
+			await iterator.return?.();
+		},
+	});
+}
+
+/** Items per slice of a streamed list: a few milliseconds of work. */
+const SLICE_ITEMS = 250;
+
+/**
+ * `jsonResponse(200, { ...head, [key]: items.map(toJson) })`, byte for byte,
+ * for a long list (a report on thousands of people): streamed, the list
+ * written a slice of items at a time, giving way to other requests between
+ * slices (src/lib/give-way.ts), never one long stretch of the event loop.
+ */
+export function jsonListResponse<T>(
+	head: Record<string, unknown>,
+	key: string,
+	items: readonly T[],
+	toJson: (item: T) => unknown,
+): Response {
+	async function* pieces() {
+		const open = JSON.stringify(head);
+		yield `${open.slice(0, -1)}${open === '{}' ? '' : ','}${JSON.stringify(key)}:[`;
+		const giveWay = givingWay();
+		for (let start = 0; start < items.length; start += SLICE_ITEMS) {
+			if (start > 0 && giveWay.due()) await giveWay.turn();
+			const slice = items.slice(start, start + SLICE_ITEMS).map((item) => JSON.stringify(toJson(item)) ?? 'null');
+			yield `${start > 0 ? ',' : ''}${slice.join(',')}`;
+		}
+		yield ']}';
+	}
+	return new Response(textStream(pieces()), {
+		status: 200,
+		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store' },
+	});
+}
 
 /**
  * A JSON answer before it is a Response: what the routes served both by Astro and by the plain Node handler

@@ -7,13 +7,13 @@
  */
 import { z } from 'zod';
 import { findPerson } from '../lib/auth/people.ts';
-import { stringifyCsv } from '../lib/csv/cells.ts';
+import { csvSlices, type CsvRecord } from '../lib/csv/cells.ts';
 import type { LoadedPolicy } from '../lib/content/loader.ts';
 import { translator, type MessageKey, type Translate } from '../lib/i18n/index.ts';
 import type { Store } from '../lib/store/database.ts';
 import type { Outdating } from '../lib/tracking/status.ts';
 import type { TrackingFilter, TrackingRow } from '../lib/tracking/tracking.ts';
-import { HttpError } from './api.ts';
+import { HttpError, textStream } from './api.ts';
 import { clauseLabel } from './attempt-view.ts';
 import { policyOf, today } from './catalog.ts';
 
@@ -188,49 +188,59 @@ export const certificationCsvColumns = [
 	'確認簽章',
 ] as const;
 
-// One writer for every export: cells that a spreadsheet would run as a formula are neutralised.
-const csv = stringifyCsv;
-
 /**
- * `signatureOf`: the manifestation (name, date and time, meaning) of an acknowledgement's signature, by its id,
- * so an export shows the signature with its record (Part 11 §11.50).
+ * The certifications export as slices of CSV text (csvSlices: streamed, giving way to other requests
+ * between slices). `signatureOf`: the manifestation (name, date and time, meaning) of an
+ * acknowledgement's signature, by its id, so an export shows the signature with its record (Part 11 §11.50).
  */
 export function certificationCsv(
 	rows: readonly TrackingRow[],
 	signatureOf: (acknowledgementId: string) => string | undefined = () => undefined,
-): string {
-	return csv(
-		certificationCsvColumns,
-		rows.map((row) => {
-			const policy = policyOf(row.policyId);
-			const { certification: c, acknowledgement: a } = row;
-			const outdated = [
-				...new Set([...outdatedClauseLabels(policy, c.outdatedBy), ...outdatedClauseLabels(policy, a.outdatedBy)]),
-			];
-			return [
-				row.person.employeeId,
-				row.person.name,
-				row.person.email,
-				row.person.department,
-				row.policyTitle,
-				row.versionInForce ?? '',
-				zh(`certState_${c.state}`),
-				c.pass?.passedOn ?? '',
-				c.validUntil ?? '',
-				c.due ?? '',
-				c.overdue || a.overdue ? zh('yes') : zh('no'),
-				zh(`ackState_${a.state}`),
-				a.acknowledgement?.acknowledgedOn ?? '',
-				a.due ?? '',
-				outdated.join('；'),
-				(a.acknowledgement?.id && signatureOf(a.acknowledgement.id)) ?? '',
-			];
-		}),
-	);
+): AsyncGenerator<string> {
+	return csvSlices(certificationCsvColumns, certificationRecords(rows, signatureOf));
 }
 
-export const csvResponse = (text: string, filename: string) =>
-	new Response(text, {
+/** One record per row, made as the export reads them. */
+function* certificationRecords(
+	rows: readonly TrackingRow[],
+	signatureOf: (acknowledgementId: string) => string | undefined,
+): Generator<CsvRecord> {
+	// Thousands of rows share a handful of policies and words: each looked up once.
+	const policies = new Map<string, LoadedPolicy | undefined>();
+	const words = new Map<MessageKey, string>();
+	const say = (key: MessageKey) => words.get(key) ?? words.set(key, zh(key)).get(key)!;
+	for (const row of rows) {
+		if (!policies.has(row.policyId)) policies.set(row.policyId, policyOf(row.policyId));
+		const policy = policies.get(row.policyId);
+		const { certification: c, acknowledgement: a } = row;
+		const outdated =
+			c.outdatedBy || a.outdatedBy
+				? [...new Set([...outdatedClauseLabels(policy, c.outdatedBy), ...outdatedClauseLabels(policy, a.outdatedBy)])]
+				: [];
+		yield [
+			row.person.employeeId,
+			row.person.name,
+			row.person.email,
+			row.person.department,
+			row.policyTitle,
+			row.versionInForce ?? '',
+			say(`certState_${c.state}`),
+			c.pass?.passedOn ?? '',
+			c.validUntil ?? '',
+			c.due ?? '',
+			c.overdue || a.overdue ? say('yes') : say('no'),
+			say(`ackState_${a.state}`),
+			a.acknowledgement?.acknowledgedOn ?? '',
+			a.due ?? '',
+			outdated.join('；'),
+			(a.acknowledgement?.id && signatureOf(a.acknowledgement.id)) ?? '',
+		];
+	}
+}
+
+/** A CSV download, streamed as its slices are made (csvSlices). */
+export const csvResponse = (slices: AsyncIterable<string>, filename: string) =>
+	new Response(textStream(slices), {
 		status: 200,
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

@@ -84,6 +84,16 @@ describe.each(testDatabases)('signatures on $name', (database) => {
 		expect(audit.some((e) => e.subject === `test-record:${what.id}`)).toBe(true);
 	});
 
+	it('finds the signatures of more subjects than a statement takes parameters (an export of 40,000 records)', async () => {
+		const what = subject();
+		const result = await sign(store, request('correct horse battery'), async () => ({ subject: what, result: 'ok' }));
+		expect(result.ok).toBe(true);
+		// SQLite takes at most 32,766 parameters in a statement: the ids are looked up in batches.
+		const ids = [...Array.from({ length: 40_000 }, () => randomUUID()), what.id];
+		const found = await signaturesFor(store.db, 'test-record', ids);
+		expect([...found.keys()]).toEqual([what.id]);
+	});
+
 	it('a wrong password signs nothing and writes nothing but its audit entry', async () => {
 		const what = subject();
 		let wrote = false;

@@ -19,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { calendarDate } from '../calendar-date.ts';
-import { restoreCell, stringifyCsv } from '../csv/cells.ts';
+import { csvSlices, restoreCell, stringifyCsv } from '../csv/cells.ts';
 import {
 	decodeForPreview,
 	decodeStrict,
@@ -62,23 +62,39 @@ export interface RosterFilePerson {
 	manager: string | null;
 }
 
+/** A person's cells in the roster file's column order, roles in `language`. */
+function rosterRecord(p: RosterFilePerson, language: RosterHeaderLanguage): string[] {
+	const cell: Record<RosterColumn, string> = {
+		employee_id: p.employeeId,
+		name: p.name,
+		email: p.email,
+		department: p.department,
+		role: roleWords[p.role][language],
+		hire_date: p.hireDate ?? '',
+		manager: p.manager ?? '',
+	};
+	return rosterColumns.map((column) => cell[column]);
+}
+
 /**
  * The roster as a CSV file (UTF-8 with BOM, formula cells neutralised): every
  * column the import reads, headers and roles in `language`.
  */
 export function rosterCsv(people: readonly RosterFilePerson[], language: RosterHeaderLanguage = 'zh'): string {
-	const cell: Record<RosterColumn, (p: RosterFilePerson) => string> = {
-		employee_id: (p) => p.employeeId,
-		name: (p) => p.name,
-		email: (p) => p.email,
-		department: (p) => p.department,
-		role: (p) => roleWords[p.role][language],
-		hire_date: (p) => p.hireDate ?? '',
-		manager: (p) => p.manager ?? '',
-	};
 	return stringifyCsv(
 		rosterHeaders(language),
-		people.map((p) => rosterColumns.map((column) => cell[column](p))),
+		people.map((p) => rosterRecord(p, language)),
+	);
+}
+
+/** The same file as slices of text, for a streamed answer on the server (csvSlices). */
+export function rosterCsvSlices(
+	people: readonly RosterFilePerson[],
+	language: RosterHeaderLanguage = 'zh',
+): AsyncGenerator<string> {
+	return csvSlices(
+		rosterHeaders(language),
+		people.map((p) => rosterRecord(p, language)),
 	);
 }
 

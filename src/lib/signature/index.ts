@@ -27,6 +27,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { now } from '../calendar.ts';
+import { nextTurn } from '../give-way.ts';
 import { formatDateTime } from '../datetime.ts';
 import { personActor, recordAudit, type Actor } from '../auth/audit.ts';
 import { checkPassword } from '../auth/people.ts';
@@ -181,6 +182,17 @@ const fromRow = (r: SignaturesTable): Signature => ({
 	method: r.method as SignatureMethod,
 });
 
+const SIGNATURE_BATCH = 5000;
+
+const signatureRows = (db: Kysely<Database>, kind: string, ids: string[]) =>
+	db
+		.selectFrom('signatures')
+		.selectAll()
+		.where('subject_kind', '=', kind)
+		.where('subject_id', 'in', ids)
+		.orderBy('signed_at')
+		.execute();
+
 /** The signatures of these subjects of one kind, by subject id (oldest first). */
 export async function signaturesFor(
 	db: Kysely<Database>,
@@ -188,15 +200,17 @@ export async function signaturesFor(
 	ids: readonly string[],
 ): Promise<Map<string, Signature[]>> {
 	const map = new Map<string, Signature[]>();
-	if (ids.length === 0) return map;
-	const rows = await db
-		.selectFrom('signatures')
-		.selectAll()
-		.where('subject_kind', '=', kind)
-		.where('subject_id', 'in', [...ids])
-		.orderBy('signed_at')
-		.execute();
-	for (const row of rows) {
+	const unique = [...new Set(ids)];
+	// A report asks for thousands: in batches, as a statement takes a bounded number of parameters (SQLite
+	// 32,766, PostgreSQL 65,535), one after another (not a pooled connection each: the health check needs
+	// one too), each in its own turn of the event loop (a SQLite read holds the thread).
+	const found: Awaited<ReturnType<typeof signatureRows>>[] = [];
+	for (let start = 0; start < unique.length; start += SIGNATURE_BATCH) {
+		if (start > 0) await nextTurn();
+		found.push(await signatureRows(db, kind, unique.slice(start, start + SIGNATURE_BATCH)));
+	}
+	// A subject's signatures are all in its one batch, oldest first.
+	for (const row of found.flat()) {
 		const list = map.get(row.subject_id) ?? [];
 		list.push(fromRow(row));
 		map.set(row.subject_id, list);

@@ -6,7 +6,7 @@
 import type { LoadedPolicy, LoadedVersion } from '../content/loader.ts';
 import type { Store } from '../store/database.ts';
 import { questionsToReview } from '../workflow/question-review.ts';
-import { reviewsDue, type ReviewDueReport } from '../workflow/workflow.ts';
+import { reviewsDueOf, type ReviewDueReport } from '../workflow/workflow.ts';
 import { versionInForceOn } from './status.ts';
 import {
 	owes,
@@ -82,7 +82,7 @@ export interface DashboardView {
 
 export async function dashboardView(
 	store: Store,
-	catalog: TrackingContext & { contentDir?: string },
+	catalog: TrackingContext,
 	asOf: string,
 	filter: TrackingFilter | undefined,
 	today: string = asOf,
@@ -107,7 +107,8 @@ export async function dashboardView(
 				: []),
 		])
 		.sort((a, b) => a.due.localeCompare(b.due) || a.row.person.employeeId.localeCompare(b.row.person.employeeId));
-	const reviews = catalog.contentDir ? reviewsDue({ policiesDir: catalog.contentDir, root: process.cwd(), today }) : [];
+	// From the loaded catalog: reading the content folder again held the thread for every request.
+	const reviews = reviewsDueOf(catalog.policies, today);
 	const questionReviews = catalog.policies.flatMap((policy) =>
 		policy.versions
 			.filter((v) => v.meta.status !== 'approved')

@@ -100,12 +100,31 @@ function redlineBetween(from: LoadedVersion, to: LoadedVersion) {
 	return redline;
 }
 
+// What a quiz cites and covers depends only on the quiz (and the version): worked out once, not once per person.
+const cites = new WeakMap<Quiz, Set<string>>();
+const covered = new WeakMap<Quiz, WeakMap<LoadedVersion, Set<string>>>();
+
+/** The clauses a quiz's questions cite. */
+function citedClauses(quiz: Quiz): Set<string> {
+	let cited = cites.get(quiz);
+	if (!cited) cites.set(quiz, (cited = new Set(quiz.questions.flatMap((q) => q.cites))));
+	return cited;
+}
+
 /** The chapters a quiz covers: those its questions cite clauses in. */
 function coveredChapters(quiz: Quiz, version: LoadedVersion): Set<string> {
+	let byVersion = covered.get(quiz);
+	if (!byVersion) covered.set(quiz, (byVersion = new WeakMap()));
+	let chapters = byVersion.get(version);
+	if (chapters) return chapters;
 	const chapterOf = new Map<string, string>();
 	for (const { chapter } of version.chapters)
 		for (const { clause } of walkClauses(chapter)) chapterOf.set(clause.id, chapter.id);
-	return new Set(quiz.questions.flatMap((q) => q.cites.map((c) => chapterOf.get(c)).filter((c): c is string => !!c)));
+	chapters = new Set(
+		quiz.questions.flatMap((q) => q.cites.map((c) => chapterOf.get(c)).filter((c): c is string => !!c)),
+	);
+	byVersion.set(version, chapters);
+	return chapters;
 }
 
 /**
@@ -144,8 +163,8 @@ export function certificationStatus(
 		.at(-1);
 	if (!pass) return { state: 'none', pass: undefined, validUntil: undefined, outdatedBy: undefined };
 	const validUntil = addMonths(pass.passedOn, quiz.validityMonths);
-	const cited = new Set(quiz.questions.flatMap((q) => q.cites));
 	const outdatedBy = firstOutdating(policy, pass.policyVersion, asOf, (redline, base) => {
+		const cited = citedClauses(quiz);
 		const chapters = coveredChapters(quiz, base);
 		const changed = redline.substantiveClauseIds.filter((id) => cited.has(id));
 		const added = Object.entries(redline.gainedClausesByChapter)

@@ -6,8 +6,12 @@
  *
  * The reports only read, so they use `store.reads`: on SQLite a second
  * connection, so a report never waits behind a long write (a roster import).
+ * A report on thousands of people gives way to other requests every few
+ * milliseconds (src/lib/give-way.ts): its reads run in turns and its loops in
+ * slices, so a health check never waits behind the whole report.
  */
 import { randomUUID } from 'node:crypto';
+import { givingWay, readInTurns, type GiveWay } from '../give-way.ts';
 import type { LoadedPolicy } from '../content/loader.ts';
 import { versionHash } from '../content/version-hash.ts';
 import type { Quiz } from '../quiz/schema.ts';
@@ -66,45 +70,66 @@ export interface AttributesFrom {
 export const DEFAULT_DUE_DAYS = 30;
 export const DEFAULT_RECERTIFY_DAYS = 30;
 
-/** The roster on D: hired by D, not gone by D, department and role as they were on D. */
-export async function rosterAsOf(store: Store, asOf: string, timeZone: string): Promise<RosterEntry[]> {
-	const people = await store.reads.selectFrom('people').selectAll().orderBy('employee_id').execute();
-	const history = await store.reads
-		.selectFrom('person_history')
-		.selectAll()
-		.where('effective_from', '<=', asOf)
-		.execute();
+/**
+ * The roster on D: hired by D, not gone by D, department and role as they were on D. `personIds`: only
+ * these people (one person's duties read their own rows, not the whole roster).
+ */
+export async function rosterAsOf(
+	store: Store,
+	asOf: string,
+	timeZone: string,
+	{ personIds, giveWay = givingWay() }: { personIds?: readonly string[] | undefined; giveWay?: GiveWay } = {},
+): Promise<RosterEntry[]> {
+	const only = personIds && (personIds.length ? [...personIds] : ['-']);
+	const [people, history] = await readInTurns(
+		() =>
+			store.reads
+				.selectFrom('people')
+				.select(['id', 'employee_id', 'name', 'email', 'hire_date', 'created_at', 'disabled_on', 'manager_employee_id'])
+				.$if(!!only, (q) => q.where('id', 'in', only!))
+				.orderBy('employee_id')
+				.execute(),
+		() =>
+			store.reads
+				.selectFrom('person_history')
+				.select(['person_id', 'effective_from', 'recorded_at', 'department', 'role'])
+				.where('effective_from', '<=', asOf)
+				.$if(!!only, (q) => q.where('person_id', 'in', only!))
+				.execute(),
+	);
 	// Per person and date, the entry recorded last (a correction of that day's entry wins).
 	const byDate = new Map<string, Map<string, (typeof history)[number]>>();
 	for (const h of history) {
+		if (giveWay.due()) await giveWay.turn();
 		const dates = byDate.get(h.person_id) ?? new Map<string, (typeof history)[number]>();
 		byDate.set(h.person_id, dates);
 		const seen = dates.get(h.effective_from);
 		if (!seen || h.recorded_at > seen.recorded_at) dates.set(h.effective_from, h);
 	}
-	return people.flatMap((p) => {
+	const roster: RosterEntry[] = [];
+	for (const p of people) {
+		if (giveWay.due()) await giveWay.turn();
 		const startedOn = p.hire_date ?? todayIn(timeZone, new Date(p.created_at));
 		const timeline: AttributesFrom[] = [...(byDate.get(p.id)?.values() ?? [])]
 			.sort((a, b) => a.effective_from.localeCompare(b.effective_from))
 			.map((h) => ({ from: h.effective_from, department: h.department, role: h.role as Role }));
 		const attributes = timeline.at(-1);
-		if (startedOn > asOf || !attributes) return [];
-		if (p.disabled_on !== null && p.disabled_on <= asOf) return [];
-		return [
-			{
-				id: p.id,
-				employeeId: p.employee_id,
-				name: p.name,
-				email: p.email,
-				department: attributes.department,
-				role: attributes.role as Role,
-				hireDate: p.hire_date,
-				manager: p.manager_employee_id ?? null,
-				startedOn,
-				history: timeline,
-			},
-		];
-	});
+		if (startedOn > asOf || !attributes) continue;
+		if (p.disabled_on !== null && p.disabled_on <= asOf) continue;
+		roster.push({
+			id: p.id,
+			employeeId: p.employee_id,
+			name: p.name,
+			email: p.email,
+			department: attributes.department,
+			role: attributes.role as Role,
+			hireDate: p.hire_date,
+			manager: p.manager_employee_id ?? null,
+			startedOn,
+			history: timeline,
+		});
+	}
+	return roster;
 }
 
 export function owes(policy: LoadedPolicy, person: Pick<RosterEntry, 'department' | 'role'>): boolean {
@@ -150,7 +175,8 @@ async function exemptionsAsOf(store: Store, asOf: string): Promise<Set<string>> 
 async function passesBy(
 	store: Store,
 	timeZone: string,
-	personIds?: readonly string[],
+	personIds: readonly string[] | undefined,
+	giveWay: GiveWay,
 ): Promise<Map<string, PassRecord[]>> {
 	let query = store.reads
 		.selectFrom('attempts')
@@ -167,6 +193,7 @@ async function passesBy(
 	if (personIds) query = query.where('attempts.person_id', 'in', personIds.length ? [...personIds] : ['-']);
 	const map = new Map<string, PassRecord[]>();
 	for (const row of await query.execute()) {
+		if (giveWay.due()) await giveWay.turn();
 		const key = `${row.person_id}|${row.quiz_id}`;
 		const list = map.get(key) ?? [];
 		list.push({
@@ -184,12 +211,16 @@ async function passesBy(
 async function acknowledgementsBy(
 	store: Store,
 	timeZone: string,
-	personIds?: readonly string[],
+	personIds: readonly string[] | undefined,
+	giveWay: GiveWay,
 ): Promise<Map<string, AcknowledgementRecord[]>> {
-	let query = store.reads.selectFrom('acknowledgements').selectAll();
+	let query = store.reads
+		.selectFrom('acknowledgements')
+		.select(['id', 'person_id', 'policy_id', 'policy_version', 'acknowledged_at']);
 	if (personIds) query = query.where('person_id', 'in', personIds.length ? [...personIds] : ['-']);
 	const map = new Map<string, AcknowledgementRecord[]>();
 	for (const row of await query.execute()) {
+		if (giveWay.due()) await giveWay.turn();
 		const key = `${row.person_id}|${row.policy_id}`;
 		const list = map.get(key) ?? [];
 		list.push({
@@ -227,24 +258,24 @@ export async function trackingAsOf(
 	asOf: string,
 	filter: TrackingFilter = {},
 ): Promise<TrackingRow[]> {
-	let roster = await rosterAsOf(store, asOf, ctx.timeZone);
-	if (filter.personIds) roster = roster.filter((p) => filter.personIds!.includes(p.id));
+	const giveWay = givingWay();
+	let roster = await rosterAsOf(store, asOf, ctx.timeZone, { giveWay, personIds: filter.personIds });
 	if (filter.department) roster = roster.filter((p) => p.department === filter.department);
 	const ids = filter.personIds ? roster.map((p) => p.id) : undefined;
-	const [exempt, passes, acks] = await Promise.all([
-		exemptionsAsOf(store, asOf),
-		passesBy(store, ctx.timeZone, ids),
-		acknowledgementsBy(store, ctx.timeZone, ids),
-	]);
+	const [exempt, passes, acks] = await readInTurns(
+		() => exemptionsAsOf(store, asOf),
+		() => passesBy(store, ctx.timeZone, ids, giveWay),
+		() => acknowledgementsBy(store, ctx.timeZone, ids, giveWay),
+	);
 	const rows: TrackingRow[] = [];
 	for (const policy of ctx.policies) {
-		if (filter.policy && policy.id !== filter.policy) continue;
+		// A policy assigned to no one is owed by no one: not a pass over the roster.
+		if (!policy.meta.assignment || (filter.policy && policy.id !== filter.policy)) continue;
 		const inForce = versionInForceOn(policy, asOf);
 		if (!inForce) continue;
 		const quiz = ctx.quizzes.find((q) => q.policy === policy.id);
-		for (const [index, person] of roster.entries()) {
-			// On SQLite the server shares this thread: let other requests through every few hundred people.
-			if (index % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
+		for (const person of roster) {
+			if (giveWay.due()) await giveWay.turn();
 			if (!owes(policy, person) || exempt.has(`${person.id}|${policy.id}`)) continue;
 			const row = trackingRow(
 				policy,

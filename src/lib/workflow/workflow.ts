@@ -311,10 +311,15 @@ export interface ReviewDueReport {
 export function reviewsDue(options: WorkflowOptions, policyId?: string, withinDays = 30): ReviewDueReport[] {
 	const result = loadWorkflowContent(options);
 	const policies = policyId ? [findPolicy(result, policyId, options)] : result.policies;
+	return reviewsDueOf(policies, options.today, withinDays);
+}
+
+/** The same, for policies already loaded (the server's catalog: no reading of the content folder per request). */
+export function reviewsDueOf(policies: readonly LoadedPolicy[], today: string, withinDays = 30): ReviewDueReport[] {
 	return policies.map((policy) => {
 		const inForce = resolveVersions(
 			policy.versions.map((v) => ({ version: v.meta.version, status: v.meta.status, effective: v.meta.effective })),
-			options.today,
+			today,
 		).find((r) => r.state === 'in-force')?.version;
 		const cycle = policy.meta.reviewCycleMonths;
 		const due = reviewDue(inForce?.effective, cycle);
@@ -324,9 +329,9 @@ export function reviewsDue(options: WorkflowOptions, policyId?: string, withinDa
 				? 'no version in force'
 				: !due
 					? 'no version in force'
-					: due < options.today
+					: due < today
 						? 'overdue'
-						: due <= addDays(options.today, withinDays)
+						: due <= addDays(today, withinDays)
 							? 'due'
 							: 'not due';
 		return {

@@ -28,10 +28,6 @@ export const GET: APIRoute = ({ url, locals }) =>
 		const ackIds = rows.flatMap((r) => r.acknowledgement.acknowledgement?.id ?? []);
 		const signatures = await signaturesFor(store.reads, 'acknowledgement', ackIds);
 		// Exports are in Chinese whatever the UI language (see tracking-view.ts), the signature line too.
-		const text = certificationCsv(rows, (id) => {
-			const signature = signatures.get(id)?.[0];
-			return signature ? manifestation(signature, 'zh-Hant-TW').text : undefined;
-		});
 		await recordAudit(store.db, {
 			event: 'export.made',
 			actor,
@@ -44,5 +40,9 @@ export const GET: APIRoute = ({ url, locals }) =>
 				...(identity?.kind === 'token' ? { tokenId: identity.tokenId } : {}),
 			},
 		});
-		return csvResponse(text, `certifications-${asOf}.csv`);
+		const slices = certificationCsv(rows, (id) => {
+			const signature = signatures.get(id)?.[0];
+			return signature ? manifestation(signature, 'zh-Hant-TW').text : undefined;
+		});
+		return csvResponse(slices, `certifications-${asOf}.csv`);
 	});

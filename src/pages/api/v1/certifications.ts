@@ -6,7 +6,7 @@
  */
 import type { APIRoute } from 'astro';
 import { trackingAsOf } from '#lib/tracking/tracking.ts';
-import { handle, jsonResponse, requireHr, zhidu } from '#server/api.ts';
+import { handle, jsonListResponse, requireHr, zhidu } from '#server/api.ts';
 import { catalog } from '#server/catalog.ts';
 import { certificationJson, parseQuery, trackingFilterOf, trackingQuerySchema } from '#server/tracking-view.ts';
 
@@ -18,5 +18,5 @@ export const GET: APIRoute = ({ url, locals }) =>
 		const { store } = zhidu(locals);
 		const { asOf, filter, filters } = await trackingFilterOf(store, parseQuery(url, trackingQuerySchema));
 		const rows = await trackingAsOf(store, catalog(), asOf, filter);
-		return jsonResponse(200, { asOf, filters, count: rows.length, certifications: rows.map(certificationJson) });
+		return jsonListResponse({ asOf, filters, count: rows.length }, 'certifications', rows, certificationJson);
 	});

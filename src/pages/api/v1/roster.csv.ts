@@ -8,7 +8,7 @@
 import type { APIRoute } from 'astro';
 import { rosterExportQuery } from '#lib/api/route-schemas.ts';
 import { recordAudit } from '#lib/auth/audit.ts';
-import { rosterCsv } from '#lib/auth/roster-csv.ts';
+import { rosterCsvSlices } from '#lib/auth/roster-csv.ts';
 import { rosterAsOf } from '#lib/tracking/tracking.ts';
 import { handle, requireHr, zhidu } from '#server/api.ts';
 import { catalog, today } from '#server/catalog.ts';
@@ -24,7 +24,6 @@ export const GET: APIRoute = ({ url, locals }) =>
 		const asOf = query.asOf ?? today();
 		const headers = query.headers ?? 'zh';
 		const roster = await rosterAsOf(store, asOf, catalog().timeZone);
-		const text = rosterCsv(roster, headers);
 		await recordAudit(store.db, {
 			event: 'export.made',
 			actor,
@@ -37,5 +36,5 @@ export const GET: APIRoute = ({ url, locals }) =>
 				...(identity?.kind === 'token' ? { tokenId: identity.tokenId } : {}),
 			},
 		});
-		return csvResponse(text, `roster-${asOf}.csv`);
+		return csvResponse(rosterCsvSlices(roster, headers), `roster-${asOf}.csv`);
 	});

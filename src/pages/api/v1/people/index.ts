@@ -2,14 +2,16 @@
 import type { APIRoute } from 'astro';
 import { addPersonBody } from '#lib/api/route-schemas.ts';
 import { addPerson, listPeople } from '#lib/auth/people.ts';
-import { handle, jsonResponse, readJson, requireHr, requireHrGrant, zhidu } from '#server/api.ts';
+import { handle, jsonListResponse, jsonResponse, readJson, requireHr, requireHrGrant, zhidu } from '#server/api.ts';
 
 export const prerender = false;
 
 export const GET: APIRoute = ({ locals }) =>
 	handle(async () => {
 		requireHr(locals);
-		return jsonResponse(200, { people: await listPeople(zhidu(locals).store) });
+		// A pure read: on SQLite the read-only connection, so the listing never waits behind a long write.
+		const people = await listPeople({ db: zhidu(locals).store.reads });
+		return jsonListResponse({}, 'people', people, (person) => person);
 	});
 
 const body = addPersonBody;
