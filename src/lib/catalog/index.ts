@@ -14,7 +14,7 @@ import { companyToday, type CalendarDate } from '../calendar.ts';
 import { readBuildConfig, type BuildConfig } from '../config.ts';
 import { walkClauses, type Chapter } from '../content/clause-tree.ts';
 import { ContentErrors } from '../content/errors.ts';
-import { loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
+import { compareVersions, loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
 import type { Quiz } from '../quiz/schema.ts';
 import { loadTrainingPathsOrThrow, trainingDirFor, type TrainingPath } from '../training/loader.ts';
@@ -154,9 +154,31 @@ export function readingVersion(policy: Timeline): TimelineVersion | undefined {
 	return policy.inForce ?? policy.scheduled[0] ?? policy.versions.at(-1);
 }
 
+/** Approved versions that had taken effect by `day`, in the order they took effect (cached per policy and day: reports ask per person). */
+const inForceCache = new WeakMap<LoadedPolicy, Map<CalendarDate, LoadedVersion[]>>();
+export function versionsInForceBy(policy: LoadedPolicy, day: CalendarDate): LoadedVersion[] {
+	let byDay = inForceCache.get(policy);
+	if (!byDay) inForceCache.set(policy, (byDay = new Map()));
+	const cached = byDay.get(day);
+	if (cached) return cached;
+	const versions = resolveVersions(
+		policy.versions.map((v) => ({ ...v.meta, loaded: v })),
+		day,
+	)
+		.filter((r) => r.state === 'in-force' || r.state === 'superseded')
+		.map((r) => r.version.loaded)
+		.sort(
+			(a, b) =>
+				(a.meta.effective ?? '').localeCompare(b.meta.effective ?? '') ||
+				compareVersions(a.meta.version, b.meta.version),
+		);
+	byDay.set(day, versions);
+	return versions;
+}
+
 /** The approved version in force on `day`, if any has taken effect. */
 export function versionInForceOn(policy: LoadedPolicy, day: CalendarDate): LoadedVersion | undefined {
-	return timeline(policy, day).inForce?.loaded;
+	return versionsInForceBy(policy, day).at(-1);
 }
 
 const trainingCache = new Map<string, TrainingPath[]>();

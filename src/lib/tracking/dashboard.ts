@@ -7,7 +7,7 @@ import type { LoadedPolicy, LoadedVersion } from '../content/loader.ts';
 import type { Store } from '../store/database.ts';
 import { questionsToReview } from '../workflow/question-review.ts';
 import { reviewsDueOf, type ReviewDueReport } from '../workflow/workflow.ts';
-import { versionInForceOn } from './status.ts';
+import { versionInForceOn } from '../catalog/index.ts';
 import {
 	owes,
 	rosterAsOf,

@@ -14,10 +14,11 @@
  * Editorial revisions keep both current and start no new due date.
  */
 import { walkClauses } from '../content/clause-tree.ts';
+import { versionsInForceBy } from '../catalog/index.ts';
 import { compareVersions, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
 import { compareVersionTrees } from '../diff/redline.ts';
 import type { Quiz } from '../quiz/schema.ts';
-import { addDays, addMonths, resolveVersions } from '../versions.ts';
+import { addDays, addMonths } from '../versions.ts';
 
 export type CertificationState = 'current' | 'outdated' | 'expired' | 'none';
 export type AcknowledgementState = 'current' | 'outdated' | 'none';
@@ -61,33 +62,6 @@ export interface AcknowledgementStatus {
 	state: AcknowledgementState;
 	acknowledgement: AcknowledgementRecord | undefined;
 	outdatedBy: Outdating | undefined;
-}
-
-/** Approved versions that had taken effect by D, in the order they took effect (cached per policy and date). */
-const inForceCache = new WeakMap<LoadedPolicy, Map<string, LoadedVersion[]>>();
-export function versionsInForceBy(policy: LoadedPolicy, asOf: string): LoadedVersion[] {
-	let byDate = inForceCache.get(policy);
-	if (!byDate) inForceCache.set(policy, (byDate = new Map()));
-	const cached = byDate.get(asOf);
-	if (cached) return cached;
-	const resolved = resolveVersions(
-		policy.versions.map((v) => ({ ...v.meta, loaded: v })),
-		asOf,
-	);
-	const versions = resolved
-		.filter((r) => r.state === 'in-force' || r.state === 'superseded')
-		.map((r) => r.version.loaded)
-		.sort(
-			(a, b) =>
-				(a.meta.effective ?? '').localeCompare(b.meta.effective ?? '') ||
-				compareVersions(a.meta.version, b.meta.version),
-		);
-	byDate.set(asOf, versions);
-	return versions;
-}
-
-export function versionInForceOn(policy: LoadedPolicy, asOf: string): LoadedVersion | undefined {
-	return versionsInForceBy(policy, asOf).at(-1);
 }
 
 // Redlines depend only on the two versions: computed once per pair, not once per person.

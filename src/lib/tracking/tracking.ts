@@ -27,12 +27,11 @@ import { readNotifyConfig } from '../notify/config.ts';
 import { acknowledgementItems } from '../notify/events.ts';
 import { enqueue } from '../notify/outbox.ts';
 import { HistoryError, latestRecord } from './record-dates.ts';
+import { versionInForceOn, versionsInForceBy } from '../catalog/index.ts';
 import {
 	acknowledgementStatus,
 	certificationStatus,
 	dueDate,
-	versionInForceOn,
-	versionsInForceBy,
 	type AcknowledgementRecord,
 	type AcknowledgementStatus,
 	type CertificationStatus,
