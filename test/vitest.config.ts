@@ -57,6 +57,9 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'unit',
+					// One worker runs many unit files (modules loaded once): the files restore what they change in
+					// process.env, and hold no other process-wide state. About 40 % of the lane's CPU time.
+					isolate: false,
 					include: ['test/**/*.test.ts'],
 					exclude: [...browserFiles, ...buildFiles, ...serverFiles],
 					sequence: { groupOrder: 0 },
