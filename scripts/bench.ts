@@ -717,15 +717,21 @@ async function browserFigures(url: string, first: string, warmQueries: string[])
 		await page.goto(`${url}/search/`);
 		await page.waitForLoadState('networkidle');
 
-		// Everything fetched from here on, by phase.
-		let phase: 'first' | 'warm' = 'first';
-		const fetched = { first: [] as Promise<Fetched>[], warm: [] as Promise<Fetched>[] };
+		// Everything fetched from here on, by the phase the request was made in: the first search (until its
+		// results are drawn), idle time after it (the page then loads the rest of the index), the warm queries.
+		type Phase = 'first' | 'idle' | 'warm';
+		let phase: Phase = 'first';
+		const fetched = { first: [] as Promise<Fetched>[], idle: [] as Promise<Fetched>[], warm: [] as Promise<Fetched>[] };
+		const madeIn = new WeakMap<Request, Phase>();
 		let inFlight = 0;
-		page.on('request', () => (inFlight += 1));
+		page.on('request', (request) => {
+			inFlight += 1;
+			madeIn.set(request, phase);
+		});
 		page.on('requestfailed', () => (inFlight -= 1));
 		page.on('requestfinished', (request) => {
 			inFlight -= 1;
-			fetched[phase].push(fetchedBytes(request));
+			fetched[madeIn.get(request) ?? phase].push(fetchedBytes(request));
 		});
 		const settle = async () => {
 			const deadline = Date.now() + 5_000;
@@ -737,14 +743,16 @@ async function browserFigures(url: string, first: string, warmQueries: string[])
 		};
 
 		const firstTiming = await timedQuery(page, first);
+		phase = 'idle';
 		await settle();
 		const firstFetched = await Promise.all(fetched.first);
+		const idleFetched = await Promise.all(fetched.idle);
 		phase = 'warm';
 		const warm: QueryTiming[] = [];
 		for (const query of warmQueries) warm.push(await timedQuery(page, query));
 		await settle();
 		const warmFetched = await Promise.all(fetched.warm);
-		return { first: firstTiming, firstFetched, warm, warmFetched };
+		return { first: firstTiming, firstFetched, idleFetched, warm, warmFetched };
 	} finally {
 		running.delete(stop);
 		await browser.close();
@@ -992,6 +1000,11 @@ async function main() {
 					`(uncompressed), ${kb(sum(b.firstFetched, 'gzip'))} gzip-estimated`,
 			],
 			['First query, by kind', describeFetched(b.firstFetched)],
+			[
+				'After the first results, in idle time',
+				`${b.idleFetched.length} requests, ${kb(sum(b.idleFetched, 'gzip'))} gzip-estimated: ` +
+					describeFetched(b.idleFetched),
+			],
 			[
 				'First query, time',
 				`last keystroke → results drawn ${ms(b.first.typed)} (no debounce), ` +

@@ -13,7 +13,8 @@
  *   policy is its prefix; never the version state: that comes from the server at
  *   query time).
  * - client/pagefind/zhidu-fold.json: the fold table the browser converts
- *   queries with.
+ *   queries with; zhidu-chunks.json: a word of each index chunk, which the
+ *   browser searches for in idle time to load them all.
  *
  * Indexing errors fail the build.
  */
@@ -28,10 +29,13 @@ import { numbered } from '../lib/content/numbering.ts';
 import type { ClauseDocument } from '../lib/search/clause-index.ts';
 import { buildSearchIndex } from '../lib/search/build-index.ts';
 import { contentState, searchIndexPath, writeSearchIndex } from '../lib/search/from-content.ts';
+import { bundleIndexChunks, chunkProbes } from '../lib/search/pagefind-chunks.ts';
 import { indexTokens } from '../lib/search/tokenizer.ts';
 import {
 	foldTableFile,
 	headingSeparator,
+	indexChunksFile,
+	type IndexChunkProbes,
 	pagefindBundlePath,
 	type ClauseFilters,
 	type ClauseMeta,
@@ -148,6 +152,13 @@ export async function writeClauseIndex(
 		const written = await answered('writeFiles', index.writeFiles({ outputPath }), 120);
 		fail('writeFiles', written.errors);
 		writeFileSync(resolve(outputPath, foldTableFile), JSON.stringify(file.fold));
+		const probes: IndexChunkProbes = {
+			words: chunkProbes(
+				bundleIndexChunks(outputPath),
+				records.flatMap((record) => record.content.split(' ')),
+			),
+		};
+		writeFileSync(resolve(outputPath, indexChunksFile), JSON.stringify(probes));
 		return { clauses: file.documents.length, records: records.length, outputPath, indexFile };
 	} finally {
 		await pagefind.close();

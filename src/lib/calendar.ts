@@ -21,9 +21,14 @@ export const isRealDate = (s: string): boolean => {
 
 export type CalendarDate = string;
 
+/** Zones already found valid: making a formatter to check costs ~100 µs, and every request asks for today. */
+const validZones = new Set<string>();
+
 export function isTimeZone(zone: string): boolean {
+	if (validZones.has(zone)) return true;
 	try {
 		new Intl.DateTimeFormat('en', { timeZone: zone });
+		validZones.add(zone);
 		return true;
 	} catch {
 		return false;
@@ -56,17 +61,28 @@ export function now(env: Record<string, string | undefined> = process.env): Date
 	return instant;
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormats = new Map<string, { format: Intl.DateTimeFormat; second: number; date: CalendarDate }>();
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone such as Asia/Taipei. */
 export function todayIn(timeZone: string, instant: Date = now()): CalendarDate {
-	let format = dateFormats.get(timeZone);
+	let zone = dateFormats.get(timeZone);
 	// en-CA formats as YYYY-MM-DD. Formatters are costly to make and are reused (thousands of records per report).
-	if (!format)
+	if (!zone)
 		dateFormats.set(
 			timeZone,
-			(format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })),
+			(zone = {
+				format: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+				second: NaN,
+				date: '',
+			}),
 		);
-	return format.format(instant);
+	// Offsets are whole seconds (even the old local mean times), so the date is the same within a UTC second: the
+	// last one is kept (every request asks for today, several times).
+	const second = Math.floor(instant.getTime() / 1000);
+	if (second !== zone.second) {
+		zone.date = zone.format.format(instant);
+		zone.second = second;
+	}
+	return zone.date;
 }
 
 /** The company's time zone (ZHIDU_TIMEZONE, default Asia/Taipei). */

@@ -115,6 +115,30 @@ export async function acknowledgeAsPerson(
 export const signatureLine = (signature: Signature | undefined) =>
 	signature ? manifestation(signature, uiLanguage()) : undefined;
 
+const signatureJson = (signature: Signature | undefined) =>
+	signature
+		? {
+				printedName: signature.printedName,
+				signedAt: signature.signedAt,
+				timeZone: signature.timeZone,
+				meaning: signature.meaning,
+				method: signature.method,
+				manifestation: signatureLine(signature)!.text,
+			}
+		: null;
+
+/** An acknowledgement as the API answers it (POST and GET /api/v1/acknowledgements). */
+export const acknowledgementJson = (row: AcknowledgementRow, signature?: Signature) => ({
+	id: row.id,
+	policy: row.policy_id,
+	version: row.policy_version,
+	textHash: row.text_hash,
+	acknowledgedAt: row.acknowledged_at,
+	acknowledgedOn: todayIn(catalog().timeZone, new Date(row.acknowledged_at)),
+	statement: row.statement,
+	signature: signatureJson(signature),
+});
+
 export interface AttestationView {
 	policy: LoadedPolicy;
 	version: string | undefined;

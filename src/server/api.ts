@@ -11,6 +11,24 @@ export const jsonResponse = (status: number, body: unknown, headers: Record<stri
 		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store', ...headers },
 	});
 
+/**
+ * A JSON answer before it is a Response: what the routes served both by Astro and by the plain Node handler
+ * (src/server/plain-routes.ts) return, so one function decides the answer for both.
+ */
+export interface JsonAnswer {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string> | undefined;
+}
+
+export const answer = (status: number, body: unknown, headers?: Record<string, string>): JsonAnswer => ({
+	status,
+	body,
+	headers,
+});
+
+export const toResponse = (answer: JsonAnswer): Response => jsonResponse(answer.status, answer.body, answer.headers);
+
 export class HttpError extends Error {
 	readonly status: number;
 	readonly fields: Record<string, string> | undefined;
@@ -66,12 +84,23 @@ export function requireHrGrant(identity: Identity, role: string | undefined, fie
 }
 
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
-	const type = request.headers.get('content-type') ?? '';
-	if (!type.includes('application/json')) throw new HttpError(415, 'send JSON (Content-Type: application/json)');
-	const bytes = new Uint8Array(await request.arrayBuffer());
+	const type = request.headers.get('content-type');
+	if (!type?.includes('application/json')) throw new HttpError(415, 'send JSON (Content-Type: application/json)');
+	return parseJson(type, new Uint8Array(await request.arrayBuffer()), schema);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A request body (its Content-Type and bytes) as JSON valid under `schema`, or an HttpError naming what is wrong. */
+export function parseJson<T extends z.ZodType>(
+	type: string | null | undefined,
+	bytes: Uint8Array,
+	schema: T,
+): z.infer<T> {
+	if (!type?.includes('application/json')) throw new HttpError(415, 'send JSON (Content-Type: application/json)');
 	let text: string;
 	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		text = utf8.decode(bytes);
 	} catch {
 		throw new HttpError(400, 'the request body is not valid UTF-8', invalidUtf8Fields(bytes));
 	}
@@ -121,27 +150,42 @@ export async function handle(run: () => Promise<Response>): Promise<Response> {
 	try {
 		return await run();
 	} catch (error) {
-		if (error instanceof HttpError)
-			return jsonResponse(
-				error.status,
-				{ error: error.message, ...(error.fields ? { fields: error.fields } : {}) },
-				error.headers,
-			);
-		// Domain errors name the field; a date that would rewrite history is a conflict with the records.
-		const fieldErrors: Record<string, number> = {
-			PersonError: 400,
-			TokenError: 400,
-			HistoryError: 409,
-			ReadingError: 404,
-		};
-		if (error instanceof Error && error.name in fieldErrors) {
-			const field = (error as Error & { field: string }).field;
-			return jsonResponse(fieldErrors[error.name]!, {
-				error: error.message,
-				fields: { [field]: error.message.replace(`${field}: `, '') },
-			});
-		}
-		console.error(error);
-		return jsonResponse(500, { error: 'internal error' });
+		return toResponse(errorAnswer(error));
 	}
+}
+
+/** `handle` for routes that answer a JsonAnswer (served by Astro and the plain handler alike). */
+export async function handleAnswer(run: () => Promise<JsonAnswer>): Promise<JsonAnswer> {
+	try {
+		return await run();
+	} catch (error) {
+		return errorAnswer(error);
+	}
+}
+
+/** Domain errors name the field; a date that would rewrite history is a conflict with the records. */
+const fieldErrors: Record<string, number> = {
+	PersonError: 400,
+	TokenError: 400,
+	HistoryError: 409,
+	ReadingError: 404,
+};
+
+/** What a route's error answers: its status and reason, the fields it names; 500 (logged) for anything else. */
+function errorAnswer(error: unknown): JsonAnswer {
+	if (error instanceof HttpError)
+		return answer(
+			error.status,
+			{ error: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+			error.headers,
+		);
+	if (error instanceof Error && error.name in fieldErrors) {
+		const field = (error as Error & { field: string }).field;
+		return answer(fieldErrors[error.name]!, {
+			error: error.message,
+			fields: { [field]: error.message.replace(`${field}: `, '') },
+		});
+	}
+	console.error(error);
+	return answer(500, { error: 'internal error' });
 }

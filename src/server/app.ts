@@ -15,6 +15,7 @@ import { isFormLike, isSameOrigin } from './form-origin.ts';
 import { clientAddress, resolveIdentity, type Identity } from './identity.ts';
 import { handBodyToAstro, readBodyWithin } from './request-body.ts';
 import { normaliseRequestPath } from './request-path.ts';
+import { plainRouteFor, servePlain } from './plain-routes.ts';
 import { contentSecurityPolicy, setSecurityHeaders } from './security-headers.ts';
 import { resolveStatic, sendNotFoundPage, sendStatic, type StaticCaching } from './static-files.ts';
 
@@ -131,10 +132,12 @@ export function createRequestHandler(options: AppOptions) {
 				}
 			}
 
+			let body: Buffer | undefined;
 			if (req.method !== 'GET' && req.method !== 'HEAD') {
-				const body = await readBodyWithin(req, config.bodyLimitBytes);
-				if (!body.ok) return tooLarge(req, res, path, config.bodyLimitBytes);
-				handBodyToAstro(req, body.body);
+				const read = await readBodyWithin(req, config.bodyLimitBytes);
+				if (!read.ok) return tooLarge(req, res, path, config.bodyLimitBytes);
+				body = read.body;
+				handBodyToAstro(req, body);
 			}
 
 			// Server-rendered pages and API answers: private unless a route says otherwise.
@@ -147,6 +150,16 @@ export function createRequestHandler(options: AppOptions) {
 				https,
 				clientDir,
 			};
+			// The hot API routes (attempts, acknowledgements): the same route functions, without Astro's conversions.
+			const plain = plainRouteFor(req.method, path);
+			if (plain)
+				return await servePlain(req, res, plain, {
+					path,
+					target: target.encoded + target.search,
+					url: new URL(target.encoded + target.search, 'http://zhidu.invalid'),
+					locals,
+					body,
+				});
 			// On-demand routes: the Astro middleware (src/middleware.ts) decides access. What no route answers is a
 			// static file: decided here, by the same function, before the file is looked up.
 			const staticFile = () => {

@@ -2,9 +2,10 @@
  * Site search (Pagefind, one record per clause) in Debian's Chromium, on the
  * real build: the query set typed into /search/ as a person types it, clicks
  * that land on clauses, the `/` shortcut, the header form, the superseded
- * filter, and a chapter page that loads no search code until asked.
+ * filter, a chapter page that loads no search code until asked, and the
+ * rest of the index loaded in idle time after the first search.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -253,6 +254,39 @@ describe('search quality in the browser', () => {
 		const links = await search('績效考核', { policy: 'pharma-operations-department' });
 		expect(links.length).toBeGreaterThan(0);
 		expect(links.every((href) => href.startsWith('/policies/pharma-operations-department/'))).toBe(true);
+	});
+});
+
+describe('the index, loaded ahead of the reader', () => {
+	it('after the first results the rest of the index loads in idle time: a later query waits for no index chunk', async () => {
+		const reader = await browser.newPage();
+		const chunks: string[] = [];
+		reader.on('request', (request) => {
+			const { pathname } = new URL(request.url());
+			if (pathname.startsWith('/pagefind/index/')) chunks.push(pathname);
+		});
+		const allChunks = readdirSync(join(siteDir(), 'pagefind', 'index')).length;
+		const typed = async (query: string) => {
+			const box = reader.locator('#search-q');
+			await box.fill('');
+			await box.pressSequentially(query);
+			await reader.waitForFunction((query) => {
+				const list = document.querySelector<HTMLElement>('#search-results');
+				return list?.dataset['state'] === 'done' && list.dataset['query'] === query;
+			}, query);
+		};
+		await reader.goto(`${site.url}/search/`);
+		// A query whose words all sit in one chunk: the search itself loads only that one.
+		await typed('流程');
+		expect(allChunks).toBeGreaterThan(1);
+		expect(new Set(chunks).size).toBeLessThan(allChunks);
+		// Then, while the reader reads, every chunk.
+		await expect.poll(() => new Set(chunks).size).toBe(allChunks);
+		const before = chunks.length;
+		await typed('需求規劃');
+		await expect(reader.locator('#search-results a.result-link').count()).resolves.toBeGreaterThan(0);
+		expect(chunks.length).toBe(before);
+		await reader.close();
 	});
 });
 

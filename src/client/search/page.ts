@@ -43,6 +43,10 @@ const loadEngine = () => {
 	return engine;
 };
 
+/** After the first results are drawn, while the reader reads them. */
+const whenIdle = (work: () => void) =>
+	'requestIdleCallback' in window ? requestIdleCallback(work, { timeout: 2_000 }) : setTimeout(work, 200);
+
 export function startSearchPage(): void {
 	const form = document.querySelector<HTMLFormElement>('#search-form');
 	const input = document.querySelector<HTMLInputElement>('#search-q');
@@ -124,6 +128,12 @@ export function startSearchPage(): void {
 			render(outcome);
 			performance.measure('zhidu:render', { start, end: performance.now() });
 			list.dataset['state'] = 'done';
+			whenIdle(
+				() =>
+					void loadEngine()
+						.then((module) => module.preloadIndex())
+						.catch(() => undefined),
+			);
 		} catch (error) {
 			if (mine !== sequence || controller.signal.aborted) return;
 			console.error(error);

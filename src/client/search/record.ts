@@ -25,6 +25,17 @@ export interface ClauseMeta {
 /** The fold table for queries, beside the Pagefind bundle. */
 export const foldTableFile = 'zhidu-fold.json';
 
+/**
+ * A word of each Pagefind index chunk, beside the bundle: the browser searches for them all in idle time after the
+ * first search (Pagefind's `preload`), so later queries never wait for a chunk to arrive.
+ */
+export const indexChunksFile = 'zhidu-chunks.json';
+
+/** What `indexChunksFile` holds. */
+export interface IndexChunkProbes {
+	words: string[];
+}
+
 /** Separates chapter and section in the title. */
 export const headingSeparator = ' › ';
 

@@ -17,6 +17,7 @@ import { enqueue } from '../notify/outbox.ts';
 import { actorPersonId, recordAudit, type Actor } from './audit.ts';
 import { inEffectOrder, personColumns, personOf, type PersonRow } from './person-row.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './secrets.ts';
+import { forgetCachedSessions } from './session-cache.ts';
 
 export const newPersonSchema = z.object({
 	employeeId: z.string().trim().min(1, 'employee id is required'),
@@ -214,6 +215,7 @@ async function endSessions(tx: Kysely<Database>, personId: string): Promise<void
 		.where('person_id', '=', personId)
 		.where('revoked_at', 'is', null)
 		.execute();
+	forgetCachedSessions();
 }
 
 /** Stores a password hash (computed before the transaction: scrypt never holds a write lock) and ends the person's sessions. */
@@ -267,6 +269,8 @@ export async function changeAttributes(
 			detail: { from: { department: person.department, role: person.role }, to: change, effectiveFrom },
 		});
 	});
+	// A signed-in person's new role counts from their next request.
+	forgetCachedSessions();
 	return (await findPerson(store, { id: personId }))!;
 }
 
@@ -297,6 +301,7 @@ export async function disablePerson(
 		if (on <= companyToday()) await endSessions(tx, personId);
 		await recordAudit(tx, { event: 'person.disabled', actor, subject: personId, detail: { on } });
 	});
+	forgetCachedSessions();
 }
 
 /** HR people not marked as leaving: one query (it runs at every start). */
@@ -375,6 +380,7 @@ export async function correctIdentity(
 			detail: { from: { name: row.name, email: row.email }, to: { name, email } },
 		});
 	});
+	forgetCachedSessions();
 	return (await findPerson(store, { id: personId }))!;
 }
 

@@ -12,6 +12,7 @@ import { anonymousActor, personActor, recordAudit, type Actor } from './audit.ts
 import { findPerson, type Person } from './people.ts';
 import { inEffectOrder, personColumns, personOf, type PersonRow } from './person-row.ts';
 import { newToken, sha256, verifyPassword } from './secrets.ts';
+import { cachedSession, cacheGeneration, forgetCachedSessions, keepSession } from './session-cache.ts';
 
 const iso = (date: Date) => date.toISOString();
 
@@ -172,15 +173,32 @@ interface SessionRow extends PersonRow {
 	revoked_at: string | null;
 }
 
-/** The live session behind a cookie token, if any: one read on a kept prepared statement (every request asks). */
+/** Whether a kept session is still live: read on every request, so an ended session is refused at once by every instance. */
+const liveQuery = 'select expires_at, revoked_at from sessions where id_hash = ?';
+
+/**
+ * The live session behind a cookie token, if any (every request asks): one read on a kept prepared statement,
+ * of the session's row only while the person behind it is kept (at most a second, session-cache.ts), else of
+ * the session with the person and the role in effect today.
+ */
 export async function sessionFor(store: Store, token: string | undefined): Promise<Session | undefined> {
 	if (!token || token.length > 200) return undefined;
+	const hash = sha256(token);
 	const today = companyToday();
-	const [row] = await readRows<SessionRow>(store, 'session', sessionQuery, [today, today, sha256(token)]);
+	const kept = cachedSession(store, hash, today);
+	if (kept) {
+		const [live] = await readRows<{ expires_at: string; revoked_at: string | null }>(store, 'session-live', liveQuery, [
+			hash,
+		]);
+		return live && live.revoked_at === null && live.expires_at > iso(now()) ? kept : undefined;
+	}
+	const readAt = cacheGeneration();
+	const [row] = await readRows<SessionRow>(store, 'session', sessionQuery, [today, today, hash]);
 	if (!row || row.revoked_at !== null || row.expires_at <= iso(now())) return undefined;
 	if (row.disabled_on !== null && row.disabled_on <= today) return undefined;
-	const person = personOf(row);
-	return { person, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+	const session = { person: personOf(row), csrfToken: row.csrf_token, expiresAt: row.expires_at };
+	keepSession(store, hash, today, session, readAt);
+	return session;
 }
 
 export async function signOut(store: Store, token: string, address: string | null): Promise<void> {
@@ -194,6 +212,7 @@ export async function signOut(store: Store, token: string, address: string | nul
 			.executeTakeFirst();
 		if (row) await recordAudit(tx, { event: 'auth.logout', actor: personActor(row.person_id), address });
 	});
+	forgetCachedSessions();
 }
 
 // ---- API tokens ----

@@ -50,7 +50,24 @@ export class NotifyConfigError extends Error {
 	override name = 'NotifyConfigError';
 }
 
+/** The variables the settings are read from: the memo below is keyed by their values. */
+const notifyVariables = Object.keys(notifyEnvSchema.shape);
+let memo: { key: string; config: NotifyConfig } | undefined;
+
+/**
+ * The settings as the environment gives them now. Every graded attempt reads them (its outbox items): parsed
+ * once per distinct set of values, not on every call, yet a changed variable is seen at the next call.
+ */
 export function readNotifyConfig(env: Record<string, string | undefined> = process.env): NotifyConfig {
+	const key = notifyVariables.map((name) => env[name] ?? '').join('\0');
+	if (memo?.key === key) return memo.config;
+	// Shared by every caller from now on: frozen, so none can change it for the others.
+	const config = Object.freeze(parseNotifyConfig(env));
+	memo = { key, config };
+	return config;
+}
+
+function parseNotifyConfig(env: Record<string, string | undefined>): NotifyConfig {
 	const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 	const parsed = notifyEnvSchema.safeParse(present);
 	if (!parsed.success)

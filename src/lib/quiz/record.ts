@@ -73,7 +73,23 @@ export interface LegacyRecord {
 
 /** sha256 of the bank as loaded (settings, questions, keys): which bank an attempt was drawn from. */
 export function bankHash(quiz: Quiz): string {
-	return createHash('sha256').update(JSON.stringify(quiz)).digest('hex');
+	let hash = bankHashes.get(quiz);
+	if (hash === undefined)
+		bankHashes.set(quiz, (hash = createHash('sha256').update(JSON.stringify(quiz)).digest('hex')));
+	return hash;
+}
+/**
+ * Per loaded bank (a reload makes new objects, so a changed bank is hashed anew): every start takes a snapshot,
+ * and hashing the whole bank each time was a quarter of a start's CPU.
+ */
+const bankHashes = new WeakMap<Quiz, string>();
+const coveredByBank = new WeakMap<Quiz, readonly string[]>();
+
+/** Every clause the bank cites, sorted. */
+function coveredClauses(quiz: Quiz): string[] {
+	let covered = coveredByBank.get(quiz);
+	if (!covered) coveredByBank.set(quiz, (covered = [...new Set(quiz.questions.flatMap((q) => q.cites))].sort()));
+	return [...covered];
 }
 
 export function takeSnapshot(quiz: Quiz, drawn: readonly DrawnQuestion[]): AttemptSnapshot {
@@ -83,7 +99,7 @@ export function takeSnapshot(quiz: Quiz, drawn: readonly DrawnQuestion[]): Attem
 		passMark: quiz.passMark,
 		revealAnswersOnFail: quiz.revealAnswersOnFail,
 		validityMonths: quiz.validityMonths,
-		coveredClauses: [...new Set(quiz.questions.flatMap((q) => q.cites))].sort(),
+		coveredClauses: coveredClauses(quiz),
 		questions: snapshotQuestions(quiz, drawn),
 	};
 }

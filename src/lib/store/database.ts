@@ -9,6 +9,7 @@ import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { migrations, type Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
+import { GroupCommitDialect } from './group-commit.ts';
 import { cachedStatement, openSqlite, openSqliteReader } from './sqlite.ts';
 
 export interface Store {
@@ -62,8 +63,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 		return store;
 	}
 	const file = options.sqliteFile ?? 'data/zhidu.db';
-	const { database, adapter } = openSqlite(file);
-	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: adapter }) });
+	const { database } = openSqlite(file);
+	// Writes that arrive together share one durable COMMIT, each in its own savepoint (group-commit.ts).
+	const db = new Kysely<Database>({ dialect: new GroupCommitDialect(database) });
 	const store: Store = {
 		db,
 		reads: db,

@@ -8,58 +8,25 @@
  * person's own, with their signatures and (for a policy) the reading to do.
  */
 import type { APIRoute } from 'astro';
-import { acknowledgeBody } from '#lib/api/route-schemas.ts';
 import { z } from 'zod';
 import { acknowledgementStatus } from '#lib/tracking/status.ts';
-import type { AcknowledgementRow } from '#lib/tracking/tracking.ts';
-import { signaturesFor, type Signature } from '#lib/signature/index.ts';
+import { signaturesFor } from '#lib/signature/index.ts';
 import {
 	acknowledgementIsSigned,
 	attestationStatement,
 	chapterReading,
 	readingReceipts,
 } from '#lib/tracking/reading.ts';
-import { todayIn } from '#lib/versions.ts';
-import { acknowledgeAsPerson, signatureLine, uiLanguage } from '#server/acknowledging.ts';
-import { handle, HttpError, jsonResponse, readJson, signedInPerson, zhidu } from '#server/api.ts';
-import { catalog, policyOf, today, versionInForceOf } from '#server/catalog.ts';
+import { acknowledgementJson, uiLanguage } from '#server/acknowledging.ts';
+import { acknowledgeRoute, astroRoute } from '#server/api-routes.ts';
+import { handle, HttpError, jsonResponse, signedInPerson, zhidu } from '#server/api.ts';
+import { policyOf, today, versionInForceOf } from '#server/catalog.ts';
 import { parseQuery } from '#server/tracking-view.ts';
 
 export const prerender = false;
 
-const signatureJson = (signature: Signature | undefined) =>
-	signature
-		? {
-				printedName: signature.printedName,
-				signedAt: signature.signedAt,
-				timeZone: signature.timeZone,
-				meaning: signature.meaning,
-				method: signature.method,
-				manifestation: signatureLine(signature)!.text,
-			}
-		: null;
-
-const recordJson = (row: AcknowledgementRow, signature?: Signature) => ({
-	id: row.id,
-	policy: row.policy_id,
-	version: row.policy_version,
-	textHash: row.text_hash,
-	acknowledgedAt: row.acknowledged_at,
-	acknowledgedOn: todayIn(catalog().timeZone, new Date(row.acknowledged_at)),
-	statement: row.statement,
-	signature: signatureJson(signature),
-});
-
-const body = acknowledgeBody;
-
-export const POST: APIRoute = ({ request, locals }) =>
-	handle(async () => {
-		const person = signedInPerson(locals);
-		const input = await readJson(request, body);
-		// Acknowledging the same text again (even concurrently) changes nothing: answer with the record already made.
-		const { record, created, signature } = await acknowledgeAsPerson(zhidu(locals), person.id, input);
-		return jsonResponse(created ? 201 : 200, { acknowledgement: recordJson(record, signature), created });
-	});
+// Under `npm start` the plain Node handler answers POST with the same function (src/server/plain-routes.ts).
+export const POST = astroRoute(acknowledgeRoute);
 
 const query = z.object({ policy: z.string().optional() }).strict();
 
@@ -78,7 +45,7 @@ export const GET: APIRoute = ({ url, locals }) =>
 			'acknowledgement',
 			found.map((r) => r.id),
 		);
-		const rows = found.map((r) => recordJson(r, signatures.get(r.id)?.[0]));
+		const rows = found.map((r) => acknowledgementJson(r, signatures.get(r.id)?.[0]));
 		if (!policy) return jsonResponse(200, { acknowledgements: rows });
 		const status = acknowledgementStatus(
 			policy,

@@ -5,17 +5,9 @@
  * over a browser's six connections). Only what a result shows: the page URL,
  * the meta and the filters.
  */
-import type { APIRoute } from 'astro';
-import { searchRecordsParams, searchRecordsResponse } from '#lib/api/route-schemas.ts';
-import { handle, jsonResponse, zhidu } from '#server/api.ts';
-import { pagefindRecords } from '#server/search.ts';
-import { parseQuery } from '#server/tracking-view.ts';
+import { astroRoute, searchRecordsRoute } from '#server/api-routes.ts';
 
 export const prerender = false;
 
-export const GET: APIRoute = ({ url, locals }) =>
-	handle(async () => {
-		const { ids } = parseQuery(url, searchRecordsParams);
-		const records = pagefindRecords(zhidu(locals).clientDir, ids.split(','));
-		return jsonResponse(200, searchRecordsResponse.parse({ records }));
-	});
+// Under `npm start` the plain Node handler answers this path with the same function (src/server/plain-routes.ts).
+export const GET = astroRoute(searchRecordsRoute);

@@ -3,15 +3,9 @@
  * state), which the browser search filters its Pagefind results by: the
  * Pagefind index holds no state, so results are right after midnight.
  */
-import type { APIRoute } from 'astro';
-import { searchStatesResponse } from '#lib/api/route-schemas.ts';
-import { handle, jsonResponse } from '#server/api.ts';
-import { versionStatesNow } from '#server/search.ts';
+import { astroRoute, searchStatesRoute } from '#server/api-routes.ts';
 
 export const prerender = false;
 
-export const GET: APIRoute = () =>
-	handle(async () => {
-		const { asOf, states } = versionStatesNow();
-		return jsonResponse(200, searchStatesResponse.parse({ asOf, states: Object.fromEntries(states) }));
-	});
+// Under `npm start` the plain Node handler answers this path with the same function (src/server/plain-routes.ts).
+export const GET = astroRoute(searchStatesRoute);
