@@ -7,7 +7,7 @@
  * - PostgreSQL at ZHIDU_TEST_PG_URL (unit, server, browser): started with
  *   pg_ctlcluster, and the test role and database created, when run as root
  *   (or with password-less sudo); installed from apt if absent.
- * - Debian packages: chromium, fonts-noto-cjk, poppler-utils (browser), nginx
+ * - Debian packages: chromium-headless-shell, fonts-noto-cjk, poppler-utils (browser), nginx
  *   and openssl (server, browser: the HTTPS proxy tests): installed from apt as root.
  * Otherwise it names each missing piece and the command that provides it, and
  * fails.
@@ -39,9 +39,10 @@ const dpkgHas = (pkg: string) =>
 
 const aptNeeds: AptNeed[] = [
 	{
-		pkg: 'chromium',
-		what: `Chromium at ${process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'} (or set CHROMIUM_PATH)`,
-		present: () => existsSync(process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'),
+		// The browser tests' Chromium (test/support/browser.ts).
+		pkg: 'chromium-headless-shell',
+		what: `Chromium's headless shell at ${process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium-headless-shell'} (or set CHROMIUM_PATH)`,
+		present: () => existsSync(process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium-headless-shell'),
 		lanes: ['browser'],
 	},
 	{

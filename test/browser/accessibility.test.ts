@@ -4,13 +4,10 @@
  * violation of impact serious or critical (contrast, names, landmarks, lang),
  * also with the phone menu, "on this page" and a clause's actions menu open.
  */
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeProblems as audit } from '../support/axe.ts';
 import { useBrowserSites } from './support.ts';
 
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const sites = useBrowserSites();
 
 const pages: { name: string; site: 'site' | 'fixtures'; path: string }[] = [
@@ -28,21 +25,6 @@ const pages: { name: string; site: 'site' | 'fixtures'; path: string }[] = [
 	{ name: 'substantive redline (fixtures)', site: 'fixtures', path: '/policies/leave-policy/compare/1.0...1.1/' },
 	{ name: 'history (fixtures)', site: 'fixtures', path: '/policies/leave-policy/history/' },
 ];
-
-/** Serious and critical violations axe finds on the page as it is now. */
-async function audit(page: Page, name: string): Promise<string[]> {
-	await page.addScriptTag({ path: axePath });
-	const results = await page.evaluate(() =>
-		(window as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run(),
-	);
-	expect(results.passes.length, `${name}: axe ran`).toBeGreaterThan(10);
-	return results.violations
-		.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-		.map((violation) => {
-			const nodes = violation.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`);
-			return `${name} [${violation.impact}] ${violation.id}: ${violation.help}\n  ${nodes.join('\n  ')}`;
-		});
-}
 
 describe.each(['light', 'dark'] as const)('axe, %s chosen with the toggle against the system', (theme) => {
 	it('finds no serious or critical violations, menus open, at 360 and 1280 px', { timeout: 300_000 }, async () => {
@@ -93,16 +75,7 @@ describe.each(['light', 'dark'] as const)('axe, %s colour scheme', (colorScheme)
 				expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(
 					colorScheme === 'dark',
 				);
-				await page.addScriptTag({ path: axePath });
-				const results = await page.evaluate(() =>
-					(window as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run(),
-				);
-				expect(results.passes.length, `${name}: axe ran`).toBeGreaterThan(10);
-				for (const violation of results.violations) {
-					if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-					const nodes = violation.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`);
-					problems.push(`${name} [${violation.impact}] ${violation.id}: ${violation.help}\n  ${nodes.join('\n  ')}`);
-				}
+				problems.push(...(await audit(page, name)));
 			}
 		} finally {
 			await context.close();

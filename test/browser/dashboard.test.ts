@@ -5,9 +5,7 @@
  * whose pass a revision outdated sees only what changed, and a retake link.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
@@ -15,6 +13,7 @@ import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { startAttempt, submitAttempt } from '#lib/quiz/attempts.ts';
 import { loadQuizzes } from '#lib/quiz/loader.ts';
 import { openStore } from '#lib/store/database.ts';
+import { axeProblems } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { zhidu } from '../support/cli.ts';
@@ -96,19 +95,6 @@ async function signIn(page: Page, email: string, secret: string, next: string) {
 	await page.getByLabel('密碼').fill(secret);
 	await page.getByRole('button', { name: '登入' }).click();
 	await page.waitForURL((url) => url.pathname === next);
-}
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** Serious and critical axe violations on the page (the context must bypass the CSP to inject axe). */
-async function axeProblems(page: Page, name: string): Promise<string[]> {
-	await page.addScriptTag({ path: axePath });
-	const results = await page.evaluate(() =>
-		(window as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run(),
-	);
-	return results.violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${name} [${v.impact}] ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
 }
 
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);

@@ -7,11 +7,10 @@
  * screenshots at 360 and 1280 px (test-output/screenshots/training-*.png).
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeProblems } from '../support/axe.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { focused, tabUntil, useBrowserSites } from './support.ts';
 
@@ -19,7 +18,6 @@ const sites = useBrowserSites();
 /** Objectives, key points, a knowledge check, a scenario, another knowledge check. */
 const chapter = '/policies/pharma-operations-department/1.1/ch-7/';
 const screenshots = join(projectRoot, 'test-output/screenshots');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 async function openChapter(options: { width?: number; javaScriptEnabled?: boolean } = {}): Promise<Page> {
 	const context = await sites.browser.newContext({
@@ -170,15 +168,7 @@ describe('accessibility', () => {
 						await page.locator('[data-kc]').first().locator('button.kc-choice').nth(0).click();
 						await page.locator('[data-kc]').nth(1).locator('button.kc-choice').nth(1).click();
 					}
-					await page.addScriptTag({ path: axePath });
-					const results = await page.evaluate(() =>
-						(window as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run(),
-					);
-					for (const violation of results.violations) {
-						if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-						const nodes = violation.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`);
-						problems.push(`${path} ${colorScheme} ${violation.id}: ${violation.help}\n  ${nodes.join('\n  ')}`);
-					}
+					problems.push(...(await axeProblems(page, `${path} ${colorScheme}`)));
 				}
 			}
 		} finally {

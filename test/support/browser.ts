@@ -1,5 +1,7 @@
 /**
- * Debian's Chromium driven by playwright-core (never a downloaded browser).
+ * Debian's Chromium headless shell driven by playwright-core (never a downloaded browser): the same Blink and V8 as
+ * Debian's `chromium`, without the desktop browser around them, at about a third of its CPU time per page (the
+ * browser lane's largest cost). Playwright drives its own headless Chromium the same way.
  * The browser lane launches one Chromium per worker slot for the whole run
  * (globalSetup: test/support/shared-browser.ts) instead of one per test file;
  * a file connects to its slot's browser, which no file running at the same
@@ -10,10 +12,13 @@
 import { chromium, type Browser, type BrowserServer } from 'playwright-core';
 import { inject } from 'vitest';
 
+/** Debian's full Chromium (the bench's page-load figures are taken in it). */
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** What the tests launch (package chromium-headless-shell); CHROMIUM_PATH overrides it too. */
+export const headlessShellPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium-headless-shell';
 
 const launchOptions = {
-	executablePath: chromiumPath,
+	executablePath: headlessShellPath,
 	args: [
 		'--headless',
 		'--no-sandbox',
