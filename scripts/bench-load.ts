@@ -41,6 +41,7 @@ import { versionInForceOn } from '#lib/catalog/index.ts';
 import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { openStore, type Store } from '#lib/store/database.ts';
 import {
+	freePort,
 	healthDuring,
 	load,
 	ms,
@@ -538,7 +539,8 @@ async function staticFigures(server: RunningServer, seeded: Seeded, temp: string
 		writeFileSync(join(plain, `${path}.br`), brotliCompressSync(body));
 		writeFileSync(join(plain, `${path}.gz`), gzipSync(body, { level: 9 }));
 	}
-	const port = Number(new URL(server.base).port) + 1;
+	// A free port of its own: the one after the server's may be a client socket's (ephemeral ports are shared).
+	const port = await freePort();
 	const sirvChild = spawn(
 		process.execPath,
 		[

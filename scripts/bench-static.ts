@@ -21,7 +21,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { newToken, sha256 } from '#lib/auth/secrets.ts';
 import { openStore } from '#lib/store/database.ts';
-import { load, root, startServer } from './bench-support.ts';
+import { freePort, load, root, startServer } from './bench-support.ts';
 
 const { values: args } = parseArgs({
 	options: {
@@ -112,7 +112,7 @@ try {
 	writeFileSync(join(plain, file), body);
 	writeFileSync(join(plain, `${file}.br`), brotliCompressSync(body));
 	writeFileSync(join(plain, `${file}.gz`), gzipSync(body, { level: 9 }));
-	const port = server.port + 1;
+	const port = await freePort();
 	const sirvChild = spawn(
 		process.execPath,
 		[
