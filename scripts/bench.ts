@@ -733,10 +733,10 @@ async function browserFigures(url: string, first: string, warmQueries: string[])
 			inFlight -= 1;
 			fetched[madeIn.get(request) ?? phase].push(fetchedBytes(request));
 		});
-		const settle = async () => {
-			const deadline = Date.now() + 5_000;
+		const settle = async (quietMs = 300) => {
+			const deadline = Date.now() + 10_000;
 			let quietSince = Date.now();
-			while (Date.now() - quietSince < 300 && Date.now() < deadline) {
+			while (Date.now() - quietSince < quietMs && Date.now() < deadline) {
 				if (inFlight > 0) quietSince = Date.now();
 				await new Promise((r) => setTimeout(r, 25));
 			}
@@ -744,7 +744,8 @@ async function browserFigures(url: string, first: string, warmQueries: string[])
 
 		const firstTiming = await timedQuery(page, first);
 		phase = 'idle';
-		await settle();
+		// A reader reading the first results: the page loads the rest of the index after a pause in typing.
+		await settle(2_000);
 		const firstFetched = await Promise.all(fetched.first);
 		const idleFetched = await Promise.all(fetched.idle);
 		phase = 'warm';

@@ -100,6 +100,18 @@ export function clauseRecords(docs: readonly ClauseDocument[], folded: readonly 
 	});
 }
 
+/**
+ * The words Pagefind's browser search looks up for our tokens: it takes a run of Han characters a character at a
+ * time (a bigram token loads the chunks of its two characters), Latin words and numbers whole.
+ */
+export const searchedWords = (records: readonly pagefind.CustomRecord[]): string[] => [
+	...new Set(
+		records.flatMap((record) =>
+			record.content.split(' ').flatMap((token) => (/\p{Script=Han}/u.test(token) ? [...token] : [token])),
+		),
+	),
+];
+
 const fail = (what: string, errors: readonly string[]) => {
 	if (errors.length) throw new Error(`Pagefind ${what} failed:\n  ${errors.join('\n  ')}`);
 };
@@ -153,10 +165,7 @@ export async function writeClauseIndex(
 		fail('writeFiles', written.errors);
 		writeFileSync(resolve(outputPath, foldTableFile), JSON.stringify(file.fold));
 		const probes: IndexChunkProbes = {
-			words: chunkProbes(
-				bundleIndexChunks(outputPath),
-				records.flatMap((record) => record.content.split(' ')),
-			),
+			words: chunkProbes(bundleIndexChunks(outputPath), searchedWords(records)),
 		};
 		writeFileSync(resolve(outputPath, indexChunksFile), JSON.stringify(probes));
 		return { clauses: file.documents.length, records: records.length, outputPath, indexFile };

@@ -43,9 +43,14 @@ const loadEngine = () => {
 	return engine;
 };
 
-/** After the first results are drawn, while the reader reads them. */
+/** When the page has nothing else to do (soon, at the latest). */
 const whenIdle = (work: () => void) =>
 	'requestIdleCallback' in window ? requestIdleCallback(work, { timeout: 2_000 }) : setTimeout(work, 200);
+
+const preloadIndex = () =>
+	void loadEngine()
+		.then((module) => module.preloadIndex())
+		.catch(() => undefined);
 
 export function startSearchPage(): void {
 	const form = document.querySelector<HTMLFormElement>('#search-form');
@@ -69,6 +74,7 @@ export function startSearchPage(): void {
 	scheduled.checked = params.get('scheduled') === '1';
 
 	let sequence = 0;
+	let preloadTimer: ReturnType<typeof setTimeout> | undefined;
 	let current: SearchOutcome | undefined;
 	/** Stops the search in progress when a newer one starts. */
 	let inProgress: AbortController | undefined;
@@ -92,6 +98,7 @@ export function startSearchPage(): void {
 	const run = async () => {
 		const query = input.value.trim();
 		const mine = ++sequence;
+		clearTimeout(preloadTimer);
 		inProgress?.abort();
 		const controller = (inProgress = new AbortController());
 		keepUrl(query);
@@ -128,12 +135,8 @@ export function startSearchPage(): void {
 			render(outcome);
 			performance.measure('zhidu:render', { start, end: performance.now() });
 			list.dataset['state'] = 'done';
-			whenIdle(
-				() =>
-					void loadEngine()
-						.then((module) => module.preloadIndex())
-						.catch(() => undefined),
-			);
+			// The rest of the index, once the reader has stopped typing to read (not between the keys of a query).
+			preloadTimer = setTimeout(() => whenIdle(preloadIndex), 800);
 		} catch (error) {
 			if (mine !== sequence || controller.signal.aborted) return;
 			console.error(error);

@@ -46,14 +46,11 @@ export function bundleIndexChunks(bundleDir: string): IndexChunk[] {
 const byteOrder = (a: Buffer, b: Buffer) => Buffer.compare(a, b);
 
 /**
- * One indexed word per chunk that Pagefind's search finds in that chunk:
- * a chunk's bounds are not always words (Pagefind shortens them) and its
- * query normalisation drops punctuation (`一、` is searched as `一`, which
- * lies in another chunk), so each chunk gets the first of `words` (the
- * tokens the build indexed, already folded: no punctuation, lower case)
- * within its bounds; a chunk holding none of them (only words of the meta
- * text) gets its bound as Pagefind would search it, if that stays within
- * the chunk.
+ * One word per chunk that Pagefind's search finds in that chunk: the first
+ * of `words` (what a browser search looks up for the tokens we indexed:
+ * folded, no punctuation) within the chunk's bounds, which are not always
+ * words themselves. A chunk holding none of them (only words of the meta
+ * text) gets none: no search of our tokens loads it either.
  */
 export function chunkProbes(chunks: readonly IndexChunk[], words: Iterable<string>): string[] {
 	const sorted = [...new Set(words)]
@@ -71,14 +68,8 @@ export function chunkProbes(chunks: readonly IndexChunk[], words: Iterable<strin
 			if (byteOrder(sorted[mid]!.bytes, from) < 0) low = mid + 1;
 			else high = mid;
 		}
-		const to = Buffer.from(chunk.to);
-		const within = (word: string) => byteOrder(Buffer.from(word), from) >= 0 && byteOrder(Buffer.from(word), to) <= 0;
-		const first = sorted[low]?.word;
-		const probe = [first, searchedAs(chunk.from), searchedAs(chunk.to)].find((word) => word && within(word));
-		if (probe) probes.push(probe);
+		const first = sorted[low];
+		if (first && byteOrder(first.bytes, Buffer.from(chunk.to)) <= 0) probes.push(first.word);
 	}
 	return probes;
 }
-
-/** A word as Pagefind's browser search takes it: punctuation dropped, lower case. */
-const searchedAs = (word: string) => word.replace(/\p{P}/gu, '').toLocaleLowerCase();
