@@ -101,7 +101,6 @@ export function startSearchPage(): void {
 		clearTimeout(preloadTimer);
 		inProgress?.abort();
 		const controller = (inProgress = new AbortController());
-		keepUrl(query);
 		Object.assign(list.dataset, {
 			query,
 			policy: policy.value,
@@ -109,6 +108,7 @@ export function startSearchPage(): void {
 			scheduled: String(scheduled.checked),
 		});
 		if (!query) {
+			keepUrl(query);
 			current = undefined;
 			list.replaceChildren();
 			groups.replaceChildren();
@@ -134,11 +134,14 @@ export function startSearchPage(): void {
 			const start = performance.now();
 			render(outcome);
 			performance.measure('zhidu:render', { start, end: performance.now() });
+			// The address follows searches that finish, not every key (each change makes the browser ask for the icon).
+			keepUrl(query);
 			list.dataset['state'] = 'done';
 			// The rest of the index, once the reader has stopped typing to read (not between the keys of a query).
 			preloadTimer = setTimeout(() => whenIdle(preloadIndex), 800);
 		} catch (error) {
 			if (mine !== sequence || controller.signal.aborted) return;
+			keepUrl(query);
 			console.error(error);
 			list.replaceChildren();
 			groups.replaceChildren();
