@@ -1024,7 +1024,7 @@ async function main() {
 			['Warm queries, search alone', `${p50p95(b.warm.map((t) => t.search))} (target p95 ≤ 20 ms)`],
 			[
 				'Warm queries, where the time goes',
-				['parse', 'pagefind', 'fragments', 'render']
+				['parse', 'pagefind', 'fragments', 'check', 'render']
 					.map((part) => `${part} ${p50p95(b.warm.map((t) => t.parts[part] ?? 0))}`)
 					.join('; '),
 			],

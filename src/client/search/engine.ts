@@ -166,7 +166,10 @@ export function versionStates(): Promise<Record<string, VersionState>> {
 	return states.value;
 }
 
-/** Where a search's time goes, as performance measures (read by scripts/bench.ts): zhidu:parse, zhidu:pagefind, zhidu:fragments. */
+/**
+ * Where a search's time goes, as performance measures (read by scripts/bench.ts): zhidu:parse, zhidu:pagefind,
+ * zhidu:fragments (the records read), zhidu:check (each record checked for the terms, its excerpt made).
+ */
 async function timed<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 	const start = performance.now();
 	try {
@@ -290,15 +293,17 @@ export async function searchClauses(
 			const batch = candidates.slice(read, read + size - page.length);
 			read += batch.length;
 			const fragments = await timed('fragments', () => readRecords(batch, signal));
-			for (const data of fragments) {
-				if (!holds(data, parsed.terms, fold)) {
-					rejected++;
-					continue;
+			await timed('check', () => {
+				for (const data of fragments) {
+					if (!holds(data, parsed.terms, fold)) {
+						rejected++;
+						continue;
+					}
+					const shown = recordResults(data, parsed, fold, stateOf, searched);
+					extra += Math.max(0, shown.length - 1);
+					page.push(...shown);
 				}
-				const shown = recordResults(data, parsed, fold, stateOf, searched);
-				extra += Math.max(0, shown.length - 1);
-				page.push(...shown);
-			}
+			});
 		}
 		// Within a page: clauses with the exact phrase or whole query first, else Pagefind's order.
 		page.sort((a, b) => Number(b.exactPhrase) - Number(a.exactPhrase));
