@@ -288,7 +288,10 @@ function rssMb(pid: number): number {
 // ------------------------------------------------------------------ workloads
 
 type Workload = 'attempt' | 'acknowledgement';
-/** Across runs: every acknowledgement is of a new (person, policy) pair, so each one is a write. */
+/**
+ * Within a run: every acknowledgement is of a new (person, policy) pair, so each one is a write. Each run seeds a
+ * new database, so the count starts again (carried over, later runs reached staff without reading receipts: 409).
+ */
 let ackCounter = 0;
 
 interface LoadResult {
@@ -713,6 +716,7 @@ async function runOnce(run: number, temp: string, content: ReturnType<typeof wri
 			);
 			const seeded = await seed(store, policies, quizzes, chaptersInForce);
 			await store.close();
+			ackCounter = 0;
 			const env = { ...common, ...opened.env };
 			// The first start on new content parses it (and, since issue 19, keeps what it parsed); a restart is the
 			// cold start an operator sees after a deploy or a crash.
