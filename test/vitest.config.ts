@@ -69,6 +69,7 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'build',
+					isolate: false,
 					include: buildFiles,
 					exclude: browserFiles,
 					globalSetup: builtSite,
@@ -81,6 +82,7 @@ export default defineConfig({
 				// Real processes on a shared, loaded machine: time limits catch hangs, not slowness.
 				test: {
 					name: 'server',
+					isolate: false,
 					include: serverFiles,
 					exclude: browserFiles,
 					globalSetup: builtSite,
@@ -93,6 +95,7 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'browser',
+					isolate: false,
 					include: browserFiles,
 					// One Chromium for the run; each file connects to it (test/support/browser.ts).
 					globalSetup: [...builtSite, 'test/support/shared-browser.ts'],

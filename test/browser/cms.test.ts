@@ -289,7 +289,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		// The site is rebuilt in the background and swapped in: 1.2's chapters are served, scheduled for tomorrow.
 		const chapterUrl = `${server.url}/policies/${policy}/1.2/ch-1/`;
 		await expect
-			.poll(async () => (await reviewer.request.get(chapterUrl)).status(), { timeout: 600_000, interval: 5_000 })
+			.poll(async () => (await reviewer.request.get(chapterUrl)).status(), { timeout: 600_000, interval: 500 })
 			.toBe(200);
 
 		// The git log of the content shows each step with its author.
