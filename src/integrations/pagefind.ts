@@ -6,7 +6,7 @@
  *   beside client/, never served as files.
  * - client/pagefind/: a Pagefind index (Node API, version pinned in
  *   package.json) of one custom record per clause. Its content is the clause
- *   pre-segmented by our tokenizer (folded bigrams and words, see
+ *   pre-segmented by our tokenizer (folded bigrams spelled in letters, and words, see
  *   src/lib/search/tokenizer.ts), so Pagefind's own matching applies our
  *   terms; the meta holds what a result shows (the clause text as written,
  *   its number, the headings); one filter holds `policy@version` (the
@@ -30,7 +30,7 @@ import type { ClauseDocument } from '../lib/search/clause-index.ts';
 import { buildSearchIndex } from '../lib/search/build-index.ts';
 import { contentState, searchIndexPath, writeSearchIndex } from '../lib/search/from-content.ts';
 import { bundleIndexChunks, chunkProbes } from '../lib/search/pagefind-chunks.ts';
-import { indexTokens } from '../lib/search/tokenizer.ts';
+import { indexTokens, pagefindWord } from '../lib/search/tokenizer.ts';
 import {
 	foldTableFile,
 	headingSeparator,
@@ -92,7 +92,7 @@ export function clauseRecords(docs: readonly ClauseDocument[], folded: readonly 
 		return {
 			// The first version's page; the browser links each result to its own version (record.ts).
 			url: doc.ref,
-			content: indexTokens(folded[members[0]!]!).join(' '),
+			content: indexTokens(folded[members[0]!]!).map(pagefindWord).join(' '),
 			language: indexLanguage,
 			meta: { ...meta },
 			filters: { ...filters },
@@ -100,16 +100,9 @@ export function clauseRecords(docs: readonly ClauseDocument[], folded: readonly 
 	});
 }
 
-/**
- * The words Pagefind's browser search looks up for our tokens: it takes a run of Han characters a character at a
- * time (a bigram token loads the chunks of its two characters), Latin words and numbers whole.
- */
+/** The words Pagefind's browser search looks up: the records' words (Han tokens spelled as one word each). */
 export const searchedWords = (records: readonly pagefind.CustomRecord[]): string[] => [
-	...new Set(
-		records.flatMap((record) =>
-			record.content.split(' ').flatMap((token) => (/\p{Script=Han}/u.test(token) ? [...token] : [token])),
-		),
-	),
+	...new Set(records.flatMap((record) => record.content.split(' '))),
 ];
 
 const fail = (what: string, errors: readonly string[]) => {

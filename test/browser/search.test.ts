@@ -13,6 +13,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { serveSite, type ServedSite } from '../support/site-server.ts';
 import { emptyQueries, searchQueries, type SearchQuery } from '../search/queries.ts';
+import { pagefindWord } from '#lib/search/tokenizer.ts';
 
 const chapterPage = '/policies/operating-model-process/1.1/ch-3/';
 /** What only searching may load: Pagefind, the search engine chunk (opencc inside), the search page's script. */
@@ -220,6 +221,23 @@ describe('search quality in the browser', () => {
 		const texts = await page.$$eval('#search-results .result-excerpt', (ps) => ps.map((p) => p.textContent ?? ''));
 		expect(texts.length).toBeGreaterThan(0);
 		for (const text of texts) expect(text).toMatch(/批[准準]/);
+	});
+
+	it("Pagefind's own matching takes 工作流程 as a run: each clause it finds holds it, fewer than hold 工作 and 流程", async () => {
+		await search('工作流程', { superseded: true });
+		// As a string: Vitest would rewrite a dynamic import() in a function passed to the page.
+		const texts = (term: string) =>
+			page.evaluate(`(async () => {
+				const pagefind = await import('/pagefind/pagefind.js');
+				const { results } = await pagefind.search(${JSON.stringify(term)});
+				return Promise.all(results.map(async (r) => { const { meta } = await r.data(); return meta.title + ' ' + meta.text; }));
+			})()`) as Promise<string[]>;
+		// The same characters in both scripts; a run is searched by its bigrams (termTokens).
+		const run = await texts(['工作', '作流', '流程'].map(pagefindWord).join(' '));
+		const scattered = await texts(['工作', '流程'].map(pagefindWord).join(' '));
+		expect(run.length).toBeGreaterThan(0);
+		for (const text of run) expect(text).toContain('工作流程');
+		expect(scattered.length).toBeGreaterThan(run.length);
 	});
 
 	it('more than 20 results: grouped by policy with counts, 顯示更多 pages on, the URL keeps query and filters', async () => {

@@ -21,6 +21,7 @@ import {
 	compact,
 	matchesAll,
 	parseQuery,
+	pagefindWord,
 	termTokens,
 	type FoldTable,
 	type ParsedQuery,
@@ -179,40 +180,65 @@ async function timed<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 	}
 }
 
-const queryTokens = (terms: readonly QueryTerm[]) => [...new Set(terms.flatMap(termTokens))].join(' ');
+const queryTokens = (terms: readonly QueryTerm[]) =>
+	[...new Set(terms.flatMap(termTokens).map(pagefindWord))].join(' ');
 
 /** Records read so far, by Pagefind id (a query typed on finds many of its prefix's records again). */
 const records = new Map<string, PagefindData>();
+/** Records asked for and not yet arrived, by id: a later search waits for them instead of asking again. */
+const arriving = new Map<string, Promise<void>>();
 
 /**
  * The records of a page of results: one request to the server
- * (GET /api/v1/search/records) for those not read yet, instead of a fragment
- * file each (20 a page: four round trips over a browser's six connections to
- * one server); cancelled with the search. Pagefind's own reading is the
+ * (GET /api/v1/search/records) for those neither read nor on their way,
+ * instead of a fragment file each (20 a page: four round trips over a
+ * browser's six connections to one server). A search overtaken by a keystroke
+ * lets its request finish: what it brings is kept (the next query typed on
+ * shares many of its records), and cancelling would close the connection, so
+ * the next request would first open a new one. Pagefind's own reading is the
  * fallback (a server without the route: astro dev).
  */
 async function readRecords(results: readonly PagefindResult[], signal?: AbortSignal): Promise<PagefindData[]> {
-	const missing = [...new Set(results.map((r) => r.id).filter((id) => !records.has(id)))];
-	if (missing.length) {
-		const response = await fetch(`/api/v1/search/records?${new URLSearchParams({ ids: missing.join(',') })}`, {
-			headers: { accept: 'application/json' },
-			...(signal ? { signal } : {}),
-		}).catch((error: unknown) => {
-			if (signal?.aborted) throw error;
-			return undefined;
-		});
-		if (response?.ok) {
-			const body = (await response.json()) as { records: Record<string, PagefindData | null> };
-			for (const [id, record] of Object.entries(body.records)) if (record) records.set(id, record);
-		}
-	}
+	await requestRecords(results.map((r) => r.id));
 	signal?.throwIfAborted();
 	return Promise.all(results.map(async (r) => records.get(r.id) ?? (await r.data())));
 }
 
+/** Asks for the records of `ids` neither read nor on their way (one request), and waits for all of them. */
+async function requestRecords(wanted: readonly string[]): Promise<void> {
+	const ids = [...new Set(wanted.filter((id) => !records.has(id)))];
+	const missing = ids.filter((id) => !arriving.has(id));
+	if (missing.length) {
+		const request = fetch(`/api/v1/search/records?${new URLSearchParams({ ids: missing.join(',') })}`, {
+			headers: { accept: 'application/json' },
+		})
+			.then(async (response) => {
+				if (!response.ok) return;
+				const body = (await response.json()) as { records: Record<string, PagefindData | null> };
+				for (const [id, record] of Object.entries(body.records)) if (record) records.set(id, record);
+			})
+			.catch(() => {})
+			.finally(() => missing.forEach((id) => arriving.delete(id)));
+		for (const id of missing) arriving.set(id, request);
+	}
+	await Promise.all(new Set(ids.map((id) => arriving.get(id))));
+}
+
 /** Whether a fragment's clause holds every term (headings included, as on the server). */
 const holds = (data: PagefindData, terms: readonly QueryTerm[], fold: FoldTable) =>
-	matchesAll(compact(`${data.meta['title'] ?? ''} ${data.meta['text'] ?? ''}`, fold), terms);
+	matchesAll(foldedRecord(data, fold).withHeadings, terms);
+
+/** A record's folded text, with and without its headings, folded once (a query typed on checks it again). */
+const folded = new WeakMap<PagefindData, { withHeadings: string; text: string }>();
+function foldedRecord(data: PagefindData, fold: FoldTable) {
+	let known = folded.get(data);
+	if (!known) {
+		const text = data.meta['text'] ?? '';
+		known = { withHeadings: compact(`${data.meta['title'] ?? ''} ${text}`, fold), text: compact(text, fold) };
+		folded.set(data, known);
+	}
+	return known;
+}
 
 /**
  * Searches, and reads the records of the first page. `signal`: the search
@@ -246,10 +272,17 @@ export async function searchClauses(
 	const wholeTokens = parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
 	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
 	// a search narrowed to those versions). The searches run at once: each may wait for index chunks to arrive.
-	const [all, whole, narrowed] = await timed('pagefind', () =>
+	// First the clauses holding the whole query as a run (they come first, best first): when they fill the first
+	// page, their records are asked for while Pagefind finds the clauses holding each term, which takes longest when
+	// many clauses do. Pagefind's searches share the page's thread, so one after the other costs nothing.
+	const whole = wholeTokens
+		? await timed('pagefind', () => pagefind.search(wholeTokens, { filters: versionFilter }))
+		: undefined;
+	if (whole && !filters.policy && whole.results.length >= pageSize)
+		void requestRecords(whole.results.slice(0, pageSize).map((r) => r.id));
+	const [all, narrowed] = await timed('pagefind', () =>
 		Promise.all([
 			pagefind.search(tokens, { filters: versionFilter }),
-			wholeTokens ? pagefind.search(wholeTokens, { filters: versionFilter }) : undefined,
 			filters.policy
 				? pagefind.search(tokens, {
 						filters: { version: { any: versions.filter((v) => policyOf(v) === filters.policy) } },
@@ -264,11 +297,10 @@ export async function searchClauses(
 	for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
 		if (count && wantedVersions.has(key)) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
 	const found = narrowed ?? all;
-	const first = new Set(whole?.results.map((r) => r.id));
-	const candidates = [
-		...found.results.filter((r) => first.has(r.id)),
-		...found.results.filter((r) => !first.has(r.id)),
-	];
+	const foundIds = new Set(found.results.map((r) => r.id));
+	const leading = (whole?.results ?? []).filter((r) => foundIds.has(r.id));
+	const leadingIds = new Set(leading.map((r) => r.id));
+	const candidates = [...leading, ...found.results.filter((r) => !leadingIds.has(r.id))];
 	if (!candidates.length) return empty(await suggestions(pagefind, parsed, versionFilter, fold));
 
 	const results: ClauseResult[] = [];
@@ -325,9 +357,9 @@ function recordResults(
 ): ClauseResult[] {
 	const meta = data.meta as Partial<ClauseMeta>;
 	const text = meta.text ?? '';
-	const folded = compact(text, fold);
+	const foldedText = foldedRecord(data, fold).text;
 	const excerpt = snippet(text, parsed, fold);
-	const exactPhrase = parsed.phrases.length > 0 || (parsed.terms.length > 1 && folded.includes(parsed.whole));
+	const exactPhrase = parsed.phrases.length > 0 || (parsed.terms.length > 1 && foldedText.includes(parsed.whole));
 	// The record's URL is its first version's page: /policies/<policy>/<version>/<chapter>/#<clause>.
 	const [, chapter = '', clause = ''] = /\/([^/]+)\/#(.+)$/.exec(data.url) ?? [];
 	const keys = (data.filters['version'] ?? []).filter((key) => searched.has(key));
@@ -355,13 +387,18 @@ async function suggestions(
 	versionFilter: Record<string, unknown>,
 	fold: FoldTable,
 ): Promise<string[]> {
+	if (parsed.terms.length < 2) return [];
+	const tries = [...parsed.terms.keys()]
+		.map((k) => parsed.terms.filter((_, j) => j !== k))
+		.filter((rest) => rest.some((t) => [...t.text].length > 1));
+	// All at once, and the records of their first candidates in one request.
+	const firsts = (
+		await Promise.all(tries.map((rest) => pagefind.search(queryTokens(rest), { filters: versionFilter })))
+	).map(({ results }) => results.slice(0, 5));
+	await requestRecords(firsts.flat().map((r) => r.id));
 	const out: string[] = [];
-	if (parsed.terms.length < 2) return out;
-	for (const k of parsed.terms.keys()) {
-		const rest = parsed.terms.filter((_, j) => j !== k);
-		if (!rest.some((t) => [...t.text].length > 1)) continue;
-		const { results } = await pagefind.search(queryTokens(rest), { filters: versionFilter });
-		const first = await readRecords(results.slice(0, 5));
+	for (const [i, rest] of tries.entries()) {
+		const first = await readRecords(firsts[i]!);
 		if (first.some((d) => holds(d, rest, fold))) out.push(rest.map((t) => t.source).join(' '));
 	}
 	return out.slice(0, 3);

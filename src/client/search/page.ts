@@ -1,9 +1,8 @@
 /**
  * The /search/ page: reads ?q=&policy=&superseded=1&scheduled=1, searches as
- * the reader types (at once, no debounce: a warm search takes a few ms; a
- * search overtaken by a keystroke stops before it reads fragments, and an
- * input method's unfinished composition is not searched), keeps the URL in step so a search can be
- * shared, and lists the clauses found grouped by policy, 20 at a time
+ * the reader types (after a 30 ms pause in typing: a warm search takes a few
+ * ms; an input method's unfinished composition is not searched), keeps the
+ * URL in step so a search can be shared, and lists the clauses found grouped by policy, 20 at a time
  * ("show more"), with counts per policy that filter by policy when chosen.
  * The search engine (Pagefind, the fold table) is imported on the first
  * search or when the box gets focus, never before.
@@ -28,6 +27,9 @@ type Messages = Record<
 	| 'state_in_review',
 	string
 >;
+
+/** A pause in typing that starts a search (a reader's keys are further apart than this; a paste is one input). */
+const TYPING_PAUSE_MS = 30;
 
 const format = (message: string, values: Record<string, string | number>) =>
 	message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
@@ -134,9 +136,9 @@ export function startSearchPage(): void {
 			const start = performance.now();
 			render(outcome);
 			performance.measure('zhidu:render', { start, end: performance.now() });
+			list.dataset['state'] = 'done';
 			// The address follows searches that finish, not every key (each change makes the browser ask for the icon).
 			keepUrl(query);
-			list.dataset['state'] = 'done';
 			// The rest of the index, once the reader has stopped typing to read (not between the keys of a query).
 			preloadTimer = setTimeout(() => whenIdle(preloadIndex), 800);
 		} catch (error) {
@@ -278,9 +280,14 @@ export function startSearchPage(): void {
 		event.preventDefault();
 		void run();
 	});
+	let typing: ReturnType<typeof setTimeout> | undefined;
 	input.addEventListener('input', (event) => {
 		// Pinyin or Zhuyin being composed is not the query yet: compositionend brings the characters.
-		if (!(event as InputEvent).isComposing) void run();
+		if ((event as InputEvent).isComposing) return;
+		// Keys that come faster than this (pasting, fast typing) are one search: each search of a prefix would
+		// take the page's one thread (Pagefind runs in it) from the query typed after it.
+		clearTimeout(typing);
+		typing = setTimeout(() => void run(), TYPING_PAUSE_MS);
 	});
 	input.addEventListener('compositionend', () => void run());
 	input.addEventListener('focus', () => void loadEngine().catch(() => undefined), { once: true });

@@ -22,7 +22,9 @@
  *   per Han run its overlapping bigrams plus its last character (so a lone
  *   character is found as a bigram prefix or a run end). A term's tokens are
  *   the tokens of its own text, so Pagefind narrows to clauses holding all of
- *   them and the adjacency is checked on the clauses shown.
+ *   them and the adjacency is checked on the clauses shown. Pagefind gets a
+ *   Han token spelled in Latin letters (pagefindWord): it would otherwise cut
+ *   it into characters again, in the index and in the browser.
  */
 
 /** Han character → its folded form (only characters that change). */
@@ -79,6 +81,35 @@ export function indexTokens(folded: string): string[] {
 		} else i++;
 	}
 	return tokens;
+}
+
+/** Starts every spelled Han token: no Latin or pinyin word starts so, so a spelling never meets a word of the text. */
+const spelledHan = 'qx';
+
+/**
+ * A token as Pagefind indexes and looks it up. Pagefind takes a run of Han
+ * characters a character at a time, so 客户反馈 would find every clause with
+ * those four characters anywhere (288 of them on the bench corpus, 14 ms of
+ * Pagefind's time, where the bigrams find the few that hold the run). A Han
+ * token is therefore spelled in letters, four per character (its code point
+ * in base 26): a bigram is one word of Pagefind's, and a lone character's
+ * spelling is the prefix of the bigrams it starts (Pagefind finds words by
+ * prefix), as in the tokens themselves. Latin words and numbers stay as they are.
+ */
+export function pagefindWord(token: string): string {
+	const chars = [...token];
+	if (!chars.length || !chars.every((ch) => han.test(ch))) return token;
+	let word = spelledHan;
+	for (const ch of chars) {
+		let point = ch.codePointAt(0)!;
+		let letters = '';
+		for (let i = 0; i < 4; i++) {
+			letters = String.fromCharCode(97 + (point % 26)) + letters;
+			point = Math.floor(point / 26);
+		}
+		word += letters;
+	}
+	return word;
 }
 
 /**
