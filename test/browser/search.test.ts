@@ -145,9 +145,10 @@ describe('search quality in the browser', () => {
 		// A Simplified query marks the Traditional text.
 		expect(await first.locator('.result-excerpt mark').first().textContent()).toBe('客戶反饋');
 		expect(await page.locator('#search-status').textContent()).toContain('客户反馈');
-		expect(new URL(page.url()).search).toBe(
-			`?${new URLSearchParams({ q: '客户反馈', policy: 'operating-model-process' })}`,
-		);
+		// The address follows once the results are drawn.
+		await expect
+			.poll(() => new URL(page.url()).search)
+			.toBe(`?${new URLSearchParams({ q: '客户反馈', policy: 'operating-model-process' })}`);
 	});
 
 	for (const [query, policy, chapter, clause] of [
@@ -192,7 +193,7 @@ describe('search quality in the browser', () => {
 		expect(all.some((href) => href.includes('/1.0/'))).toBe(true);
 		const badge = page.locator('#search-results li:has(a[href*="/1.0/"]) .badge.superseded').first();
 		await expect(badge.textContent()).resolves.toMatch(/\S/);
-		expect(new URL(page.url()).searchParams.get('superseded')).toBe('1');
+		await expect.poll(() => new URL(page.url()).searchParams.get('superseded')).toBe('1');
 	});
 
 	it('finds clauses only: page furniture (header, footer, navigation) is not indexed', async () => {
@@ -262,10 +263,9 @@ describe('search quality in the browser', () => {
 			links.map((a) => a.getAttribute('href') ?? ''),
 		);
 		expect(filtered.every((href) => href.startsWith('/policies/operating-model-process/'))).toBe(true);
-		expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
-			q: '數據',
-			policy: 'operating-model-process',
-		});
+		await expect
+			.poll(() => Object.fromEntries(new URL(page.url()).searchParams))
+			.toEqual({ q: '數據', policy: 'operating-model-process' });
 	});
 
 	it('the policy filter keeps other policies out', async () => {

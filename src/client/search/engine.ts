@@ -19,6 +19,7 @@ import { clauseUrl } from '#lib/urls.ts';
 import { snippet } from '#lib/search/snippet.ts';
 import {
 	compact,
+	foldChars,
 	matchesAll,
 	parseQuery,
 	pagefindWord,
@@ -229,12 +230,16 @@ const holds = (data: PagefindData, terms: readonly QueryTerm[], fold: FoldTable)
 	matchesAll(foldedRecord(data, fold).withHeadings, terms);
 
 /** A record's folded text, with and without its headings, folded once (a query typed on checks it again). */
-const folded = new WeakMap<PagefindData, { withHeadings: string; text: string }>();
+const folded = new WeakMap<PagefindData, { withHeadings: string; text: string; chars: ReturnType<typeof foldChars> }>();
 function foldedRecord(data: PagefindData, fold: FoldTable) {
 	let known = folded.get(data);
 	if (!known) {
 		const text = data.meta['text'] ?? '';
-		known = { withHeadings: compact(`${data.meta['title'] ?? ''} ${text}`, fold), text: compact(text, fold) };
+		known = {
+			withHeadings: compact(`${data.meta['title'] ?? ''} ${text}`, fold),
+			text: compact(text, fold),
+			chars: foldChars(text, fold),
+		};
 		folded.set(data, known);
 	}
 	return known;
@@ -357,8 +362,8 @@ function recordResults(
 ): ClauseResult[] {
 	const meta = data.meta as Partial<ClauseMeta>;
 	const text = meta.text ?? '';
-	const foldedText = foldedRecord(data, fold).text;
-	const excerpt = snippet(text, parsed, fold);
+	const { text: foldedText, chars } = foldedRecord(data, fold);
+	const excerpt = snippet(text, parsed, fold, undefined, chars);
 	const exactPhrase = parsed.phrases.length > 0 || (parsed.terms.length > 1 && foldedText.includes(parsed.whole));
 	// The record's URL is its first version's page: /policies/<policy>/<version>/<chapter>/#<clause>.
 	const [, chapter = '', clause = ''] = /\/([^/]+)\/#(.+)$/.exec(data.url) ?? [];

@@ -137,8 +137,9 @@ export function startSearchPage(): void {
 			render(outcome);
 			performance.measure('zhidu:render', { start, end: performance.now() });
 			list.dataset['state'] = 'done';
-			// The address follows searches that finish, not every key (each change makes the browser ask for the icon).
-			keepUrl(query);
+			// The address follows searches that finish, not every key (each change makes the browser ask for the icon),
+			// once the results are drawn: a change of address takes the page's thread for a millisecond or two.
+			requestAnimationFrame(() => setTimeout(() => mine === sequence && keepUrl(query)));
 			// The rest of the index, once the reader has stopped typing to read (not between the keys of a query).
 			preloadTimer = setTimeout(() => whenIdle(preloadIndex), 800);
 		} catch (error) {

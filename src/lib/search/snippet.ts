@@ -6,8 +6,14 @@ import { findTerm, foldChars, type FoldTable, type ParsedQuery, type QueryTerm }
  * A window of the clause text around its first match, the matching characters
  * marked: the phrases or the whole query where they occur, else every term.
  */
-export function snippet(text: string, parsed: ParsedQuery, table: FoldTable, width = 90): ExcerptPart[] {
-	const { chars, offsets } = foldChars(text, table);
+export function snippet(
+	text: string,
+	parsed: ParsedQuery,
+	table: FoldTable,
+	width = 90,
+	// The text folded, when the caller keeps it (the browser folds a record once for every query that shows it).
+	{ chars, offsets } = foldChars(text, table),
+): ExcerptPart[] {
 	const marked = new Array<boolean>(chars.length).fill(false);
 	const foldedText = chars.join('');
 	// Folded characters are one code point each as a rule; map string offsets to character indexes.
