@@ -212,6 +212,8 @@ async function requestRecords(wanted: readonly string[]): Promise<void> {
 	if (missing.length) {
 		const request = fetch(`/api/v1/search/records?${new URLSearchParams({ ids: missing.join(',') })}`, {
 			headers: { accept: 'application/json' },
+			// Ahead of anything else the page fetches (an index chunk loading in idle time): a result waits for it.
+			priority: 'high',
 		})
 			.then(async (response) => {
 				if (!response.ok) return;
