@@ -23,6 +23,7 @@ import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
+import { acquireBuildLockAsync, releaseBuildLock } from '../support/build-lock.ts';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 const policy = 'pharma-operations-department';
@@ -71,6 +72,8 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 	let root: string;
 	let clockFile: string;
 	let dropDatabase: () => Promise<void> = async () => {};
+	/** Holding the build lock while the server builds the approved version. */
+	let building = false;
 
 	beforeAll(async () => {
 		// Inside the project (test-output/ is ignored, and untracked): Astro resolves chapter modules only under
@@ -146,6 +149,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 
 	afterAll(async () => {
 		await server?.stop();
+		if (building) releaseBuildLock();
 		await dropDatabase();
 		// The folder stays until the next run: Astro's content cache may still name its files.
 	});
@@ -281,6 +285,9 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		expect(await reviewer.locator('.problems').innerText()).toContain('密碼不正確');
 		await dialog.getByLabel('請再次輸入您的密碼').fill('Q002 password');
 		expect(await dialog.locator('input[name="effective"]').inputValue()).toBe('2026-12-02');
+		// The approval starts the server's build: no test builds meanwhile (test/support/build-lock.ts).
+		await acquireBuildLockAsync();
+		building = true;
 		await dialog.getByRole('button', { name: '簽署' }).click();
 		await reviewer.waitForLoadState();
 		await expect.poll(() => reviewer.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('已核准');
@@ -291,6 +298,8 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 		await expect
 			.poll(async () => (await reviewer.request.get(chapterUrl)).status(), { timeout: 600_000, interval: 500 })
 			.toBe(200);
+		building = false;
+		releaseBuildLock();
 
 		// The git log of the content shows each step with its author.
 		const log = commits();

@@ -7,9 +7,10 @@
  *
  * The files that build hold it for their whole run, taken without blocking
  * before their own hooks (test/support/await-builds.ts), so a wait never eats
- * into a hook's or a test's time limit; the sequencer
- * (test/support/sequencer.ts) starts the publication test first and the other
- * building files last, so they seldom wait at all.
+ * into a hook's or a test's time limit. The publication test holds it only
+ * while its server builds an approved version. The sequencer
+ * (test/support/sequencer.ts) starts the publication test first and the
+ * building files next, before the publication test's own build.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,7 +89,6 @@ export function releaseBuildLock(): void {
 export const publicationTest = 'test/browser/cms.test.ts';
 /** Test files that run `astro build` (themselves or through their server): they hold the lock throughout. */
 export const filesThatBuild = [
-	publicationTest,
 	'test/browser/certification-loop.test.ts',
 	'test/workflow/workflow.test.ts',
 	'test/site/build.test.ts',

@@ -1,8 +1,9 @@
 /**
  * The order test files start in: Vitest's (slowest or largest first), except
- * that of the files that build (test/support/build-lock.ts: one at a time) the
- * publication test, the longest, starts first and the others last, so by the
- * time they start it has usually finished and no worker sits waiting.
+ * that the publication test, the longest, starts first and the files that
+ * build (test/support/build-lock.ts: one at a time) right after it, while the
+ * publication test has yet to reach its own build: their builds then overlap
+ * the other files instead of running one after another at the end of the run.
  */
 import { relative, resolve } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -15,7 +16,7 @@ export default class BuildsApartSequencer extends BaseSequencer {
 		const sorted = await super.sort(files);
 		const rank = (spec: TestSpecification) => {
 			const file = relative(root, spec.moduleId);
-			return file === publicationTest ? 0 : filesThatBuild.includes(file) ? 2 : 1;
+			return file === publicationTest ? 0 : filesThatBuild.includes(file) ? 1 : 2;
 		};
 		return sorted
 			.map((spec, i) => ({ spec, i }))

@@ -236,12 +236,9 @@ const folded = new WeakMap<PagefindData, { withHeadings: string; text: string; c
 function foldedRecord(data: PagefindData, fold: FoldTable) {
 	let known = folded.get(data);
 	if (!known) {
-		const text = data.meta['text'] ?? '';
-		known = {
-			withHeadings: compact(`${data.meta['title'] ?? ''} ${text}`, fold),
-			text: compact(text, fold),
-			chars: foldChars(text, fold),
-		};
+		const chars = foldChars(data.meta['text'] ?? '', fold);
+		const text = chars.chars.join('').replace(/\s+/g, ' ').trim();
+		known = { withHeadings: [compact(data.meta['title'] ?? '', fold), text].filter(Boolean).join(' '), text, chars };
 		folded.set(data, known);
 	}
 	return known;

@@ -34,14 +34,27 @@ const han = /\p{Script=Han}/u;
 const wordChar = /[\p{L}\p{N}]/u;
 const digit = /\p{N}/u;
 
+/**
+ * Each character's folded form, per fold table: normalising and lower-casing a character at a time
+ * cost more than the rest of a search in the browser (a page of results folds thousands of them).
+ */
+const foldedChars = new WeakMap<FoldTable, Map<string, string>>();
+
 /** One folded string per code point of `text`, so offsets map back to the original. */
 export function foldChars(text: string, table: FoldTable): { chars: string[]; offsets: number[] } {
 	const chars: string[] = [];
 	const offsets: number[] = [];
 	let offset = 0;
+	let known = foldedChars.get(table);
+	if (!known) foldedChars.set(table, (known = new Map()));
 	for (const ch of text) {
-		const nfkc = ch.normalize('NFKC').toLowerCase();
-		chars.push(table[nfkc] ?? nfkc);
+		let folded = known.get(ch);
+		if (folded === undefined) {
+			const nfkc = ch.normalize('NFKC').toLowerCase();
+			folded = table[nfkc] ?? nfkc;
+			known.set(ch, folded);
+		}
+		chars.push(folded);
 		offsets.push(offset);
 		offset += ch.length;
 	}
