@@ -39,6 +39,9 @@ const digit = /\p{N}/u;
  * cost more than the rest of a search in the browser (a page of results folds thousands of them).
  */
 const foldedChars = new WeakMap<FoldTable, Map<string, string>>();
+const foldedCharsLimit = 65_536;
+/** How many characters' folded forms are kept for `table` (bounded: see foldChars). */
+export const foldedCharsKept = (table: FoldTable): number => foldedChars.get(table)?.size ?? 0;
 
 /** One folded string per code point of `text`, so offsets map back to the original. */
 export function foldChars(text: string, table: FoldTable): { chars: string[]; offsets: number[] } {
@@ -52,7 +55,8 @@ export function foldChars(text: string, table: FoldTable): { chars: string[]; of
 		if (folded === undefined) {
 			const nfkc = ch.normalize('NFKC').toLowerCase();
 			folded = table[nfkc] ?? nfkc;
-			known.set(ch, folded);
+			// Bounded: queries from anyone (the API) must not grow it without end; text uses far fewer characters.
+			if (known.size < foldedCharsLimit) known.set(ch, folded);
 		}
 		chars.push(folded);
 		offsets.push(offset);
