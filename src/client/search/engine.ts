@@ -209,8 +209,10 @@ async function readRecords(results: readonly PagefindResult[], signal?: AbortSig
 async function requestRecords(wanted: readonly string[]): Promise<void> {
 	const ids = [...new Set(wanted.filter((id) => !records.has(id)))];
 	const missing = ids.filter((id) => !arriving.has(id));
-	if (missing.length) {
-		const request = fetch(`/api/v1/search/records?${new URLSearchParams({ ids: missing.join(',') })}`, {
+	// The route answers up to 50 ids a request (suggestions may ask for more).
+	for (let i = 0; i < missing.length; i += recordsPerRequest) {
+		const asked = missing.slice(i, i + recordsPerRequest);
+		const request = fetch(`/api/v1/search/records?${new URLSearchParams({ ids: asked.join(',') })}`, {
 			headers: { accept: 'application/json' },
 			// Ahead of anything else the page fetches (an index chunk loading in idle time): a result waits for it.
 			priority: 'high',
@@ -221,11 +223,12 @@ async function requestRecords(wanted: readonly string[]): Promise<void> {
 				for (const [id, record] of Object.entries(body.records)) if (record) records.set(id, record);
 			})
 			.catch(() => {})
-			.finally(() => missing.forEach((id) => arriving.delete(id)));
-		for (const id of missing) arriving.set(id, request);
+			.finally(() => asked.forEach((id) => arriving.delete(id)));
+		for (const id of asked) arriving.set(id, request);
 	}
 	await Promise.all(new Set(ids.map((id) => arriving.get(id))));
 }
+const recordsPerRequest = 50;
 
 /** Whether a fragment's clause holds every term (headings included, as on the server). */
 const holds = (data: PagefindData, terms: readonly QueryTerm[], fold: FoldTable) =>
