@@ -241,6 +241,20 @@ describe('search quality in the browser', () => {
 		expect(scattered.length).toBeGreaterThan(run.length);
 	});
 
+	it('a letter typed first (q) is no prefix of every clause: it finds nothing without reading them all', async () => {
+		const asked: string[] = [];
+		const onRequest = (request: Request) => {
+			if (request.url().includes('/api/v1/search/records')) asked.push(request.url());
+		};
+		page.on('request', onRequest);
+		try {
+			expect(await search('q')).toEqual([]);
+		} finally {
+			page.off('request', onRequest);
+		}
+		expect(asked.length).toBeLessThanOrEqual(1);
+	});
+
 	it('more than 20 results: grouped by policy with counts, 顯示更多 pages on, the URL keeps query and filters', async () => {
 		const first = await search('數據');
 		expect(first).toHaveLength(20);

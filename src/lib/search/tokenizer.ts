@@ -35,6 +35,12 @@ const wordChar = /[\p{L}\p{N}]/u;
 const digit = /\p{N}/u;
 
 /**
+ * Starts every spelled Han token: a letter no one types (Greek archaic koppa), so a spelling is never
+ * found by the prefix of a word someone searches for (with `q` they all were: every clause a candidate).
+ */
+const spelledHan = 'ϙ';
+
+/**
  * Each character's folded form, per fold table: normalising and lower-casing a character at a time
  * cost more than the rest of a search in the browser (a page of results folds thousands of them).
  */
@@ -54,7 +60,8 @@ export function foldChars(text: string, table: FoldTable): { chars: string[]; of
 		let folded = known.get(ch);
 		if (folded === undefined) {
 			const nfkc = ch.normalize('NFKC').toLowerCase();
-			folded = table[nfkc] ?? nfkc;
+			// The letter that starts Pagefind's spellings of Han tokens separates words instead (see pagefindWord).
+			folded = nfkc === spelledHan ? ' ' : (table[nfkc] ?? nfkc);
 			// Bounded: queries from anyone (the API) must not grow it without end; text uses far fewer characters.
 			if (known.size < foldedCharsLimit) known.set(ch, folded);
 		}
@@ -100,16 +107,13 @@ export function indexTokens(folded: string): string[] {
 	return tokens;
 }
 
-/** Starts every spelled Han token: no Latin or pinyin word starts so, so a spelling never meets a word of the text. */
-const spelledHan = 'qx';
-
 /**
  * A token as Pagefind indexes and looks it up. Pagefind takes a run of Han
  * characters a character at a time, so 客户反馈 would find every clause with
  * those four characters anywhere (288 of them on the bench corpus, 14 ms of
  * Pagefind's time, where the bigrams find the few that hold the run). A Han
  * token is therefore spelled in letters, four per character (its code point
- * in base 26): a bigram is one word of Pagefind's, and a lone character's
+ * in base 26) after a letter no one types: a bigram is one word of Pagefind's, and a lone character's
  * spelling is the prefix of the bigrams it starts (Pagefind finds words by
  * prefix), as in the tokens themselves. Latin words and numbers stay as they are.
  */
