@@ -277,8 +277,6 @@ export async function searchClauses(
 	const tokens = queryTokens(parsed.terms);
 	// The whole query as one run: clauses with all its tokens most likely hold it as written, and rank first.
 	const wholeTokens = parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
-	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
-	// a search narrowed to those versions). The searches run at once: each may wait for index chunks to arrive.
 	// First the clauses holding the whole query as a run (they come first, best first): when they fill the first
 	// page, their records are asked for while Pagefind finds the clauses holding each term, which takes longest when
 	// many clauses do. Pagefind's searches share the page's thread, so one after the other costs nothing.
@@ -287,6 +285,8 @@ export async function searchClauses(
 		: undefined;
 	if (whole && !filters.policy && whole.results.length >= pageSize)
 		void requestRecords(whole.results.slice(0, pageSize).map((r) => r.id));
+	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
+	// a search narrowed to those versions), beside the search of all versions that gives the counts per policy.
 	const [all, narrowed] = await timed('pagefind', () =>
 		Promise.all([
 			pagefind.search(tokens, { filters: versionFilter }),
