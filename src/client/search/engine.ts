@@ -283,6 +283,7 @@ export async function searchClauses(
 	const whole = wholeTokens
 		? await timed('pagefind', () => pagefind.search(wholeTokens, { filters: versionFilter }))
 		: undefined;
+	signal?.throwIfAborted();
 	if (whole && !filters.policy && whole.results.length >= pageSize)
 		void requestRecords(whole.results.slice(0, pageSize).map((r) => r.id));
 	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
