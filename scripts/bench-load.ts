@@ -48,6 +48,7 @@ import {
 	percentile,
 	root,
 	startServer,
+	syntheticPeople,
 	throwawayPg,
 	type RunningServer,
 } from './bench-support.ts';
@@ -160,16 +161,7 @@ async function seed(
 ): Promise<Seeded> {
 	const at = new Date().toISOString();
 	const expires = new Date(Date.now() + 24 * 3600_000).toISOString();
-	const people = Array.from({ length: PEOPLE }, (_, i) => ({
-		id: randomUUID(),
-		employee_id: `E${String(i).padStart(5, '0')}`,
-		name: `員工${i}`,
-		email: `e${i}@example.com`,
-		hire_date: '2025-01-01',
-		password_hash: null,
-		disabled_on: null,
-		created_at: at,
-	}));
+	const people = syntheticPeople(PEOPLE, { createdAt: at });
 	const chunks = <T>(xs: T[], n = 200) =>
 		Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 	for (const part of chunks(people)) await store.db.insertInto('people').values(part).execute();

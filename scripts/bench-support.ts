@@ -1,14 +1,18 @@
 /**
  * What every bench script shares: the health-wait sampler (how long
  * `/api/health` waits while something else runs), percentiles, a free port,
- * starting the real server as a child process, and a throwaway PostgreSQL
- * database. One copy, so every bench measures the health wait the same way.
+ * starting the real server as a child process, a throwaway PostgreSQL
+ * database, and synthetic people to seed. One copy, so every bench measures
+ * the health wait the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import pg from 'pg';
+import type { Database } from '#lib/store/schema.ts';
 
 export const root = resolve(import.meta.dirname, '..');
 
@@ -182,4 +186,34 @@ export async function throwawayPg(): Promise<{ url: string; drop(): Promise<void
 			await client.end();
 		},
 	};
+}
+
+/**
+ * `count` people rows to seed a store with (benches, and tests of large rosters): `<prefix>00042`,
+ * 員工42, `<prefix>42@example.com` (lower case), no password; hire date and leaving date per index.
+ */
+export function syntheticPeople(
+	count: number,
+	{
+		prefix = 'E',
+		createdAt,
+		hireDate = () => '2025-01-01',
+		disabledOn = () => null,
+	}: {
+		prefix?: string;
+		createdAt: string;
+		hireDate?: (i: number) => string;
+		disabledOn?: (i: number) => string | null;
+	},
+): (Insertable<Database['people']> & { id: string; hire_date: string; created_at: string })[] {
+	return Array.from({ length: count }, (_, i) => ({
+		id: randomUUID(),
+		employee_id: `${prefix}${String(i).padStart(5, '0')}`,
+		name: `員工${i}`,
+		email: `${prefix.toLowerCase()}${i}@example.com`,
+		hire_date: hireDate(i),
+		password_hash: null,
+		disabled_on: disabledOn(i),
+		created_at: createdAt,
+	}));
 }

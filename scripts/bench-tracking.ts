@@ -27,7 +27,7 @@ import { openStore, type Store, type StoreOptions } from '#lib/store/database.ts
 import { versionHash } from '#lib/content/version-hash.ts';
 import { trackingAsOf } from '#lib/tracking/tracking.ts';
 import { addDays } from '#lib/versions.ts';
-import { freePort, ms, percentile, sampleHealth, summariseWaits } from './bench-support.ts';
+import { freePort, ms, percentile, sampleHealth, summariseWaits, syntheticPeople } from './bench-support.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { people: { type: 'string', default: '5000' } } });
@@ -40,16 +40,11 @@ const year = Array.from({ length: 365 }, (_, i) => addDays('2025-11-22', i));
 async function seed(store: Store): Promise<{ token: string; seconds: number; attempts: number }> {
 	const started = performance.now();
 	const departments = ['運營部門', '運營部門', '市場部', '研發部', '銷售部', '人力資源部'];
-	const people = Array.from({ length: peopleCount }, (_, i) => ({
-		id: randomUUID(),
-		employee_id: `E${String(i).padStart(5, '0')}`,
-		name: `員工${i}`,
-		email: `e${i}@example.com`,
-		hire_date: year[i % 200]!,
-		password_hash: null,
-		disabled_on: i % 50 === 25 ? year[300]! : null,
-		created_at: '2025-11-01T00:00:00.000Z',
-	}));
+	const people = syntheticPeople(peopleCount, {
+		createdAt: '2025-11-01T00:00:00.000Z',
+		hireDate: (i) => year[i % 200]!,
+		disabledOn: (i) => (i % 50 === 25 ? year[300]! : null),
+	});
 	const chunk = <T>(xs: T[], n = 400) =>
 		Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 	for (const part of chunk(people)) await store.db.insertInto('people').values(part).execute();

@@ -12,8 +12,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { loadQuizzes } from '#lib/quiz/loader.ts';
+import { insertMany } from '#lib/store/bulk-insert.ts';
 import type { Store } from '#lib/store/database.ts';
 import { trackingAsOf, type TrackingContext } from '#lib/tracking/tracking.ts';
+import { syntheticPeople } from '../../scripts/bench-support.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -28,90 +30,72 @@ const PEOPLE = 3000;
 /** PEOPLE people, half of them in the department the operations policy is assigned to; a pass and an acknowledgement each. */
 async function seed(store: Store): Promise<void> {
 	const at = '2026-01-05T02:00:00.000Z';
-	const people = Array.from({ length: PEOPLE }, (_, i) => ({
-		id: randomUUID(),
-		employee_id: `R${String(i).padStart(5, '0')}`,
-		name: `員工${i}`,
-		email: `r${i}@example.com`,
-		hire_date: '2025-01-01',
-		password_hash: null,
-		disabled_on: null,
-		created_at: at,
-	}));
-	const inChunks = async <T>(rows: T[], insert: (part: T[]) => Promise<unknown>) => {
-		for (let i = 0; i < rows.length; i += 200) await insert(rows.slice(i, i + 200));
-	};
-	await inChunks(people, (part) => store.db.insertInto('people').values(part).execute());
-	await inChunks(people, (part) =>
-		store.db
-			.insertInto('person_history')
-			.values(
-				part.map((p, i) => ({
-					id: randomUUID(),
-					person_id: p.id,
-					department: i % 2 ? '運營部門' : '市場部',
-					role: 'staff' as const,
-					effective_from: '2025-01-01',
-					recorded_at: at,
-					recorded_by: null,
-				})),
-			)
-			.execute(),
-	);
+	const people = syntheticPeople(PEOPLE, { prefix: 'R', createdAt: at });
 	const quiz = ctx.quizzes[0]!;
 	const attempts = people.map((p, i) => ({ id: randomUUID(), person: p.id, seed: i }));
-	await inChunks(attempts, (part) =>
-		store.db
-			.insertInto('attempts')
-			.values(
-				part.map((a) => ({
-					id: a.id,
-					person_id: a.person,
-					quiz_id: quiz.id,
-					policy_id: quiz.policy,
-					policy_version: '1.1',
-					seed: a.seed,
-					questions: '[]',
-					started_at: at,
-					deadline_at: null,
-					snapshot: null,
-				})),
-			)
-			.execute(),
-	);
-	await inChunks(attempts, (part) =>
-		store.db
-			.insertInto('attempt_grades')
-			.values(
-				part.map((a) => ({
-					attempt_id: a.id,
-					graded_at: at,
-					answers: '{}',
-					correct: 9,
-					total: 10,
-					score: 90,
-					passed: 1,
-					late: 0,
-					record: null,
-				})),
-			)
-			.execute(),
-	);
-	await inChunks(people, (part) =>
-		store.db
-			.insertInto('acknowledgements')
-			.values(
-				part.map((p) => ({
-					id: randomUUID(),
-					person_id: p.id,
-					policy_id: quiz.policy,
-					policy_version: '1.1',
-					text_hash: 'seeded',
-					acknowledged_at: at,
-				})),
-			)
-			.execute(),
-	);
+	await store.db.transaction().execute(async (tx) => {
+		await insertMany(store, tx, 'people', people);
+		await insertMany(
+			store,
+			tx,
+			'person_history',
+			people.map((p, i) => ({
+				id: randomUUID(),
+				person_id: p.id,
+				department: i % 2 ? '運營部門' : '市場部',
+				role: 'staff' as const,
+				effective_from: '2025-01-01',
+				recorded_at: at,
+				recorded_by: null,
+			})),
+		);
+		await insertMany(
+			store,
+			tx,
+			'attempts',
+			attempts.map((a) => ({
+				id: a.id,
+				person_id: a.person,
+				quiz_id: quiz.id,
+				policy_id: quiz.policy,
+				policy_version: '1.1',
+				seed: a.seed,
+				questions: '[]',
+				started_at: at,
+				deadline_at: null,
+				snapshot: null,
+			})),
+		);
+		await insertMany(
+			store,
+			tx,
+			'attempt_grades',
+			attempts.map((a) => ({
+				attempt_id: a.id,
+				graded_at: at,
+				answers: '{}',
+				correct: 9,
+				total: 10,
+				score: 90,
+				passed: 1,
+				late: 0,
+				record: null,
+			})),
+		);
+		await insertMany(
+			store,
+			tx,
+			'acknowledgements',
+			people.map((p) => ({
+				id: randomUUID(),
+				person_id: p.id,
+				policy_id: quiz.policy,
+				policy_version: '1.1',
+				text_hash: 'seeded',
+				acknowledged_at: at,
+			})),
+		);
+	});
 }
 
 describe.each(testDatabases)('a large report on $name', (database) => {
