@@ -48,6 +48,7 @@ import {
 	percentile,
 	root,
 	startServer,
+	syntheticPass,
 	syntheticPeople,
 	throwawayPg,
 	type RunningServer,
@@ -192,46 +193,23 @@ async function seed(
 			)
 			.execute();
 	// Records for the reports: a pass and an acknowledgement of each quiz policy, for six people in seven.
-	const attempts: object[] = [];
-	const grades: object[] = [];
-	const acks: object[] = [];
-	people.forEach((p, i) => {
-		if (i % 7 === 3) return;
-		for (const policy of quizPolicies) {
-			const id = randomUUID();
-			attempts.push({
-				id,
-				person_id: p.id,
-				quiz_id: policy,
-				policy_id: policy,
-				policy_version: '1.1',
-				seed: i,
-				questions: '[]',
-				started_at: '2026-11-23T02:00:00.000Z',
-				deadline_at: null,
-				snapshot: null,
-			});
-			grades.push({
-				attempt_id: id,
-				graded_at: '2026-11-23T02:10:00.000Z',
-				answers: '{}',
-				correct: 9,
-				total: 10,
-				score: 90,
-				passed: 1,
-				late: 0,
-				record: null,
-			});
-			acks.push({
-				id: randomUUID(),
-				person_id: p.id,
-				policy_id: policy,
-				policy_version: '1.1',
-				text_hash: 'seeded',
-				acknowledged_at: '2026-11-23T01:00:00.000Z',
-			});
-		}
-	});
+	const passes = people.flatMap((p, i) =>
+		i % 7 === 3
+			? []
+			: quizPolicies.map((policy) =>
+					syntheticPass({
+						personId: p.id,
+						quizId: policy,
+						seed: i,
+						startedAt: '2026-11-23T02:00:00.000Z',
+						gradedAt: '2026-11-23T02:10:00.000Z',
+						acknowledgedAt: '2026-11-23T01:00:00.000Z',
+					}),
+				),
+	);
+	const attempts = passes.map((x) => x.attempt);
+	const grades = passes.map((x) => x.grade);
+	const acks = passes.map((x) => x.acknowledgement);
 	for (const part of chunks(attempts))
 		await store.db
 			.insertInto('attempts')

@@ -217,3 +217,61 @@ export function syntheticPeople(
 		created_at: createdAt,
 	}));
 }
+
+/** A passed attempt (9 of 10) of `quizId` on version 1.1, its grade and an acknowledgement of that version. */
+export function syntheticPass({
+	personId,
+	quizId,
+	policyId = quizId,
+	seed,
+	startedAt,
+	gradedAt = startedAt,
+	acknowledgedAt = startedAt,
+}: {
+	personId: string;
+	quizId: string;
+	policyId?: string;
+	seed: number;
+	startedAt: string;
+	gradedAt?: string;
+	acknowledgedAt?: string;
+}): {
+	attempt: Insertable<Database['attempts']>;
+	grade: Insertable<Database['attempt_grades']>;
+	acknowledgement: Insertable<Database['acknowledgements']>;
+} {
+	const id = randomUUID();
+	return {
+		attempt: {
+			id,
+			person_id: personId,
+			quiz_id: quizId,
+			policy_id: policyId,
+			policy_version: '1.1',
+			seed,
+			questions: '[]',
+			started_at: startedAt,
+			deadline_at: null,
+			snapshot: null,
+		},
+		grade: {
+			attempt_id: id,
+			graded_at: gradedAt,
+			answers: '{}',
+			correct: 9,
+			total: 10,
+			score: 90,
+			passed: 1,
+			late: 0,
+			record: null,
+		},
+		acknowledgement: {
+			id: randomUUID(),
+			person_id: personId,
+			policy_id: policyId,
+			policy_version: '1.1',
+			text_hash: 'seeded',
+			acknowledged_at: acknowledgedAt,
+		},
+	};
+}

@@ -15,7 +15,7 @@ import { loadQuizzes } from '#lib/quiz/loader.ts';
 import { insertMany } from '#lib/store/bulk-insert.ts';
 import type { Store } from '#lib/store/database.ts';
 import { trackingAsOf, type TrackingContext } from '#lib/tracking/tracking.ts';
-import { syntheticPeople } from '../../scripts/bench-support.ts';
+import { syntheticPass, syntheticPeople } from '../../scripts/bench-support.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,7 +32,9 @@ async function seed(store: Store): Promise<void> {
 	const at = '2026-01-05T02:00:00.000Z';
 	const people = syntheticPeople(PEOPLE, { prefix: 'R', createdAt: at });
 	const quiz = ctx.quizzes[0]!;
-	const attempts = people.map((p, i) => ({ id: randomUUID(), person: p.id, seed: i }));
+	const passes = people.map((p, i) =>
+		syntheticPass({ personId: p.id, quizId: quiz.id, policyId: quiz.policy, seed: i, startedAt: at }),
+	);
 	await store.db.transaction().execute(async (tx) => {
 		await insertMany(store, tx, 'people', people);
 		await insertMany(
@@ -53,47 +55,19 @@ async function seed(store: Store): Promise<void> {
 			store,
 			tx,
 			'attempts',
-			attempts.map((a) => ({
-				id: a.id,
-				person_id: a.person,
-				quiz_id: quiz.id,
-				policy_id: quiz.policy,
-				policy_version: '1.1',
-				seed: a.seed,
-				questions: '[]',
-				started_at: at,
-				deadline_at: null,
-				snapshot: null,
-			})),
+			passes.map((x) => x.attempt),
 		);
 		await insertMany(
 			store,
 			tx,
 			'attempt_grades',
-			attempts.map((a) => ({
-				attempt_id: a.id,
-				graded_at: at,
-				answers: '{}',
-				correct: 9,
-				total: 10,
-				score: 90,
-				passed: 1,
-				late: 0,
-				record: null,
-			})),
+			passes.map((x) => x.grade),
 		);
 		await insertMany(
 			store,
 			tx,
 			'acknowledgements',
-			people.map((p) => ({
-				id: randomUUID(),
-				person_id: p.id,
-				policy_id: quiz.policy,
-				policy_version: '1.1',
-				text_hash: 'seeded',
-				acknowledged_at: at,
-			})),
+			passes.map((x) => x.acknowledgement),
 		);
 	});
 }
