@@ -19,6 +19,7 @@ import { clauseUrl } from '#lib/urls.ts';
 import { snippet } from '#lib/search/snippet.ts';
 import {
 	compact,
+	compactFolded,
 	foldChars,
 	matchesAll,
 	parseQuery,
@@ -240,7 +241,7 @@ function foldedRecord(data: PagefindData, fold: FoldTable) {
 	let known = folded.get(data);
 	if (!known) {
 		const chars = foldChars(data.meta['text'] ?? '', fold);
-		const text = chars.chars.join('').replace(/\s+/g, ' ').trim();
+		const text = compactFolded(chars.chars);
 		known = { withHeadings: [compact(data.meta['title'] ?? '', fold), text].filter(Boolean).join(' '), text, chars };
 		folded.set(data, known);
 	}

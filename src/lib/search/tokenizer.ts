@@ -79,7 +79,10 @@ export function fold(text: string, table: FoldTable): string {
 }
 
 /** Folded text as compared: folded, runs of white space as one space (Latin words stay apart). */
-export const compact = (text: string, table: FoldTable) => fold(text, table).replace(/\s+/g, ' ').trim();
+export const compact = (text: string, table: FoldTable) => compactFolded(foldChars(text, table).chars);
+
+/** The same, of characters already folded (foldChars): a caller that keeps them folds a text once. */
+export const compactFolded = (chars: readonly string[]) => chars.join('').replace(/\s+/g, ' ').trim();
 
 /**
  * The index tokens of folded text: Latin words and numbers; per Han run its
