@@ -11,6 +11,7 @@ import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 let browser: Browser;
 let server: RunningServer;
@@ -36,7 +37,7 @@ const both = async (page: Page, name: string) => {
 	for (const width of [1280, 360]) {
 		await page.setViewportSize({ width, height: 800 });
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-		await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+		await keepScreenshot(page, { path: `${shots}/${name}-${width}.png`, fullPage: true });
 	}
 };
 

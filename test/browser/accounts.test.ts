@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 let browser: Browser;
 let server: RunningServer;
@@ -51,7 +52,7 @@ describe('first start, in the browser', () => {
 		await page.getByRole('button', { name: '新增', exact: true }).click();
 		expect(await page.getByRole('status').first().innerText()).toContain('已新增 staff@example.com');
 		expect(await page.locator('table').innerText()).toContain('陳員工');
-		await page.screenshot({ path: 'test-output/screenshots/hr-1280.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/hr-1280.png', fullPage: true });
 
 		await page.goto(`${server.url}/account/`);
 		await page.getByRole('button', { name: '登出' }).click();

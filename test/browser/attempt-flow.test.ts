@@ -17,6 +17,7 @@ import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 const bank = parse(readFileSync(join(projectRoot, 'test/fixtures/quizzes/leave-policy.yaml'), 'utf8')) as {
 	questions: { id: string; type: string; answer?: boolean; options?: { id: string; correct?: boolean }[] }[];
@@ -148,9 +149,9 @@ describe('taking a timed quiz', () => {
 			const header = (await page.locator('header').first().boundingBox())!;
 			expect(bar.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
 			expect(bar.y).toBeLessThan(200);
-			await page.screenshot({ path: join(shots, 'attempt-summary-360.png') });
+			await keepScreenshot(page, { path: join(shots, 'attempt-summary-360.png') });
 			await page.setViewportSize({ width: 1280, height: 800 });
-			await page.screenshot({ path: join(shots, 'attempt-summary-1280.png') });
+			await keepScreenshot(page, { path: join(shots, 'attempt-summary-1280.png') });
 			// Back to the questions from the summary: a link goes to the question.
 			await summary.getByRole('link', { name: '第 5 題' }).click();
 			expect(await summary.isVisible()).toBe(false);
@@ -182,10 +183,10 @@ describe('taking a timed quiz', () => {
 			const text = await certificate.innerText();
 			for (const part of ['範例生技股份有限公司', '林作答', '請假管理辦法 認證測驗', '第 1.1 版', '有效期限', '驗證碼'])
 				expect(text).toContain(part);
-			await page.screenshot({ path: join(shots, 'certificate-1280.png'), fullPage: true });
+			await keepScreenshot(page, { path: join(shots, 'certificate-1280.png'), fullPage: true });
 			await page.setViewportSize({ width: 360, height: 800 });
 			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-			await page.screenshot({ path: join(shots, 'certificate-360.png'), fullPage: true });
+			await keepScreenshot(page, { path: join(shots, 'certificate-360.png'), fullPage: true });
 			const verifyUrl = (await certificate.locator('a[href*="/verify/"]').getAttribute('href'))!;
 			expect(errors).toEqual([]);
 			await context.close();
@@ -196,7 +197,7 @@ describe('taking a timed quiz', () => {
 			await check.goto(verifyUrl);
 			expect(await check.locator('[data-verdict]').getAttribute('data-verdict')).toBe('current');
 			expect(await check.locator('main').innerText()).toContain('林作答');
-			await check.screenshot({ path: join(shots, 'verify-360.png'), fullPage: true });
+			await keepScreenshot(check, { path: join(shots, 'verify-360.png'), fullPage: true });
 			await outsider.close();
 		},
 	);

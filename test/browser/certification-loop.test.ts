@@ -22,6 +22,7 @@ import { zhidu } from '../support/cli.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 const fixtures = join(projectRoot, 'test/fixtures');
 // Written on every run: test-output/ (ignored); docs/screenshots/ keeps the committed, looked-at copies.
@@ -118,7 +119,7 @@ async function screenshots(page: Page, name: string) {
 	for (const width of [360, 1280]) {
 		await page.setViewportSize({ width, height: 900 });
 		await wide(page);
-		await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+		await keepScreenshot(page, { path: join(shots, `${name}-${width}.png`), fullPage: true });
 	}
 	await page.setViewportSize(size);
 }
@@ -303,9 +304,9 @@ describe('the certification loop', () => {
 			expect(await summary.locator('[data-summary-unanswered] li').allInnerTexts()).toEqual([`第 ${total} 題`]);
 			expect(await summary.locator('[data-summary-flagged] li').allInnerTexts()).toEqual(['第 2 題']);
 			await page.setViewportSize({ width: 360, height: 800 });
-			await page.screenshot({ path: join(shots, 'attempt-summary-360.png') });
+			await keepScreenshot(page, { path: join(shots, 'attempt-summary-360.png') });
 			await page.setViewportSize({ width: 1280, height: 800 });
-			await page.screenshot({ path: join(shots, 'attempt-summary-1280.png') });
+			await keepScreenshot(page, { path: join(shots, 'attempt-summary-1280.png') });
 			await summary.getByRole('link', { name: `第 ${total} 題` }).click();
 			await answerEverything(page);
 			await page.getByRole('button', { name: '送出答案' }).click();

@@ -14,6 +14,7 @@ import { zhidu } from '../support/cli.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 const shots = join(projectRoot, 'test-output/screenshots');
 const widths = [360, 768, 1280] as const;
@@ -78,7 +79,7 @@ async function shoot(page: Page, name: string, fullPage = true) {
 			await page.evaluate(() => document.documentElement.scrollWidth),
 			`${name} at ${width}px`,
 		).toBeLessThanOrEqual(width);
-		await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage });
+		await keepScreenshot(page, { path: join(shots, `${name}-${width}.png`), fullPage });
 	}
 }
 

@@ -22,6 +22,7 @@ import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
 import { readEveryChapterOverHttp } from '../support/reading.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 const bank = parse(readFileSync(join(projectRoot, 'test/fixtures/quizzes/leave-policy.yaml'), 'utf8')) as {
 	questions: { id: string; type: string; answer?: boolean; options?: { id: string; correct?: boolean }[] }[];
@@ -123,11 +124,11 @@ describe('the HR dashboard', () => {
 		expect(await page.getByRole('link', { name: '認證狀態 CSV（依上列篩選）' }).getAttribute('href')).toContain(
 			'status=overdue',
 		);
-		await page.screenshot({ path: 'test-output/screenshots/dashboard-1280.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/dashboard-1280.png', fullPage: true });
 
 		await page.setViewportSize({ width: 360, height: 800 });
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-		await page.screenshot({ path: 'test-output/screenshots/dashboard-360.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/dashboard-360.png', fullPage: true });
 		await page.setViewportSize({ width: 1280, height: 900 });
 
 		await matrix.getByRole('link', { name: '林志明' }).click();
@@ -135,7 +136,7 @@ describe('the HR dashboard', () => {
 		expect(await page.locator('h1').innerText()).toBe('林志明 訓練紀錄');
 		expect(await page.locator('table[data-section="attempts"]').innerText()).toContain('100');
 		expect(await page.locator('table[data-section="history"]').innerText()).toContain('業務部');
-		await page.screenshot({ path: 'test-output/screenshots/person-record-1280.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/person-record-1280.png', fullPage: true });
 
 		await page.emulateMedia({ media: 'print' });
 		expect(await page.locator('header.site').isVisible()).toBe(false);
@@ -143,12 +144,12 @@ describe('the HR dashboard', () => {
 		expect(await page.getByRole('link', { name: '返回訓練追蹤' }).isVisible()).toBe(false);
 		expect(await page.locator('h1').isVisible()).toBe(true);
 		expect(await page.locator('.record-head').innerText()).toMatch(/列印日期：\d{4}-\d{2}-\d{2}/);
-		await page.screenshot({ path: 'test-output/screenshots/person-record-print-1280.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/person-record-print-1280.png', fullPage: true });
 		await page.emulateMedia({ media: 'screen' });
 
 		await page.setViewportSize({ width: 360, height: 800 });
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-		await page.screenshot({ path: 'test-output/screenshots/person-record-360.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/person-record-360.png', fullPage: true });
 
 		// Where people go wrong: miss rates by question and by cited clause.
 		await page.goto(`${server.url}/hr/dashboard/`);
@@ -157,7 +158,7 @@ describe('the HR dashboard', () => {
 		expect(await page.locator('table[data-section="questions"] tbody tr').count()).toBeGreaterThan(5);
 		expect(await page.locator('table[data-section="clauses"] tbody tr').count()).toBeGreaterThan(0);
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-		await page.screenshot({ path: 'test-output/screenshots/quiz-miss-rates-360.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/quiz-miss-rates-360.png', fullPage: true });
 		await context.close();
 	});
 });
@@ -172,7 +173,7 @@ describe('a person’s own training', () => {
 			await signIn(page, 'meiling@example.com', password, '/policies/leave-policy/');
 			const go = page.getByRole('link', { name: '閱讀並確認 1.1 版' });
 			await go.waitFor();
-			await page.screenshot({ path: 'test-output/screenshots/acknowledge-360.png', fullPage: true });
+			await keepScreenshot(page, { path: 'test-output/screenshots/acknowledge-360.png', fullPage: true });
 			await go.click();
 			await page.waitForURL(/\/policies\/leave-policy\/acknowledge\/$/);
 			const button = page.getByRole('button', { name: '確認', exact: true });
@@ -206,7 +207,7 @@ describe('a person’s own training', () => {
 			expect(await item.locator('[data-cert-state]').innerText()).toContain('尚未通過');
 			expect(await item.locator('[data-cert-state]').innerText()).toContain('逾期');
 			expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-			await page.screenshot({ path: 'test-output/screenshots/my-training-360.png', fullPage: true });
+			await keepScreenshot(page, { path: 'test-output/screenshots/my-training-360.png', fullPage: true });
 			await context.close();
 		},
 	);
@@ -230,10 +231,10 @@ describe('a person’s own training', () => {
 			expect(await outdated.getByRole('link', { name: '重新測驗' }).getAttribute('href')).toBe(
 				'/quizzes/leave-policy/attempt/',
 			);
-			await page.screenshot({ path: 'test-output/screenshots/my-training-outdated-1280.png', fullPage: true });
+			await keepScreenshot(page, { path: 'test-output/screenshots/my-training-outdated-1280.png', fullPage: true });
 			await page.setViewportSize({ width: 360, height: 800 });
 			expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-			await page.screenshot({ path: 'test-output/screenshots/my-training-outdated-360.png', fullPage: true });
+			await keepScreenshot(page, { path: 'test-output/screenshots/my-training-outdated-360.png', fullPage: true });
 			await context.close();
 		},
 	);

@@ -14,6 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectRoot } from '../support/build-site.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 import { focused, useBrowserSites, type Focused } from './support.ts';
 
 const sites = useBrowserSites();
@@ -50,7 +51,7 @@ const firstFrame = (page: Page) =>
 const shot = async (page: Page, name: string) => {
 	mkdirSync(screenshots, { recursive: true });
 	await page.evaluate(() => document.fonts.ready);
-	await page.screenshot({ path: join(screenshots, `${name}.png`) });
+	await keepScreenshot(page, { path: join(screenshots, `${name}.png`) });
 };
 
 /** Tabs from the top of the page until focus leaves it; returns every stop. */

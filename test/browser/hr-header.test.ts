@@ -16,6 +16,7 @@ import { projectRoot } from '../support/build-site.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 let browser: Browser;
 let server: RunningServer;
@@ -74,7 +75,7 @@ describe('HR in the header', () => {
 				expect(await hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/', '制度管理 /hr/policies/']);
 				mkdirSync(join(projectRoot, 'test-output/screenshots'), { recursive: true });
 				await page.evaluate(() => document.fonts.ready);
-				await page.screenshot({ path: join(projectRoot, 'test-output/screenshots/reading-hr-header-1280.png') });
+				await keepScreenshot(page, { path: join(projectRoot, 'test-output/screenshots/reading-hr-header-1280.png') });
 				// A prerendered page: known from this browser session.
 				await page.goto(`${server.url}/policies/pharma-operations-department/1.1/ch-1/`);
 				await expect
@@ -114,7 +115,7 @@ describe('HR in the header', () => {
 				await page.locator('[data-menu-button]').click();
 				expect(await hrLinks(page)).toEqual(['人員管理 /hr/', '追蹤 /hr/dashboard/', '制度管理 /hr/policies/']);
 				await page.evaluate(() => document.fonts.ready);
-				await page.screenshot({ path: join(projectRoot, 'test-output/screenshots/reading-hr-header-360.png') });
+				await keepScreenshot(page, { path: join(projectRoot, 'test-output/screenshots/reading-hr-header-360.png') });
 				await page.keyboard.press('Escape');
 				for (const path of ['/hr/dashboard/', '/hr/']) {
 					await page.goto(`${server.url}${path}`);
@@ -126,7 +127,10 @@ describe('HR in the header', () => {
 					expect(await cell.evaluate((td) => getComputedStyle(td, '::before').content)).toContain(label!);
 					expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
 				}
-				await page.screenshot({ path: join(projectRoot, 'test-output/screenshots/hr-people-360.png'), fullPage: true });
+				await keepScreenshot(page, {
+					path: join(projectRoot, 'test-output/screenshots/hr-people-360.png'),
+					fullPage: true,
+				});
 			} finally {
 				await context.close();
 			}

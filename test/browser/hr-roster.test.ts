@@ -22,6 +22,7 @@ import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'zhidu-hr-roster-'));
 const screenshots = join(projectRoot, 'test-output/screenshots');
@@ -106,7 +107,7 @@ describe('HR from a phone and from Excel', () => {
 		expect(preview).toContain('編碼：Big5（自動偵測）');
 		expect(preview).toContain('王小明');
 		expect(preview).toContain('數據分析小組');
-		await page.screenshot({ path: join(screenshots, 'roster-import-preview-1280.png'), fullPage: true });
+		await keepScreenshot(page, { path: join(screenshots, 'roster-import-preview-1280.png'), fullPage: true });
 		// Nothing is imported by a preview.
 		expect(((await (await hr.request('/api/v1/people')).json()) as { people: unknown[] }).people).toHaveLength(1);
 
@@ -211,14 +212,14 @@ describe('HR from a phone and from Excel', () => {
 		await upload.getByRole('button', { name: '預覽' }).click();
 		await page.locator('section.roster-preview').waitFor();
 		await expectStacked(page);
-		await page
-			.locator('section.roster-preview')
-			.screenshot({ path: join(screenshots, 'roster-import-preview-360.png') });
+		await keepScreenshot(page.locator('section.roster-preview'), {
+			path: join(screenshots, 'roster-import-preview-360.png'),
+		});
 		await page.goto(`${server.url}/hr/dashboard/`);
 		await expectStacked(page);
-		await page.screenshot({ path: join(screenshots, 'hr-dashboard-360.png'), fullPage: true });
+		await keepScreenshot(page, { path: join(screenshots, 'hr-dashboard-360.png'), fullPage: true });
 		await page.setViewportSize({ width: 1280, height: 900 });
-		await page.screenshot({ path: join(screenshots, 'hr-dashboard-1280.png'), fullPage: true });
+		await keepScreenshot(page, { path: join(screenshots, 'hr-dashboard-1280.png'), fullPage: true });
 		await page.context().close();
 	});
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../support/build-site.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 import { useBrowserSites } from './support.ts';
 
 const sites = useBrowserSites();
@@ -35,7 +36,7 @@ describe.each([360, 1280])('at %i px wide', (width) => {
 					const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
 					expect(scrollWidth, `${name} (${colorScheme}) scrolls sideways`).toBeLessThanOrEqual(width);
 					const suffix = colorScheme === 'dark' ? '-dark' : '';
-					await page.screenshot({ path: join(screenshots, `${name}-${width}${suffix}.png`), fullPage: true });
+					await keepScreenshot(page, { path: join(screenshots, `${name}-${width}${suffix}.png`), fullPage: true });
 				}
 			}
 			if (width === 360) {

@@ -14,6 +14,7 @@ import { Client, setUpHr } from '../support/http-client.ts';
 import { startSmtp, startWebhookReceiver, waitFor } from '../support/receivers.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 let browser: Browser;
 let server: RunningServer;
@@ -89,10 +90,10 @@ describe('the outbox page', () => {
 		expect(await failed.count()).toBe(2);
 		expect(await failed.first().innerText()).toContain('HTTP 503');
 		expect(await page.locator('table[data-outbox]').innerText()).toContain('assignment.created');
-		await page.screenshot({ path: `${shots}/outbox-1280.png`, fullPage: true });
+		await keepScreenshot(page, { path: `${shots}/outbox-1280.png`, fullPage: true });
 		await page.setViewportSize({ width: 360, height: 800 });
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-		await page.screenshot({ path: `${shots}/outbox-360.png`, fullPage: true });
+		await keepScreenshot(page, { path: `${shots}/outbox-360.png`, fullPage: true });
 
 		await page.getByRole('link', { name: /^失敗/ }).click();
 		await page.waitForURL(/status=failed/);
@@ -119,10 +120,10 @@ describe('the webhook page', () => {
 		await page.goto(`${server.url}/hr/webhooks/`);
 		expect(await page.content()).not.toContain(secret);
 		expect(await page.locator('[data-endpoint]').count()).toBe(2);
-		await page.screenshot({ path: `${shots}/webhooks-1280.png`, fullPage: true });
+		await keepScreenshot(page, { path: `${shots}/webhooks-1280.png`, fullPage: true });
 		await page.setViewportSize({ width: 360, height: 800 });
 		expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-		await page.screenshot({ path: `${shots}/webhooks-360.png`, fullPage: true });
+		await keepScreenshot(page, { path: `${shots}/webhooks-360.png`, fullPage: true });
 		await context.close();
 	});
 

@@ -16,6 +16,7 @@ import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 
 const bank = parse(readFileSync(join(projectRoot, 'test/fixtures/quizzes/leave-policy.yaml'), 'utf8')) as {
 	questions: {
@@ -90,7 +91,7 @@ describe('a new hire takes the quiz', () => {
 		expect(await page.locator('fieldset.question').count()).toBe(5);
 		expect(await page.locator('legend').first().innerText()).toContain('第 1 題，共 5 題');
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-		await page.screenshot({ path: 'test-output/screenshots/quiz-attempt-360.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/quiz-attempt-360.png', fullPage: true });
 		await answerAll(page, false);
 		await page.getByRole('button', { name: '送出答案' }).click();
 		// The summary before submitting asks to confirm.
@@ -101,7 +102,7 @@ describe('a new hire takes the quiz', () => {
 		expect(await page.locator('.feedback li').count()).toBe(0);
 		expect(await page.locator('.result').innerText()).not.toMatch(/正確答案：|說明：/);
 		expect(await page.locator('[data-reread] a[href*="/policies/leave-policy/1.1/"]').count()).toBeGreaterThan(0);
-		await page.screenshot({ path: 'test-output/screenshots/quiz-result-360.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/quiz-result-360.png', fullPage: true });
 		const failedAttempt = page.url();
 
 		// Too soon: the server refuses; after the cool-down it draws a new attempt.
@@ -122,7 +123,7 @@ describe('a new hire takes the quiz', () => {
 		expect(await page.locator('.result').innerText()).toContain('得分 100');
 
 		await page.getByRole('link', { name: '檢視證書' }).click();
-		await page.screenshot({ path: 'test-output/screenshots/certificate-360.png', fullPage: true });
+		await keepScreenshot(page, { path: 'test-output/screenshots/certificate-360.png', fullPage: true });
 		const certificate = await page.locator('.certificate').innerText();
 		expect(certificate).toContain('新進員工');
 		// The employee id is not on the certificate (it may be shown to others); the name is.

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeProblems } from '../support/axe.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 import { focused, tabUntil, useBrowserSites } from './support.ts';
 
 const sites = useBrowserSites();
@@ -189,7 +190,7 @@ describe.each([360, 1280])('screenshot at %i px', (width) => {
 			await options.nth(1).click();
 			await page.locator('[data-kc]').nth(1).locator('button.kc-choice').nth(0).click();
 			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-			await page.screenshot({ path: join(screenshots, `training-${width}.png`), fullPage: true });
+			await keepScreenshot(page, { path: join(screenshots, `training-${width}.png`), fullPage: true });
 		} finally {
 			await page.context().close();
 		}

@@ -5,9 +5,7 @@
  * Each row carries its identity: the email's Message-ID, the webhook id
  * (`msg_<row id>`), the statement id. A retry sends the same identity.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
-import type { SMTPTransportOptions } from 'nodemailer';
-import { Webhook } from 'standardwebhooks';
+import type { SMTPTransportOptions, Transporter } from 'nodemailer';
 import type { Store } from '../store/database.ts';
 import type { OutboxTable } from '../store/schema.ts';
 import type { NotifyConfig } from './config.ts';
@@ -27,20 +25,23 @@ export interface Sender {
 const failure = (error: unknown): Outcome => ({ ok: false, detail: (error as Error).message || String(error) });
 
 export function createSender(store: Store, config: NotifyConfig): Sender {
-	let transport: Transporter | undefined;
+	let transport: Promise<Transporter> | undefined;
+	// Loaded at the first message, not at every server start (nodemailer is about 40 modules).
 	const mailer = () =>
-		(transport ??= nodemailer.createTransport({
-			url: config.email!.url,
-			connectionTimeout: TIMEOUT_MS,
-			greetingTimeout: TIMEOUT_MS,
-			socketTimeout: TIMEOUT_MS,
-		} satisfies SMTPTransportOptions));
+		(transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+			nodemailer.createTransport({
+				url: config.email!.url,
+				connectionTimeout: TIMEOUT_MS,
+				greetingTimeout: TIMEOUT_MS,
+				socketTimeout: TIMEOUT_MS,
+			} satisfies SMTPTransportOptions),
+		));
 
 	async function email(row: OutboxTable): Promise<Outcome> {
 		if (!config.email) return { ok: false, detail: 'email is off (ZHIDU_SMTP_URL is not set)' };
 		const message = JSON.parse(row.payload) as EmailPayload;
 		try {
-			const info = await mailer().sendMail({
+			const info = await (await mailer()).sendMail({
 				from: config.email.from,
 				to: message.to,
 				subject: message.subject,
@@ -65,6 +66,7 @@ export function createSender(store: Store, config: NotifyConfig): Sender {
 		const id = webhookId(row.id);
 		const timestamp = new Date();
 		try {
+			const { Webhook } = await import('standardwebhooks');
 			const signature = new Webhook(endpoint.secret).sign(id, timestamp, row.payload);
 			const response = await fetch(row.recipient, {
 				method: 'POST',
@@ -115,6 +117,6 @@ export function createSender(store: Store, config: NotifyConfig): Sender {
 
 	return {
 		send: (row) => (row.channel === 'email' ? email(row) : row.channel === 'webhook' ? webhook(row) : xapi(row)),
-		close: () => transport?.close(),
+		close: () => void transport?.then((mailer) => mailer.close()),
 	};
 }

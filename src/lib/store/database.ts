@@ -6,7 +6,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrations, type Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { GroupCommitDialect } from './group-commit.ts';
@@ -45,7 +45,9 @@ const MIGRATION_LOCK = 727_105_001;
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
 	if (options.databaseUrl) {
-		const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+		// Loaded only for PostgreSQL: a SQLite server (the default) starts without its modules.
+		const { default: postgres } = await import('pg');
+		const pool = new postgres.Pool({ connectionString: options.databaseUrl, max: 10 });
 		// An idle connection the server ends (a restart, a terminated backend) is an 'error' event on the pool:
 		// unhandled, it would end the whole process; the pool replaces the connection at the next query.
 		pool.on('error', (error) => console.error(`zhidu: an idle PostgreSQL connection ended: ${error.message}`));
