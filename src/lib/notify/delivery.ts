@@ -41,7 +41,8 @@ export function createSender(store: Store, config: NotifyConfig): Sender {
 		if (!config.email) return { ok: false, detail: 'email is off (ZHIDU_SMTP_URL is not set)' };
 		const message = JSON.parse(row.payload) as EmailPayload;
 		try {
-			const info = await (await mailer()).sendMail({
+			const smtp = await mailer();
+			const info = await smtp.sendMail({
 				from: config.email.from,
 				to: message.to,
 				subject: message.subject,
