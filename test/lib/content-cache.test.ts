@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadContent, loadContentOrThrow } from '#lib/content/loader.ts';
+import { loadQuizzes } from '#lib/quiz/loader.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -71,5 +72,42 @@ describe('content cache', () => {
 		const second = loadContent({ policiesDir: content, root });
 		expect(second.errors).toEqual(first.errors);
 		expect(second.policies).toEqual(parsed().policies);
+	});
+
+	it('reads quiz banks back while their text is unchanged, and reports a broken bank every time', () => {
+		const policies = loadContentOrThrow({ policiesDir: content, root });
+		const quizzes = join(content, '..', 'quizzes');
+		cpSync(join(root, 'quizzes'), quizzes, { recursive: true });
+		const yamlKept = () => kept().filter((f) => f.startsWith('yaml-'));
+		const first = loadQuizzes(quizzes, policies, root);
+		expect(first.errors).toEqual([]);
+		expect(yamlKept()).toHaveLength(2);
+		const second = loadQuizzes(quizzes, policies, root);
+		expect(second).toEqual(first);
+		expect(yamlKept()).toHaveLength(2);
+
+		// An edited bank is parsed again: the edit shows.
+		const bank = join(quizzes, 'pharma-operations-department.yaml');
+		const text = readFileSync(bank, 'utf8');
+		const title = /^title: (.*)$/m.exec(text)![1]!;
+		writeFileSync(bank, text.replace(/^title: .*$/m, 'title: 修訂後的測驗'));
+		const edited = loadQuizzes(quizzes, policies, root);
+		expect(edited.quizzes.find((q) => q.policy === 'pharma-operations-department')!.title).toBe('修訂後的測驗');
+		expect(title).not.toBe('修訂後的測驗');
+		expect(yamlKept()).toHaveLength(3);
+
+		// YAML that does not parse is named on every load, and nothing is kept for it.
+		writeFileSync(
+			bank,
+			`${text}
+  - : [broken`,
+		);
+		for (let i = 0; i < 2; i++) {
+			const broken = loadQuizzes(quizzes, policies, root);
+			expect(broken.errors.map((e) => `${e.file} ${e.field}`)).toEqual([
+				expect.stringMatching(/pharma-operations-department\.yaml \(yaml\)$/),
+			]);
+		}
+		expect(yamlKept()).toHaveLength(3);
 	});
 });

@@ -51,6 +51,36 @@ export function cacheDir(): string {
 }
 
 /**
+ * The value kept under `key` (a hash of everything it depends on); otherwise `produce()`'s, kept when it
+ * says so.
+ */
+function cached<T>(prefix: string, key: string, produce: () => { value: T; keep: boolean }): T {
+	const cache = cacheDir();
+	const file = join(cache, `${prefix}-${key}.bin`);
+	try {
+		if (existsSync(file)) return deserialize(readFileSync(file)) as T;
+	} catch {
+		// Unreadable (an older Node, a torn file): made again below and replaced.
+	}
+	const { value, keep } = produce();
+	if (!keep) return value;
+	try {
+		mkdirSync(cache, { recursive: true });
+		// Written whole under another name, then renamed: a concurrent load never reads half a file.
+		const temporary = `${file}.${process.pid}.tmp`;
+		writeFileSync(temporary, serialize(value));
+		renameSync(temporary, file);
+		const old = Date.now() - KEEP_DAYS * 86_400_000;
+		for (const name of readdirSync(cache))
+			if (/^(policy|content|yaml)-/.test(name) && statSync(join(cache, name)).mtimeMs < old)
+				rmSync(join(cache, name), { force: true });
+	} catch {
+		// A read-only disk: nothing kept, nothing lost.
+	}
+	return value;
+}
+
+/**
  * The policy in `dir` from the cache when its files and the loader are unchanged; otherwise `load()`
  * (which reports its problems into `errors`), kept when it loaded without any.
  */
@@ -63,29 +93,21 @@ export function cachedPolicy(
 	if (process.env['ZHIDU_CONTENT_CACHE'] === 'off') return load(errors);
 	const hash = createHash('sha256').update(`${FORMAT}\0${codeKey()}\0${dir}\0${root}\0`);
 	for (const file of filesUnder(dir)) hash.update(`\0${relative(dir, file)}\0`).update(readFileSync(file));
-	const cache = cacheDir();
-	const file = join(cache, `policy-${hash.digest('hex')}.bin`);
-	try {
-		if (existsSync(file)) return deserialize(readFileSync(file)) as LoadedPolicy;
-	} catch {
-		// Unreadable (an older Node, a torn file): parse again below and replace it.
-	}
-	const found: ContentError[] = [];
-	const policy = load(found);
-	errors.push(...found);
-	if (!policy || found.length) return policy;
-	try {
-		mkdirSync(cache, { recursive: true });
-		// Written whole under another name, then renamed: a concurrent load never reads half a file.
-		const temporary = `${file}.${process.pid}.tmp`;
-		writeFileSync(temporary, serialize(policy));
-		renameSync(temporary, file);
-		const old = Date.now() - KEEP_DAYS * 86_400_000;
-		for (const name of readdirSync(cache))
-			if (/^(policy|content)-/.test(name) && statSync(join(cache, name)).mtimeMs < old)
-				rmSync(join(cache, name), { force: true });
-	} catch {
-		// A read-only disk: nothing kept, nothing lost.
-	}
-	return policy;
+	return cached('policy', hash.digest('hex'), () => {
+		const found: ContentError[] = [];
+		const policy = load(found);
+		errors.push(...found);
+		return { value: policy, keep: !!policy && !found.length };
+	});
+}
+
+/**
+ * The data of a YAML text, read back when the same text was parsed before: parsing the quiz banks (about
+ * 40 KB of YAML) was a tenth of a server's start. A text that does not parse throws as `parse` throws,
+ * and nothing is kept. The cache lives under node_modules/, so reinstalling the parser clears it.
+ */
+export function cachedYaml(text: string, parse: (text: string) => unknown): unknown {
+	if (process.env['ZHIDU_CONTENT_CACHE'] === 'off') return parse(text);
+	const key = createHash('sha256').update(`${FORMAT}\0`).update(text).digest('hex');
+	return cached('yaml', key, () => ({ value: parse(text), keep: true }));
 }
