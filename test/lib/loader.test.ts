@@ -122,6 +122,20 @@ describe('chapter MDX', () => {
 		expect(parseChapterMdx(chapterToMdx(chapter), 'x.mdx')).toEqual(chapter);
 	});
 
+	it('gives each reader of a chapter read before its own copy: an edit to one never shows in the next', () => {
+		const source = readFileSync(join(valid, 'leave-policy/1.1/02-假別.mdx'), 'utf8');
+		const first = parseChapterMdx(source, '02-假別.mdx');
+		const pristine = structuredClone(first);
+		first.sections[0]!.clauses.splice(0, 1);
+		first.sections[0]!.title = '改過的標題';
+		const again = parseChapterMdx(source, '02-假別.mdx');
+		expect(again).toEqual(pristine);
+		// Another text under the same name is read as it is.
+		const edited = parseChapterMdx(source.replace(pristine.sections[0]!.title, '新標題'), '02-假別.mdx');
+		expect(edited.sections[0]!.title).toBe('新標題');
+		expect(parseChapterMdx(source, '02-假別.mdx')).toEqual(pristine);
+	});
+
 	it('treats other components as commentary, not policy text', () => {
 		const chapter = parseChapterMdx(
 			'---\nid: ch-1\ntitle: 總則\n---\n\n<KeyPoints>\n重點\n</KeyPoints>\n\n<Clause id="c-1-0-1">\n條文<Blank label="公司名稱" />。\n</Clause>\n',

@@ -35,7 +35,26 @@ const processor = unified().use(remarkParse).use(remarkMdx);
 
 const frontmatterPattern = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
+/**
+ * Chapters parsed before, by file name and text. HR's editor loads a policy's versions on every request
+ * (drafts are not in the content cache, since each edit changes them), and an edit changes one chapter:
+ * parsing MDX is tens of milliseconds a chapter, most of the editor's time. Bounded, oldest use dropped
+ * first; each caller gets its own copy, so an edit made to one never reaches another.
+ */
+const parsedChapters = new Map<string, Chapter>();
+const PARSED_CHAPTERS_KEPT = 256;
+
 export function parseChapterMdx(source: string, file: string): Chapter {
+	const key = `${file}\0${source}`;
+	let chapter = parsedChapters.get(key);
+	if (chapter) parsedChapters.delete(key);
+	else chapter = parseChapterSource(source, file);
+	parsedChapters.set(key, chapter);
+	if (parsedChapters.size > PARSED_CHAPTERS_KEPT) parsedChapters.delete(parsedChapters.keys().next().value!);
+	return structuredClone(chapter);
+}
+
+function parseChapterSource(source: string, file: string): Chapter {
 	const fm = frontmatterPattern.exec(source);
 	if (!fm) throw new ContentError(file, 'frontmatter', 'a chapter starts with YAML frontmatter (--- id, title ---)');
 	let data: unknown;
