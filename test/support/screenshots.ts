@@ -6,17 +6,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Locator, LocatorScreenshotOptions, Page, PageScreenshotOptions } from 'playwright-core';
 
 export const screenshotsWanted = process.env['ZHIDU_SCREENSHOTS'] === '1';
 
-interface Shootable<Options> {
-	screenshot(options: Options): Promise<unknown>;
-}
-
 /** `target.screenshot(options)` when screenshots are wanted; nothing otherwise. */
-export async function keepScreenshot<Options extends { path?: string }>(
-	target: Shootable<Options>,
-	options: Options & { path: string },
+export async function keepScreenshot(target: Page, options: PageScreenshotOptions & { path: string }): Promise<void>;
+export async function keepScreenshot(
+	target: Locator,
+	options: LocatorScreenshotOptions & { path: string },
+): Promise<void>;
+export async function keepScreenshot(
+	target: Page | Locator,
+	options: (PageScreenshotOptions | LocatorScreenshotOptions) & { path: string },
 ): Promise<void> {
 	if (!screenshotsWanted) return;
 	mkdirSync(dirname(options.path), { recursive: true });

@@ -18,6 +18,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Chapter, Clause, Section, TextPart } from './clause-tree.ts';
 import { chapterFrontmatterSchema, clauseIdPattern, sectionIdPattern } from './schema.ts';
 import { ContentError, ContentErrors, contentErrorsFromZod } from './errors.ts';
+import { parseMemo } from './parse-memo.ts';
 
 /** The components that carry policy text; everything else is commentary. */
 export const policyComponents = ['Section', 'Clause', 'Blank'] as const;
@@ -35,23 +36,11 @@ const processor = unified().use(remarkParse).use(remarkMdx);
 
 const frontmatterPattern = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
-/**
- * Chapters parsed before, by file name and text. HR's editor loads a policy's versions on every request
- * (drafts are not in the content cache, since each edit changes them), and an edit changes one chapter:
- * parsing MDX is tens of milliseconds a chapter, most of the editor's time. Bounded, oldest use dropped
- * first; each caller gets its own copy, so an edit made to one never reaches another.
- */
-const parsedChapters = new Map<string, Chapter>();
-const PARSED_CHAPTERS_KEPT = 256;
+/** Chapters parsed before, by file name and text (src/lib/content/parse-memo.ts). */
+const parsedChapters = parseMemo<Chapter>(256);
 
 export function parseChapterMdx(source: string, file: string): Chapter {
-	const key = `${file}\0${source}`;
-	let chapter = parsedChapters.get(key);
-	if (chapter) parsedChapters.delete(key);
-	else chapter = parseChapterSource(source, file);
-	parsedChapters.set(key, chapter);
-	if (parsedChapters.size > PARSED_CHAPTERS_KEPT) parsedChapters.delete(parsedChapters.keys().next().value!);
-	return structuredClone(chapter);
+	return parsedChapters(`${file}\0${source}`, () => parseChapterSource(source, file));
 }
 
 function parseChapterSource(source: string, file: string): Chapter {

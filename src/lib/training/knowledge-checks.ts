@@ -16,6 +16,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkMdx from 'remark-mdx';
 import type { LoadedVersion } from '../content/loader.ts';
+import { parseMemo } from '../content/parse-memo.ts';
 
 export interface KnowledgeCheckRef {
 	/** Chapter file, relative to the project root (as the loader shows it). */
@@ -42,10 +43,16 @@ const processor = unified().use(remarkParse).use(remarkMdx);
 const frontmatter = /^---\r?\n[\s\S]*?\r?\n---\r?\n?/;
 
 /** Every <KnowledgeCheck> in one chapter's MDX source. */
+/** Checks found before, by chapter and text: HR's editor asks on every request, for every chapter of the policy. */
+const foundChecks = parseMemo<KnowledgeCheckRef[]>(256);
+
 export function knowledgeChecksIn(source: string, file: string, chapterId: string): KnowledgeCheckRef[] {
-	// Most chapters hold none, and the element's name is in the text of any that does: no parse for the rest
-	// (HR's editor asks on every request, for every chapter of the policy).
+	// Most chapters hold none, and the element's name is in the text of any that does.
 	if (!source.includes('KnowledgeCheck')) return [];
+	return foundChecks(`${file}\0${chapterId}\0${source}`, () => findKnowledgeChecks(source, file, chapterId));
+}
+
+function findKnowledgeChecks(source: string, file: string, chapterId: string): KnowledgeCheckRef[] {
 	const fm = frontmatter.exec(source);
 	const offset = fm ? fm[0].split('\n').length - 1 : 0;
 	const tree = processor.parse(fm ? source.slice(fm[0].length) : source) as Node;
