@@ -83,7 +83,9 @@ export function createPublisher(options: {
 		const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
 			const child = spawn(process.execPath, [astroBin, 'build', '--outDir', outDir], {
 				cwd: options.root,
-				env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+				// A build to serve is a production build whatever the server's own NODE_ENV: under another (a test
+				// runner's "test") Vite builds a development bundle, whose pages reload the whole catalog per request.
+				env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1' },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let text = '';

@@ -26,7 +26,13 @@ export const projectRoot = resolve(import.meta.dirname, '../..');
 export const astroBin = realpathSync(join(projectRoot, 'node_modules/.bin/astro'));
 
 const buildCommand = (outDir: string) => [astroBin, 'build', '--outDir', outDir];
-const buildEnv = (env: Record<string, string>) => ({ ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1' });
+// Built as production builds them: Vitest's NODE_ENV=test would make Vite build a development bundle.
+const buildEnv = (env: Record<string, string>) => ({
+	...process.env,
+	NODE_ENV: 'production',
+	...env,
+	ASTRO_TELEMETRY_DISABLED: '1',
+});
 
 /**
  * Astro's content cache keeps the file path of a chapter whose text has not changed since the last build, even
