@@ -38,7 +38,9 @@ function runAstro(astroArgs: string[]): Promise<number> {
 		const child = spawn(process.execPath, [realpathSync(astro), ...astroArgs], {
 			cwd: root,
 			stdio: 'inherit',
-			env: process.env,
+			// Served, so a production build whatever NODE_ENV the shell has: under another, Vite makes a development
+			// bundle (as the server's rebuilds after an approval, src/server/publisher.ts).
+			env: { ...process.env, NODE_ENV: 'production' },
 		});
 		const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 		const forward = (signal: NodeJS.Signals) => {

@@ -118,6 +118,6 @@ export function createSender(store: Store, config: NotifyConfig): Sender {
 
 	return {
 		send: (row) => (row.channel === 'email' ? email(row) : row.channel === 'webhook' ? webhook(row) : xapi(row)),
-		close: () => void transport?.then((mailer) => mailer.close()),
+		close: () => void transport?.then((smtp) => smtp.close()).catch(() => undefined),
 	};
 }

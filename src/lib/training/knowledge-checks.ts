@@ -42,10 +42,10 @@ interface Node {
 const processor = unified().use(remarkParse).use(remarkMdx);
 const frontmatter = /^---\r?\n[\s\S]*?\r?\n---\r?\n?/;
 
-/** Every <KnowledgeCheck> in one chapter's MDX source. */
 /** Checks found before, by chapter and text: HR's editor asks on every request, for every chapter of the policy. */
 const foundChecks = parseMemo<KnowledgeCheckRef[]>(256);
 
+/** Every <KnowledgeCheck> in one chapter's MDX source. */
 export function knowledgeChecksIn(source: string, file: string, chapterId: string): KnowledgeCheckRef[] {
 	// Most chapters hold none, and the element's name is in the text of any that does.
 	if (!source.includes('KnowledgeCheck')) return [];
