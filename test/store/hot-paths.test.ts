@@ -65,6 +65,26 @@ describe.each(testDatabases)('hot paths on $name', (database) => {
 		expect(await countHr(store)).toBe(1);
 	});
 
+	it('of two changes effective the same day the one recorded last applies, even within one millisecond', async () => {
+		// A fixed clock: every change is recorded at the same instant.
+		const saved = process.env['ZHIDU_NOW'];
+		process.env['ZHIDU_NOW'] = '2026-06-01T04:00:00Z';
+		try {
+			const person = await addPerson(
+				store,
+				{ employeeId: 'T01', name: '丁', email: 't@example.com', department: '運營部', role: 'staff' },
+				cli,
+			);
+			for (const department of ['研發部', '銷售部', '財務部'])
+				await changeAttributes(store, person.id, { department, effectiveFrom: '2026-06-01' }, cli);
+			expect((await findPerson(store, { id: person.id }))?.department).toBe('財務部');
+			expect((await listPeople(store)).find((p) => p.id === person.id)?.department).toBe('財務部');
+		} finally {
+			if (saved === undefined) delete process.env['ZHIDU_NOW'];
+			else process.env['ZHIDU_NOW'] = saved;
+		}
+	});
+
 	it('checks a session in one read: the person with the role in effect today', async () => {
 		const person = await addPerson(
 			store,

@@ -49,6 +49,14 @@ export interface Person {
 }
 
 const now = () => clockNow().toISOString();
+/**
+ * Now, or a millisecond after `previous` when now is not later: of two changes effective the same day the one
+ * recorded last applies, so two recorded within a millisecond (or under a test's fixed clock) keep their order.
+ */
+const nowAfter = (previous: string | null | undefined) => {
+	const at = now();
+	return previous && at <= previous ? new Date(Date.parse(previous) + 1).toISOString() : at;
+};
 
 export class PersonError extends Error {
 	override name = 'PersonError';
@@ -250,6 +258,11 @@ export async function changeAttributes(
 	const date = calendarDate.safeParse(effectiveFrom);
 	if (!date.success) throw new PersonError('effectiveFrom', date.error.issues[0]!.message);
 	await store.db.transaction().execute(async (tx) => {
+		const latest = await tx
+			.selectFrom('person_history')
+			.select((eb) => eb.fn.max('recorded_at').as('at'))
+			.where('person_id', '=', personId)
+			.executeTakeFirst();
 		await tx
 			.insertInto('person_history')
 			.values({
@@ -258,7 +271,7 @@ export async function changeAttributes(
 				department: change.department ?? person.department,
 				role: change.role ?? person.role,
 				effective_from: effectiveFrom,
-				recorded_at: now(),
+				recorded_at: nowAfter(latest?.at),
 				recorded_by: actorPersonId(actor),
 			})
 			.execute();
