@@ -71,7 +71,8 @@ search figures (index sizes; the index in Node, the CLI and the API; Pagefind in
                  "${baselineSubject}…", main before the one-clock work) in a git worktree,
                  and print both builds' page counts and times
   --no-baseline  build the current tree only
-  --keep         keep the temporary corpus and build (their folder is printed)`;
+  --keep         keep the temporary corpus and build (their folder is printed)
+  --per-query    also print each warm query's search time and its parts`;
 
 function baselineCommit(explicit: string | undefined): string {
 	const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).trim();
@@ -604,6 +605,8 @@ interface QueryTiming {
 	typed: number;
 	/** The search itself: the page starts searching → results in the DOM. */
 	search: number;
+	/** The page starts searching → the counts too (later than `search` when the first page is shown before them). */
+	counted: number;
 	/** As the driver sees it: clearing the box, typing key by key, until the results are drawn (Date.now()). */
 	wall: number;
 	state: string;
@@ -615,8 +618,8 @@ interface QueryTiming {
 
 /**
  * Added to /search/ before its scripts run: notes the time of every input event and every change of the result
- * list's data-state (the page sets `searching` when it starts a search and `done` once the results are in the
- * list), and, after `done`, when the next frame has been drawn.
+ * list's data-state (the page sets `searching` when it starts a search, `shown` once a first page is in the list
+ * before its counts, and `done` once everything is), and, after `shown` or `done`, when the next frame was drawn.
  */
 function instrumentSearchPage() {
 	interface Entry {
@@ -643,7 +646,7 @@ function instrumentSearchPage() {
 				results: list.querySelectorAll('a.result-link').length,
 			};
 			bench.log.push(entry);
-			if (entry.state === 'done' || entry.state === 'error')
+			if (entry.state === 'shown' || entry.state === 'done' || entry.state === 'error')
 				requestAnimationFrame(() => setTimeout(() => (entry.painted = performance.now())));
 		}).observe(list, { attributes: true, attributeFilter: ['data-state'] });
 	});
@@ -663,14 +666,17 @@ async function timedQuery(page: Page, query: string): Promise<QueryTiming> {
 		(query) => {
 			type Entry = { state: string; query: string; t: number; lastInput: number; painted: number; results: number };
 			const { log } = (window as unknown as { __bench: { log: Entry[] } }).__bench;
-			const end = log.findLast((e) => e.query === query && (e.state === 'done' || e.state === 'error'));
+			const finished = log.findLast((e) => e.query === query && (e.state === 'done' || e.state === 'error'));
 			const start = log.findLast((e) => e.query === query && e.state === 'searching');
-			if (!end || !start || end.painted === 0) return undefined;
+			// Results drawn: the first page, shown before its counts when the whole query as a run fills it.
+			const drawn = start && log.find((e) => e.t >= start.t && e.query === query && e.state !== 'searching');
+			if (!finished || !start || !drawn || drawn.painted === 0 || finished.painted === 0) return undefined;
 			return {
-				typed: end.painted - start.lastInput,
-				search: end.t - start.t,
-				state: end.state,
-				results: end.results,
+				typed: drawn.painted - start.lastInput,
+				search: drawn.t - start.t,
+				counted: finished.t - start.t,
+				state: finished.state,
+				results: drawn.results,
 				started: start.t,
 			};
 		},
@@ -793,6 +799,7 @@ async function main() {
 		options: {
 			policies: { type: 'string' },
 			keep: { type: 'boolean' },
+			'per-query': { type: 'boolean' },
 			baseline: { type: 'string' },
 			'no-baseline': { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
@@ -1023,6 +1030,10 @@ async function main() {
 			],
 			['Warm queries, search alone', `${p50p95(b.warm.map((t) => t.search))} (target p95 ≤ 20 ms)`],
 			[
+				'Warm queries, with the counts',
+				`${p50p95(b.warm.map((t) => t.counted))} (${b.warm.filter((t) => t.counted > t.search).length} of ${b.warm.length} shown before their counts)`,
+			],
+			[
 				'Warm queries, where the time goes',
 				['parse', 'pagefind', 'fragments', 'check', 'render']
 					.map((part) => `${part} ${p50p95(b.warm.map((t) => t.parts[part] ?? 0))}`)
@@ -1041,6 +1052,16 @@ async function main() {
 					`${kb(sum(b.warmFetched, 'gzip'))} gzip-estimated (all ${b.warm.length} queries)`,
 			],
 		]);
+		if (values['per-query'])
+			print(
+				'Warm queries, one by one (search alone: its parts)',
+				b.warm.map((t, i) => [
+					`${warmQueries[i]} (${t.results} drawn)`,
+					`${ms(t.search)} (counts ${ms(t.counted)}): ${Object.entries(t.parts)
+						.map(([part, value]) => `${part} ${ms(value)}`)
+						.join(', ')}`,
+				]),
+			);
 		// Before (main at fe80a0d, before the speed work of issue 18), this bench's median of two runs on the shared
 		// 2-CPU machine at load average about 20 (docs/bench.md): compare with a run at a similar load.
 		const before = { typedP95: 1255, searchP95: 989, firstGzipKB: 159.3, cliMs: 3676 };

@@ -63,6 +63,37 @@ async function search(query: string, { policy = '', superseded = false }: Search
 	return page.$$eval('#search-results a.result-link', (links) => links.map((a) => a.getAttribute('href') ?? ''));
 }
 
+interface SeenState {
+	query: string;
+	state: string;
+	links: string[];
+	status: string;
+	suggestions: number;
+	headings: string[];
+	facets: number;
+}
+
+/** From now on (until the page is left), notes each change of the result list's state with what the reader sees. */
+async function noteStates(): Promise<() => Promise<SeenState[]>> {
+	await page.evaluate(() => {
+		const list = document.querySelector<HTMLElement>('#search-results')!;
+		const seen: SeenState[] = [];
+		(window as unknown as { seen: SeenState[] }).seen = seen;
+		new MutationObserver(() =>
+			seen.push({
+				query: list.dataset['query'] ?? '',
+				state: list.dataset['state'] ?? '',
+				links: [...list.querySelectorAll('a.result-link')].map((a) => a.getAttribute('href') ?? ''),
+				status: document.querySelector('#search-status')?.textContent ?? '',
+				suggestions: document.querySelectorAll('#search-status a.suggestion').length,
+				headings: [...list.querySelectorAll('li.group h2')].map((h) => h.textContent ?? ''),
+				facets: document.querySelectorAll('#search-groups button.facet').length,
+			}),
+		).observe(list, { attributes: true, attributeFilter: ['data-state'] });
+	});
+	return () => page.evaluate(() => (window as unknown as { seen: SeenState[] }).seen.splice(0));
+}
+
 /** `/policies/<policy>/1.1/<chapter>/#<clause>`: the expected clause in the version in force. */
 const expected = (q: SearchQuery) =>
 	new RegExp(`^/policies/${q.policy ?? '[^/]+'}/1\\.1/[^/]+/#${q.expect.replace(/[-.]/g, '\\$&')}$`);
@@ -213,8 +244,15 @@ describe('search quality in the browser', () => {
 			expect(links, query).toEqual([]);
 			await expect(page.locator('#search-status').textContent()).resolves.toContain('找不到');
 		}
+		// Nothing found is said at once; the suggestions (a term fewer) follow.
+		const seenStates = await noteStates();
 		await search('運營經理 火星');
 		await expect(page.locator('#search-status a.suggestion').allTextContents()).resolves.toContain('運營 經理');
+		const seen = (await seenStates()).filter((s) => s.query === '運營經理 火星');
+		expect(seen.map((s) => s.state)).toEqual(['searching', 'shown', 'done']);
+		expect(seen[1]).toMatchObject({ links: [], suggestions: 0 });
+		expect(seen[1]!.status).toContain('找不到');
+		expect(seen[2]!.suggestions).toBeGreaterThan(0);
 	}, 180_000);
 
 	it('批准 never matches 準確 alone: every result holds 批准 as a run', async () => {
@@ -280,6 +318,40 @@ describe('search quality in the browser', () => {
 		await expect
 			.poll(() => Object.fromEntries(new URL(page.url()).searchParams))
 			.toEqual({ q: '數據', policy: 'operating-model-process' });
+	});
+
+	it('when the whole query as a run fills the first page, that page is drawn before the counts, which then follow', async () => {
+		await page.goto(`${site.url}/search/`);
+		const seenStates = await noteStates();
+		// 市場調研: two terms (市場, 調研), and with the superseded versions more than 20 clauses holding 市場調研 as written.
+		const links = await search('市場調研', { superseded: true });
+		const seen = (await seenStates()).filter((s) => s.query === '市場調研');
+		const shown = seen.find((s) => s.state === 'shown');
+		expect(shown, JSON.stringify(seen.map((s) => s.state))).toBeDefined();
+		expect(shown!.links.length).toBeGreaterThanOrEqual(20);
+		expect(shown!.status).toContain('正在計算總數');
+		expect(shown!.headings.every((h) => !/\(\d+\)$/.test(h))).toBe(true);
+		expect(shown!.facets).toBe(0);
+		// The counts change nothing drawn: the same 20 clauses, now with their totals, per policy too.
+		const done = seen.at(-1)!;
+		expect(done.state).toBe('done');
+		expect(done.links).toEqual(shown!.links);
+		expect(links).toEqual(shown!.links);
+		const total = Number(/共 (\d+) 條/.exec(done.status)?.[1]);
+		expect(total, done.status).toBeGreaterThan(done.links.length);
+		expect(done.headings.every((h) => /\(\d+\)$/.test(h))).toBe(true);
+		const perPolicy = done.headings.map((h) => Number(/\((\d+)\)$/.exec(h)![1]));
+		expect(perPolicy.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(total);
+		// Reading on from the early page: the next page follows it, nothing repeated.
+		await page.locator('#search-more').click();
+		await page.waitForFunction(
+			(shown) => document.querySelectorAll('#search-results a.result-link').length > shown,
+			links.length,
+		);
+		const all = await page.$$eval('#search-results a.result-link', (as) => as.map((a) => a.getAttribute('href')));
+		// (Shown grouped by policy: a policy's later results join its group.)
+		expect(all).toEqual(expect.arrayContaining(links));
+		expect(new Set(all).size).toBe(all.length);
 	});
 
 	it('the policy filter keeps other policies out', async () => {

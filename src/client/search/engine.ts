@@ -12,7 +12,10 @@
  * candidate and its score; only the records of the results shown are read
  * (one request to the server for a page: GET /api/v1/search/records), and
  * each is checked for every term as a contiguous run (the adjacency
- * Pagefind's token matching cannot see) before it is shown.
+ * Pagefind's token matching cannot see) before it is shown. When the
+ * clauses holding the whole query as a run fill the first page, that page is
+ * shown before the search for each term that gives the counts; when nothing
+ * matches, "nothing found" is shown before the suggestions are looked for.
  */
 import type { ExcerptPart } from '#lib/search/excerpt.ts';
 import { clauseUrl } from '#lib/urls.ts';
@@ -88,9 +91,9 @@ export interface ClauseResult {
 export interface SearchOutcome {
 	query: string;
 	results: ClauseResult[];
-	/** Matching clauses (Pagefind's count, less those found not to match). */
+	/** Matching results, one per clause and version (Pagefind's counts, less the clauses found not to match). */
 	total: number;
-	/** Matching clauses per policy before the policy filter. */
+	/** Matching results per policy before the policy filter (as `total`). */
 	byPolicy: Record<string, number>;
 	/** Whether more results may follow. */
 	more: boolean;
@@ -98,6 +101,13 @@ export interface SearchOutcome {
 	suggestions: string[];
 	/** Reads the next page (appends to results). */
 	next: (pageSize?: number) => Promise<SearchOutcome>;
+	/**
+	 * Whether `total`, `byPolicy` and `more` are known. A first page drawn from the clauses holding the whole query
+	 * as a run comes before them (then `total` is the results shown and `byPolicy` empty).
+	 */
+	counted: boolean;
+	/** This search with its counts (found once, on the first call). */
+	withCounts: () => Promise<SearchOutcome>;
 }
 
 interface Engine {
@@ -270,87 +280,136 @@ export async function searchClauses(
 		more: false,
 		suggestions,
 		next: async () => empty(suggestions),
+		counted: true,
+		withCounts: async () => empty(suggestions),
 	});
 	if (!parsed.terms.length || !versions.length) return empty();
 	// One filter (policy@version) serves both: fewer filter bytes, one search for results and counts.
 	const versionFilter = { version: { any: versions } };
+	const wantedVersions = new Set(versions);
 	const policyOf = (key: string) => key.slice(0, key.lastIndexOf('@'));
 	const tokens = queryTokens(parsed.terms);
+	// Nothing matched: said at once; the queries with a term fewer that find something follow (`withCounts`).
+	const none = (): SearchOutcome => {
+		let found: Promise<SearchOutcome> | undefined;
+		return {
+			...empty(),
+			counted: parsed.terms.length < 2,
+			withCounts: () => (found ??= suggestions(pagefind, parsed, versionFilter, fold).then((s) => empty(s))),
+		};
+	};
 	// The whole query as one run: clauses with all its tokens most likely hold it as written, and rank first.
 	const wholeTokens = parsed.terms.length > 1 ? queryTokens([{ text: parsed.whole, kind: 'phrase', source: '' }]) : '';
 	// First the clauses holding the whole query as a run (they come first, best first): when they fill the first
-	// page, their records are asked for while Pagefind finds the clauses holding each term, which takes longest when
-	// many clauses do. Pagefind's searches share the page's thread, so one after the other costs nothing.
+	// page, that page is drawn from them, and the clauses holding each term (the search that takes longest when many
+	// clauses match: it gives the counts and the later pages) are found afterwards, when asked for (`withCounts`).
 	const whole = wholeTokens
 		? await timed('pagefind', () => pagefind.search(wholeTokens, { filters: versionFilter }))
 		: undefined;
 	signal?.throwIfAborted();
-	if (whole && !filters.policy && whole.results.length >= pageSize)
-		void requestRecords(whole.results.slice(0, pageSize).map((r) => r.id));
+	const early = whole && !filters.policy && whole.results.length >= pageSize ? whole.results : undefined;
+	if (early) void requestRecords(early.slice(0, pageSize).map((r) => r.id));
+
+	interface Counted {
+		byPolicy: Record<string, number>;
+		/** Every clause holding each term, the whole query's first. */
+		candidates: PagefindResult[];
+	}
+	let counted: Counted | undefined;
+	let counting: Promise<Counted> | undefined;
 	// The policy filter: the results of its versions (Pagefind reads a result's filters only with its fragment, so
 	// a search narrowed to those versions), beside the search of all versions that gives the counts per policy.
-	const [all, narrowed] = await timed('pagefind', () =>
-		Promise.all([
-			pagefind.search(tokens, { filters: versionFilter }),
-			filters.policy
-				? pagefind.search(tokens, {
-						filters: { version: { any: versions.filter((v) => policyOf(v) === filters.policy) } },
-					})
-				: undefined,
-		]),
-	);
-	// Typed on: the reader will not see this query's results, so no fragments are read for it.
-	signal?.throwIfAborted();
-	const byPolicy: Record<string, number> = {};
-	const wantedVersions = new Set(versions);
-	for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
-		if (count && wantedVersions.has(key)) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
-	const found = narrowed ?? all;
-	const foundIds = new Set(found.results.map((r) => r.id));
-	const leading = (whole?.results ?? []).filter((r) => foundIds.has(r.id));
-	const leadingIds = new Set(leading.map((r) => r.id));
-	const candidates = [...leading, ...found.results.filter((r) => !leadingIds.has(r.id))];
-	if (!candidates.length) return empty(await suggestions(pagefind, parsed, versionFilter, fold));
+	const count = () =>
+		(counting ??= timed('pagefind', () =>
+			Promise.all([
+				pagefind.search(tokens, { filters: versionFilter }),
+				filters.policy
+					? pagefind.search(tokens, {
+							filters: { version: { any: versions.filter((v) => policyOf(v) === filters.policy) } },
+						})
+					: undefined,
+			]),
+		).then(([all, narrowed]) => {
+			const byPolicy: Record<string, number> = {};
+			for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
+				if (count && wantedVersions.has(key)) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
+			const found = narrowed ?? all;
+			const foundIds = new Set(found.results.map((r) => r.id));
+			// Drawn first, the early page's clauses stay first, in their order, so the pages read on follow on from it.
+			const leading = early ?? (whole?.results ?? []).filter((r) => foundIds.has(r.id));
+			const leadingIds = new Set(leading.map((r) => r.id));
+			return (counted = { byPolicy, candidates: [...leading, ...found.results.filter((r) => !leadingIds.has(r.id))] });
+		}));
+	if (!early) {
+		await count();
+		// Typed on: the reader will not see this query's results, so no fragments are read for it.
+		signal?.throwIfAborted();
+	}
+	const candidates = () => counted?.candidates ?? early ?? [];
+	if (!candidates().length) return none();
 
 	const results: ClauseResult[] = [];
 	let read = 0;
-	let rejected = 0;
-	// Records read that stand for more than one version searched (one result each).
-	let extra = 0;
+	// Pagefind counts a clause once per version it stands for; those read and found without every term as a run
+	// are taken off their policy's count.
+	const rejected: Record<string, number> = {};
 	const searched = new Set(filters.policy ? versions.filter((v) => policyOf(v) === filters.policy) : versions);
-	const outcome = (): SearchOutcome => ({
-		query,
-		results,
-		total: candidates.length - rejected + extra,
-		byPolicy,
-		more: read < candidates.length,
-		suggestions: [],
-		next,
-	});
+	/** Matching clauses per policy, one per version: Pagefind's counts less the clauses found not to match. */
+	const matching = (found: Record<string, number>) =>
+		Object.fromEntries(
+			Object.entries(found)
+				.map(([id, count]) => [id, count - (rejected[id] ?? 0)] as const)
+				.filter(([, count]) => count > 0),
+		);
+	const outcome = (): SearchOutcome => {
+		const byPolicy = counted ? matching(counted.byPolicy) : {};
+		const counts = filters.policy ? [byPolicy[filters.policy] ?? 0] : Object.values(byPolicy);
+		return {
+			query,
+			results,
+			total: Math.max(
+				results.length,
+				counts.reduce((sum, count) => sum + count, 0),
+			),
+			byPolicy,
+			more: read < candidates().length,
+			counted: counted !== undefined,
+			withCounts: async () => {
+				await count();
+				return outcome();
+			},
+			suggestions: [],
+			next,
+		};
+	};
 	const next = async (size = pageSize): Promise<SearchOutcome> => {
 		const page: ClauseResult[] = [];
 		// Read until a page is full: a candidate without every term as a run is dropped.
-		while (page.length < size && read < candidates.length) {
-			const batch = candidates.slice(read, read + size - page.length);
+		while (page.length < size) {
+			if (read >= candidates().length) {
+				// The whole query's clauses are used up before the counts: the rest are those holding each term.
+				if (counted) break;
+				await count();
+				continue;
+			}
+			const batch = candidates().slice(read, read + size - page.length);
 			read += batch.length;
 			const fragments = await timed('fragments', () => readRecords(batch, signal));
 			await timed('check', () => {
 				for (const data of fragments) {
 					if (!holds(data, parsed.terms, fold)) {
-						rejected++;
+						for (const key of data.filters['version'] ?? [])
+							if (wantedVersions.has(key)) rejected[policyOf(key)] = (rejected[policyOf(key)] ?? 0) + 1;
 						continue;
 					}
-					const shown = recordResults(data, parsed, fold, stateOf, searched);
-					extra += Math.max(0, shown.length - 1);
-					page.push(...shown);
+					page.push(...recordResults(data, parsed, fold, stateOf, searched));
 				}
 			});
 		}
 		// Within a page: clauses with the exact phrase or whole query first, else Pagefind's order.
 		page.sort((a, b) => Number(b.exactPhrase) - Number(a.exactPhrase));
 		results.push(...page);
-		if (!results.length && read >= candidates.length)
-			return { ...empty(await suggestions(pagefind, parsed, versionFilter, fold)), total: 0 };
+		if (!results.length && read >= candidates().length) return none();
 		return outcome();
 	};
 	return next();

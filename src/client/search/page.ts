@@ -13,6 +13,7 @@ type Messages = Record<
 	| 'searching'
 	| 'count'
 	| 'countMore'
+	| 'counting'
 	| 'none'
 	| 'failed'
 	| 'unnumbered'
@@ -136,12 +137,20 @@ export function startSearchPage(): void {
 			const start = performance.now();
 			render(outcome);
 			performance.measure('zhidu:render', { start, end: performance.now() });
-			list.dataset['state'] = 'done';
+			// `shown`: the first page is drawn and its counts are on their way; `done`: everything is.
+			list.dataset['state'] = outcome.counted ? 'done' : 'shown';
 			// The address follows searches that finish, not every key (each change makes the browser ask for the icon),
 			// once the results are drawn: a change of address takes the page's thread for a millisecond or two.
 			requestAnimationFrame(() => setTimeout(() => mine === sequence && keepUrl(query)));
 			// The rest of the index, once the reader has stopped typing to read (not between the keys of a query).
 			preloadTimer = setTimeout(() => whenIdle(preloadIndex), 800);
+			if (!outcome.counted) {
+				const counted = await outcome.withCounts();
+				if (mine !== sequence) return;
+				current = counted;
+				renderCounts(counted);
+				list.dataset['state'] = 'done';
+			}
 		} catch (error) {
 			if (mine !== sequence || controller.signal.aborted) return;
 			keepUrl(query);
@@ -163,7 +172,7 @@ export function startSearchPage(): void {
 		list.dataset['state'] = 'searching';
 		moreButton.disabled = true;
 		try {
-			const outcome = await current.next();
+			const outcome = await current.next().then((next) => next.withCounts());
 			if (mine !== sequence) return;
 			current = outcome;
 			render(outcome);
@@ -176,16 +185,17 @@ export function startSearchPage(): void {
 	const title = (id: string) => policyTitles.get(id) ?? id;
 
 	const render = (outcome: SearchOutcome) => {
-		const { query, results, total, more, suggestions, byPolicy } = outcome;
 		// Results grouped by policy, groups in the order of their best result.
-		const byGroup = Map.groupBy(results, (r) => r.policy);
+		const byGroup = Map.groupBy(outcome.results, (r) => r.policy);
 		list.replaceChildren(
 			...[...byGroup].map(([id, items]) => {
 				const li = document.createElement('li');
 				li.className = 'group';
 				li.dataset['policy'] = id;
 				const heading = document.createElement('h2');
-				heading.textContent = `${title(id)} (${byPolicy[id] ?? items.length})`;
+				const count = document.createElement('span');
+				count.className = 'group-count';
+				heading.append(title(id), count);
 				const ol = document.createElement('ol');
 				ol.className = 'group-results';
 				ol.append(...items.map(item));
@@ -193,6 +203,17 @@ export function startSearchPage(): void {
 				return li;
 			}),
 		);
+		renderCounts(outcome);
+	};
+
+	/** What the counts say: each group's count, the counts per policy that filter, "show more", the status line. */
+	const renderCounts = (outcome: SearchOutcome) => {
+		const { query, results, total, more, suggestions, byPolicy, counted } = outcome;
+		for (const count of list.querySelectorAll<HTMLElement>('li.group > h2 > .group-count')) {
+			const id = count.closest<HTMLElement>('li.group')?.dataset['policy'] ?? '';
+			const shown = results.filter((r) => r.policy === id).length;
+			count.textContent = counted ? ` (${byPolicy[id] ?? shown})` : '';
+		}
 		// Counts per policy: choosing one filters by it.
 		const counts = Object.entries(byPolicy).sort((a, b) => b[1] - a[1]);
 		groups.replaceChildren();
@@ -231,7 +252,7 @@ export function startSearchPage(): void {
 				}
 			}
 		} else
-			status.textContent = format(more ? messages.countMore : messages.count, {
+			status.textContent = format(!counted ? messages.counting : more ? messages.countMore : messages.count, {
 				count: results.length,
 				total,
 				query,

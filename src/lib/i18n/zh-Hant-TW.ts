@@ -92,6 +92,7 @@ export const zhHantTW = {
 	searchSearching: '搜尋中…',
 	searchResultCount: '找到 {count} 條符合「{query}」的條文。',
 	searchResultCountMore: '符合「{query}」的條文共 {total} 條，以下列出最相關的 {count} 條。',
+	searchResultCounting: '以下列出符合「{query}」最相關的 {count} 條條文，正在計算總數…',
 	searchMore: '顯示更多',
 	searchSuggest: '試試：',
 	searchByPolicy: '依制度：',
