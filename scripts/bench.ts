@@ -678,20 +678,25 @@ async function timedQuery(page: Page, query: string): Promise<QueryTiming> {
 				state: finished.state,
 				results: drawn.results,
 				started: start.t,
+				drawnAt: drawn.t,
 			};
 		},
 		query,
 		{ timeout: 20_000 },
 	);
-	const { started: searchStarted, ...timing } = (await handle.jsonValue())!;
-	// The final search's parts only: searches of the query's first characters (typed before it) are not counted.
-	const parts = await page.evaluate((from) => {
-		const sums: Record<string, number> = {};
-		for (const m of performance.getEntriesByType('measure'))
-			if (m.name.startsWith('zhidu:') && m.startTime >= from)
-				sums[m.name.slice(6)] = (sums[m.name.slice(6)] ?? 0) + m.duration;
-		return sums;
-	}, searchStarted);
+	const { started: searchStarted, drawnAt, ...timing } = (await handle.jsonValue())!;
+	// The parts of the time to results drawn only: neither searches of the query's first characters (typed before
+	// it) nor the counts' search after a first page shown before them.
+	const parts = await page.evaluate(
+		({ from, to }) => {
+			const sums: Record<string, number> = {};
+			for (const m of performance.getEntriesByType('measure'))
+				if (m.name.startsWith('zhidu:') && m.startTime >= from && m.startTime + m.duration <= to)
+					sums[m.name.slice(6)] = (sums[m.name.slice(6)] ?? 0) + m.duration;
+			return sums;
+		},
+		{ from: searchStarted, to: drawnAt },
+	);
 	return { ...timing, parts, wall: Date.now() - started };
 }
 

@@ -87,7 +87,10 @@ async function noteStates(): Promise<() => Promise<SeenState[]>> {
 				status: document.querySelector('#search-status')?.textContent ?? '',
 				suggestions: document.querySelectorAll('#search-status a.suggestion').length,
 				headings: [...list.querySelectorAll('li.group h2')].map((h) => h.textContent ?? ''),
-				facets: document.querySelectorAll('#search-groups button.facet').length,
+				// Counts per policy a reader can see (the row keeps its place, unseen, while counts are on their way).
+				facets: [...document.querySelectorAll('#search-groups button.facet')].filter((b) =>
+					b.checkVisibility({ visibilityProperty: true }),
+				).length,
 			}),
 		).observe(list, { attributes: true, attributeFilter: ['data-state'] });
 	});
@@ -253,6 +256,14 @@ describe('search quality in the browser', () => {
 		expect(seen[1]).toMatchObject({ links: [], suggestions: 0 });
 		expect(seen[1]!.status).toContain('找不到');
 		expect(seen[2]!.suggestions).toBeGreaterThan(0);
+		// A suggestion's address keeps the filters chosen (opened in a new tab, it searches the same way).
+		await search('運營經理 火星', { superseded: true, policy: 'pharma-operations-department' });
+		const href = await page.locator('#search-status a.suggestion').first().getAttribute('href');
+		expect(Object.fromEntries(new URLSearchParams(href!.slice(1)))).toEqual({
+			q: '運營 經理',
+			policy: 'pharma-operations-department',
+			superseded: '1',
+		});
 	}, 180_000);
 
 	it('批准 never matches 準確 alone: every result holds 批准 as a run', async () => {
@@ -352,6 +363,37 @@ describe('search quality in the browser', () => {
 		// (Shown grouped by policy: a policy's later results join its group.)
 		expect(all).toEqual(expect.arrayContaining(links));
 		expect(new Set(all).size).toBe(all.length);
+	});
+
+	it('by keyboard: 顯示更多 goes on at the first result added, a policy count keeps the focus; links say where', async () => {
+		const before = await search('數據');
+		await page.locator('#search-more').focus();
+		await page.keyboard.press('Enter');
+		await page.waitForFunction(
+			(shown) =>
+				document.querySelectorAll('#search-results a.result-link').length > shown &&
+				document.querySelector<HTMLElement>('#search-results')?.dataset['state'] === 'done',
+			before.length,
+		);
+		const focused = await page.evaluate(() => document.activeElement?.getAttribute('href') ?? '');
+		expect(focused).toMatch(/^\/policies\//);
+		expect(before).not.toContain(focused);
+		// Choosing a policy's count by keyboard: the list is filtered, the focus stays on that count.
+		const facet = page.locator('#search-groups button.facet').first();
+		const id = await facet.getAttribute('data-policy');
+		await facet.focus();
+		await page.keyboard.press('Enter');
+		await page.waitForFunction((id) => {
+			const list = document.querySelector<HTMLElement>('#search-results');
+			return list?.dataset['policy'] === id && list.dataset['state'] === 'done';
+		}, id);
+		expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['policy'])).toBe(id);
+		// Each result link is named by its number, policy, chapter › section and version: not only number and policy.
+		const first = page.locator('#search-results li.result').first();
+		const name = await first.locator('a.result-link').getAttribute('aria-label');
+		expect(name?.startsWith((await first.locator('a.result-link').innerText()).replace(/\s+/g, ' ').trim())).toBe(true);
+		expect(name).toContain(await first.locator('.result-where').textContent());
+		expect(name).toContain(await first.locator('.result-policy').textContent());
 	});
 
 	it('the policy filter keeps other policies out', async () => {

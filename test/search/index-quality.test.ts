@@ -82,6 +82,15 @@ describe('index search quality', () => {
 		for (const hit of search('運營經理', { limit: 200 }).hits) expect(hit.document.text).toMatch(/運營經理|运营经理/);
 	});
 
+	it('a character the segmenter leaves beside a word stays with it: 滿意度 never matches on 度 alone', () => {
+		// Segmented 滿意 + 度: as two terms, 度 matched anywhere (進度, 知名度 beside 客戶滿意).
+		for (const query of ['滿意度', '客戶滿意度', '客户 满意度']) {
+			const { hits } = search(query, { limit: 200 });
+			expect(hits.length, query).toBeGreaterThan(0);
+			for (const hit of hits) expect(hit.document.text.replace(/\s/g, ''), query).toMatch(/滿意度|满意度/);
+		}
+	});
+
 	it('pages through more than 20 results with counts per policy', () => {
 		const first = search('數據', { limit: 20 });
 		expect(first.total).toBeGreaterThan(20);

@@ -87,7 +87,7 @@ export interface ClauseResult {
 	exactPhrase: boolean;
 }
 
-/** A search in progress: what is shown so far, and what `more()` reads next. */
+/** A search in progress: what is shown so far, and what `next()` reads next. */
 export interface SearchOutcome {
 	query: string;
 	results: ClauseResult[];
@@ -260,7 +260,10 @@ function foldedRecord(data: PagefindData, fold: FoldTable) {
 
 /**
  * Searches, and reads the records of the first page. `signal`: the search
- * was overtaken (a keystroke); its request for records is cancelled.
+ * was overtaken (a keystroke); its request for records is cancelled. The
+ * outcome may come before its counts (`counted` false: a first page of
+ * clauses holding the whole query as a run, or nothing found before the
+ * suggestions); `withCounts()` brings them.
  */
 export async function searchClauses(
 	query: string,
@@ -307,13 +310,16 @@ export async function searchClauses(
 		? await timed('pagefind', () => pagefind.search(wholeTokens, { filters: versionFilter }))
 		: undefined;
 	signal?.throwIfAborted();
-	const early = whole && !filters.policy && whole.results.length >= pageSize ? whole.results : undefined;
-	if (early) void requestRecords(early.slice(0, pageSize).map((r) => r.id));
+	// Only when the whole query holds every term (quoted phrases are not in it): its clauses are then candidates.
+	const early =
+		whole && !filters.policy && !parsed.phrases.length && whole.results.length >= pageSize ? whole.results : undefined;
 
 	interface Counted {
 		byPolicy: Record<string, number>;
 		/** Every clause holding each term, the whole query's first. */
 		candidates: PagefindResult[];
+		/** The clauses Pagefind counted (in `byPolicy`). */
+		ids: ReadonlySet<string>;
 	}
 	let counted: Counted | undefined;
 	let counting: Promise<Counted> | undefined;
@@ -331,14 +337,15 @@ export async function searchClauses(
 			]),
 		).then(([all, narrowed]) => {
 			const byPolicy: Record<string, number> = {};
-			for (const [key, count] of Object.entries(all.filters['version'] ?? {}))
-				if (count && wantedVersions.has(key)) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + count;
+			for (const [key, n] of Object.entries(all.filters['version'] ?? {}))
+				if (n && wantedVersions.has(key)) byPolicy[policyOf(key)] = (byPolicy[policyOf(key)] ?? 0) + n;
 			const found = narrowed ?? all;
 			const foundIds = new Set(found.results.map((r) => r.id));
 			// Drawn first, the early page's clauses stay first, in their order, so the pages read on follow on from it.
 			const leading = early ?? (whole?.results ?? []).filter((r) => foundIds.has(r.id));
 			const leadingIds = new Set(leading.map((r) => r.id));
-			return (counted = { byPolicy, candidates: [...leading, ...found.results.filter((r) => !leadingIds.has(r.id))] });
+			const candidates = [...leading, ...found.results.filter((r) => !leadingIds.has(r.id))];
+			return (counted = { byPolicy, candidates, ids: new Set(all.results.map((r) => r.id)) });
 		}));
 	if (!early) {
 		await count();
@@ -350,26 +357,30 @@ export async function searchClauses(
 
 	const results: ClauseResult[] = [];
 	let read = 0;
-	// Pagefind counts a clause once per version it stands for; those read and found without every term as a run
-	// are taken off their policy's count.
-	const rejected: Record<string, number> = {};
+	// Pagefind counts a clause once per version it stands for; those it counted, read and found without every term
+	// as a run are taken off their policy's count: by id, the versions searched that each stands for.
+	const rejected = new Map<string, string[]>();
 	const searched = new Set(filters.policy ? versions.filter((v) => policyOf(v) === filters.policy) : versions);
 	/** Matching clauses per policy, one per version: Pagefind's counts less the clauses found not to match. */
-	const matching = (found: Record<string, number>) =>
-		Object.fromEntries(
-			Object.entries(found)
-				.map(([id, count]) => [id, count - (rejected[id] ?? 0)] as const)
-				.filter(([, count]) => count > 0),
+	const matching = ({ byPolicy, ids }: Counted) => {
+		const less: Record<string, number> = {};
+		for (const [id, keys] of rejected)
+			if (ids.has(id)) for (const key of keys) less[policyOf(key)] = (less[policyOf(key)] ?? 0) + 1;
+		return Object.fromEntries(
+			Object.entries(byPolicy)
+				.map(([policy, n]) => [policy, n - (less[policy] ?? 0)] as const)
+				.filter(([, n]) => n > 0),
 		);
+	};
 	const outcome = (): SearchOutcome => {
-		const byPolicy = counted ? matching(counted.byPolicy) : {};
+		const byPolicy = counted ? matching(counted) : {};
 		const counts = filters.policy ? [byPolicy[filters.policy] ?? 0] : Object.values(byPolicy);
 		return {
 			query,
 			results,
 			total: Math.max(
 				results.length,
-				counts.reduce((sum, count) => sum + count, 0),
+				counts.reduce((sum, n) => sum + n, 0),
 			),
 			byPolicy,
 			more: read < candidates().length,
@@ -396,10 +407,12 @@ export async function searchClauses(
 			read += batch.length;
 			const fragments = await timed('fragments', () => readRecords(batch, signal));
 			await timed('check', () => {
-				for (const data of fragments) {
+				for (const [i, data] of fragments.entries()) {
 					if (!holds(data, parsed.terms, fold)) {
-						for (const key of data.filters['version'] ?? [])
-							if (wantedVersions.has(key)) rejected[policyOf(key)] = (rejected[policyOf(key)] ?? 0) + 1;
+						rejected.set(
+							batch[i]!.id,
+							(data.filters['version'] ?? []).filter((key) => wantedVersions.has(key)),
+						);
 						continue;
 					}
 					page.push(...recordResults(data, parsed, fold, stateOf, searched));

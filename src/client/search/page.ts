@@ -82,13 +82,17 @@ export function startSearchPage(): void {
 	/** Stops the search in progress when a newer one starts. */
 	let inProgress: AbortController | undefined;
 
-	const keepUrl = (query: string) => {
+	/** The address's query string for a search with the filters chosen. */
+	const searchParams = (query: string) => {
 		const next = new URLSearchParams();
 		if (query) next.set('q', query);
 		if (policy.value) next.set('policy', policy.value);
 		if (superseded.checked) next.set('superseded', '1');
 		if (scheduled.checked) next.set('scheduled', '1');
-		const search = next.toString();
+		return next.toString();
+	};
+	const keepUrl = (query: string) => {
+		const search = searchParams(query);
 		history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}`);
 	};
 
@@ -113,6 +117,7 @@ export function startSearchPage(): void {
 		if (!query) {
 			keepUrl(query);
 			current = undefined;
+			list.removeAttribute('aria-busy');
 			list.replaceChildren();
 			groups.replaceChildren();
 			moreButton.hidden = true;
@@ -137,6 +142,7 @@ export function startSearchPage(): void {
 			const start = performance.now();
 			render(outcome);
 			performance.measure('zhidu:render', { start, end: performance.now() });
+			clearTimeout(slow);
 			// `shown`: the first page is drawn and its counts are on their way; `done`: everything is.
 			list.dataset['state'] = outcome.counted ? 'done' : 'shown';
 			// The address follows searches that finish, not every key (each change makes the browser ask for the icon),
@@ -145,10 +151,13 @@ export function startSearchPage(): void {
 			// The rest of the index, once the reader has stopped typing to read (not between the keys of a query).
 			preloadTimer = setTimeout(() => whenIdle(preloadIndex), 800);
 			if (!outcome.counted) {
-				const counted = await outcome.withCounts();
+				// After the first page is on screen: the search for the counts takes the page's thread.
+				await new Promise((drawn) => requestAnimationFrame(() => setTimeout(drawn)));
 				if (mine !== sequence) return;
-				current = counted;
-				renderCounts(counted);
+				const complete = await outcome.withCounts();
+				if (mine !== sequence) return;
+				current = complete;
+				renderCounts(complete);
 				list.dataset['state'] = 'done';
 			}
 		} catch (error) {
@@ -166,19 +175,32 @@ export function startSearchPage(): void {
 		}
 	};
 
+	let loadingMore = false;
+	/** The policy button chosen last, to be focused again once the buttons are drawn anew. */
+	let refocusFacet: string | undefined;
 	const showMore = async () => {
-		if (!current?.more) return;
+		if (!current?.more || loadingMore) return;
 		const mine = sequence;
+		const before = new Set([...list.querySelectorAll<HTMLAnchorElement>('a.result-link')].map((a) => a.href));
 		list.dataset['state'] = 'searching';
-		moreButton.disabled = true;
+		list.setAttribute('aria-busy', 'true');
+		// Not `disabled`: a disabled button loses the keyboard focus to the page.
+		loadingMore = true;
+		moreButton.setAttribute('aria-disabled', 'true');
 		try {
 			const outcome = await current.next().then((next) => next.withCounts());
 			if (mine !== sequence) return;
 			current = outcome;
 			render(outcome);
+			// The reader goes on from the first result added (results are grouped by policy: it may sit above).
+			[...list.querySelectorAll<HTMLAnchorElement>('a.result-link')].find((a) => !before.has(a.href))?.focus();
 		} finally {
-			moreButton.disabled = false;
-			if (mine === sequence) list.dataset['state'] = 'done';
+			loadingMore = false;
+			moreButton.removeAttribute('aria-disabled');
+			if (mine === sequence) {
+				list.dataset['state'] = 'done';
+				list.removeAttribute('aria-busy');
+			}
 		}
 	};
 
@@ -206,34 +228,47 @@ export function startSearchPage(): void {
 		renderCounts(outcome);
 	};
 
+	/** The counts per policy: choosing one filters by it. */
+	const drawPolicyCounts = (byPolicy: Record<string, number>) => {
+		const counts = Object.entries(byPolicy).sort((a, b) => b[1] - a[1]);
+		groups.replaceChildren();
+		if (counts.length <= 1 && !policy.value) return;
+		groups.append(messages.byPolicy, ' ');
+		for (const [id, count] of counts) {
+			const button = document.createElement('button');
+			button.type = 'button';
+			button.className = 'facet';
+			button.dataset['policy'] = id;
+			button.setAttribute('aria-pressed', String(policy.value === id));
+			button.textContent = `${title(id)} (${count})`;
+			button.addEventListener('click', () => {
+				policy.value = policy.value === id ? '' : id;
+				// The buttons are drawn again with the new counts: the keyboard focus stays on this one.
+				refocusFacet = id;
+				void run();
+			});
+			groups.append(button, ' ');
+		}
+		if (refocusFacet !== undefined) {
+			groups.querySelector<HTMLElement>(`button.facet[data-policy="${CSS.escape(refocusFacet)}"]`)?.focus();
+			refocusFacet = undefined;
+		}
+	};
+
 	/** What the counts say: each group's count, the counts per policy that filter, "show more", the status line. */
 	const renderCounts = (outcome: SearchOutcome) => {
 		const { query, results, total, more, suggestions, byPolicy, counted } = outcome;
 		for (const count of list.querySelectorAll<HTMLElement>('li.group > h2 > .group-count')) {
 			const id = count.closest<HTMLElement>('li.group')?.dataset['policy'] ?? '';
 			const shown = results.filter((r) => r.policy === id).length;
-			count.textContent = counted ? ` (${byPolicy[id] ?? shown})` : '';
+			count.textContent = counted ? ` (${Math.max(byPolicy[id] ?? 0, shown)})` : '';
 		}
-		// Counts per policy: choosing one filters by it.
-		const counts = Object.entries(byPolicy).sort((a, b) => b[1] - a[1]);
-		groups.replaceChildren();
-		if (counts.length > 1 || policy.value) {
-			groups.append(messages.byPolicy, ' ');
-			for (const [id, count] of counts) {
-				const button = document.createElement('button');
-				button.type = 'button';
-				button.className = 'facet';
-				button.dataset['policy'] = id;
-				button.setAttribute('aria-pressed', String(policy.value === id));
-				button.textContent = `${title(id)} (${count})`;
-				button.addEventListener('click', () => {
-					policy.value = policy.value === id ? '' : id;
-					void run();
-				});
-				groups.append(button, ' ');
-			}
-		}
-		moreButton.hidden = !more;
+		// Until the counts are known, the last row of counts per policy keeps its place, unseen (no jump).
+		const pending = !counted && results.length > 0;
+		groups.toggleAttribute('data-pending', pending);
+		if (!pending) drawPolicyCounts(byPolicy);
+		// "Show more" reads on from where the counts' search put the rest: offered once it has.
+		moreButton.hidden = !more || !counted;
 		if (results.length === 0) {
 			status.replaceChildren(format(messages.none, { query }));
 			if (suggestions.length) {
@@ -241,7 +276,7 @@ export function startSearchPage(): void {
 				for (const suggestion of suggestions) {
 					const link = document.createElement('a');
 					link.className = 'suggestion';
-					link.href = `?${new URLSearchParams({ q: suggestion })}`;
+					link.href = `?${searchParams(suggestion)}`;
 					link.textContent = suggestion;
 					link.addEventListener('click', (event) => {
 						event.preventDefault();
@@ -284,6 +319,12 @@ export function startSearchPage(): void {
 			badge.textContent = messages[`state_${result.state.replace('-', '_')}` as keyof Messages] ?? result.state;
 			version.append(' ', badge);
 		}
+		// Named by where the clause is, not only its number and policy (several share those): a list of links says
+		// which is which. The name starts with the text shown.
+		link.setAttribute(
+			'aria-label',
+			[number.textContent, name.textContent, result.headings, version.textContent].filter(Boolean).join(' '),
+		);
 		const text = document.createElement('p');
 		text.className = 'result-excerpt';
 		for (const part of result.excerpt) {

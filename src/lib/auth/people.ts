@@ -258,6 +258,9 @@ export async function changeAttributes(
 	const date = calendarDate.safeParse(effectiveFrom);
 	if (!date.success) throw new PersonError('effectiveFrom', date.error.issues[0]!.message);
 	await store.db.transaction().execute(async (tx) => {
+		// Two changes to one person at once on PostgreSQL: the second waits, then records after the first.
+		if (store.dialect === 'postgres')
+			await tx.selectFrom('people').select('id').where('id', '=', personId).forUpdate().execute();
 		const latest = await tx
 			.selectFrom('person_history')
 			.select((eb) => eb.fn.max('recorded_at').as('at'))

@@ -95,7 +95,7 @@ export const en: Record<keyof typeof zhHantTW, string> = {
 	searchSearching: 'Searching…',
 	searchResultCount: '{count} clauses match “{query}”.',
 	searchResultCountMore: '{total} clauses match “{query}”; the {count} most relevant are listed.',
-	searchResultCounting: 'The {count} most relevant clauses matching “{query}” are listed; counting the rest…',
+	searchResultCounting: 'The {count} most relevant clauses matching “{query}” are listed; counting all matches…',
 	searchMore: 'Show more',
 	searchSuggest: 'Try:',
 	searchByPolicy: 'By policy:',

@@ -14,7 +14,8 @@
  * - A query is split into terms: Latin words and numbers (matched whole or
  *   as a word prefix, case-insensitively), Han words (found with
  *   Intl.Segmenter; neighbouring one-character pieces are joined back into a
- *   run, question and function words are dropped), runs mixing digits and Han
+ *   run, a one-character piece beside a word joins it, question and function
+ *   words are dropped), runs mixing digits and Han
  *   (dates, amounts: kept whole) and quoted phrases.
  * - A clause matches when its folded text holds every term as a contiguous
  *   run: 批准 never matches 準確, 火星人 never matches on 人.
@@ -222,26 +223,37 @@ const words = (text: string) => {
 	return [...segmenter.segment(text)];
 };
 
-/** The Han words of a Han run: segmented, function words dropped, neighbouring single characters joined. */
+/**
+ * The Han words of a Han run: segmented, function words dropped, neighbouring single characters joined, and a
+ * single character left beside a word joined to it (滿意度 is segmented 滿意 + 度: searched as 滿意度, never as 度
+ * anywhere).
+ */
 function hanTerms(run: string, table: FoldTable): { text: string; source: string }[] {
 	const stopSet = stopSetOf(table);
-	const terms: { text: string; source: string }[] = [];
-	let singles = { text: '', source: '' };
-	const flush = () => {
-		if (singles.text && !stopSet.has(singles.text)) terms.push(singles);
-		singles = { text: '', source: '' };
-	};
+	// The run's pieces in order; a function word is a boundary (null).
+	const pieces: ({ text: string; source: string } | null)[] = [];
 	for (const { segment } of words(run)) {
-		const piece = fold(segment, table);
-		if (stopSet.has(piece)) flush();
-		else if ([...piece].length === 1) singles = { text: singles.text + piece, source: singles.source + segment };
-		else {
-			flush();
-			terms.push({ text: piece, source: segment });
+		const text = fold(segment, table);
+		const last = pieces.at(-1);
+		if (stopSet.has(text)) pieces.push(null);
+		else if ([...text].length === 1 && last && [...last.text].length === 1)
+			pieces[pieces.length - 1] = { text: last.text + text, source: last.source + segment };
+		else pieces.push({ text, source: segment });
+	}
+	for (let i = 0; i < pieces.length; i++) {
+		const piece = pieces[i];
+		if (!piece || [...piece.text].length > 1) continue;
+		const before = pieces[i - 1];
+		const after = pieces[i + 1];
+		if (before) {
+			pieces[i - 1] = { text: before.text + piece.text, source: before.source + piece.source };
+			pieces.splice(i--, 1);
+		} else if (after) {
+			pieces[i + 1] = { text: piece.text + after.text, source: piece.source + after.source };
+			pieces.splice(i--, 1);
 		}
 	}
-	flush();
-	return terms;
+	return pieces.filter((p): p is { text: string; source: string } => p !== null && !stopSet.has(p.text));
 }
 
 /** The terms of a query (see the module comment). */
