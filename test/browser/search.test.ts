@@ -230,6 +230,22 @@ describe('search quality in the browser', () => {
 		await expect.poll(() => new URL(page.url()).searchParams.get('superseded')).toBe('1');
 	});
 
+	it('with superseded versions, a clause in several versions is listed together, the version in force first', async () => {
+		const links = await search('數據', { superseded: true });
+		const clause = (href: string) => href.replace(/^(\/policies\/[^/]+\/)[^/]+\//, '$1');
+		const versionOf = (href: string) => href.split('/')[3];
+		let pairs = 0;
+		links.forEach((href, i) => {
+			const others = links.map((h, j) => [h, j] as const).filter(([h, j]) => j !== i && clause(h) === clause(href));
+			for (const [other, j] of others) {
+				pairs++;
+				expect(Math.abs(i - j), `${href} and ${other}`).toBe(1);
+				if (versionOf(href) === '1.1') expect(i, `${href} before ${other}`).toBeLessThan(j);
+			}
+		});
+		expect(pairs).toBeGreaterThan(0);
+	});
+
 	it('finds clauses only: page furniture (header, footer, navigation) is not indexed', async () => {
 		for (const furniture of ['日期與時間均為公司時間', '跳至內容', '上一章', '列印全文', '章節列表']) {
 			const links = await search(`"${furniture}"`);

@@ -421,11 +421,23 @@ export async function searchClauses(
 		}
 		// Within a page: clauses with the exact phrase or whole query first, else Pagefind's order.
 		page.sort((a, b) => Number(b.exactPhrase) - Number(a.exactPhrase));
-		results.push(...page);
+		results.push(...versionsTogether(page));
 		if (!results.length && read >= candidates().length) return none();
 		return outcome();
 	};
 	return next();
+}
+
+/**
+ * The same clause in several versions (records of different texts, ranked apart by Pagefind) side by side where
+ * the first of them stands, the version in force first.
+ */
+function versionsTogether(page: readonly ClauseResult[]): ClauseResult[] {
+	const clause = (r: ClauseResult) => `${r.policy}\0${r.url.replace(`/${r.version}/`, '/')}`;
+	const byClause = Map.groupBy(page, clause);
+	return [...byClause.values()].flatMap((versions) =>
+		versions.toSorted((a, b) => Number(b.state === 'in-force') - Number(a.state === 'in-force')),
+	);
 }
 
 /** A record's results: one per version searched that holds the clause as it is, the version in force first. */
