@@ -345,6 +345,18 @@ describe('search quality in the browser', () => {
 		await expect
 			.poll(() => Object.fromEntries(new URL(page.url()).searchParams))
 			.toEqual({ q: '數據', policy: 'operating-model-process' });
+		// Choosing a filter is a step: Back returns to the search before it, on the same page.
+		await page.goBack();
+		await page.waitForFunction(() => {
+			const list = document.querySelector<HTMLElement>('#search-results');
+			return list?.dataset['policy'] === '' && list.dataset['state'] === 'done';
+		});
+		expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ q: '數據' });
+		expect(await page.locator('#search-policy').inputValue()).toBe('');
+		const back = await page.$$eval('#search-results a.result-link', (links) =>
+			links.map((a) => a.getAttribute('href')),
+		);
+		expect(new Set(back.map((href) => href?.split('/')[2])).size).toBeGreaterThan(1);
 	});
 
 	it('when the whole query as a run fills the first page, that page is drawn before the counts, which then follow', async () => {

@@ -2,7 +2,8 @@
  * The /search/ page: reads ?q=&policy=&superseded=1&scheduled=1, searches as
  * the reader types (after a 30 ms pause in typing: a warm search takes a few
  * ms; an input method's unfinished composition is not searched), keeps the
- * URL in step so a search can be shared, and lists the clauses found grouped by policy, 20 at a time
+ * URL in step so a search can be shared (a change of filters is a step Back
+ * returns from), and lists the clauses found grouped by policy, 20 at a time
  * ("show more"), with counts per policy that filter by policy when chosen.
  * The search engine (Pagefind, the fold table) is imported on the first
  * search or when the box gets focus, never before.
@@ -69,12 +70,16 @@ export function startSearchPage(): void {
 	const messages = JSON.parse(form.dataset['messages'] ?? '{}') as Messages;
 	const policyTitles = new Map([...policy.options].filter((o) => o.value).map((o) => [o.value, o.text.trim()]));
 
-	const params = new URLSearchParams(location.search);
-	input.value = params.get('q') ?? '';
-	const wanted = params.get('policy') ?? '';
-	if ([...policy.options].some((o) => o.value === wanted)) policy.value = wanted;
-	superseded.checked = params.get('superseded') === '1';
-	scheduled.checked = params.get('scheduled') === '1';
+	/** The query and filters the address names (on arrival, and on Back or Forward). */
+	const readAddress = () => {
+		const params = new URLSearchParams(location.search);
+		input.value = params.get('q') ?? '';
+		const wanted = params.get('policy') ?? '';
+		policy.value = [...policy.options].some((o) => o.value === wanted) ? wanted : '';
+		superseded.checked = params.get('superseded') === '1';
+		scheduled.checked = params.get('scheduled') === '1';
+	};
+	readAddress();
 
 	let sequence = 0;
 	let preloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,9 +96,18 @@ export function startSearchPage(): void {
 		if (scheduled.checked) next.set('scheduled', '1');
 		return next.toString();
 	};
+	/** The filters of a query string (all but the query). */
+	const filtersOf = (search: string) => {
+		const params = new URLSearchParams(search);
+		params.delete('q');
+		return params.toString();
+	};
+	// Typing changes the address in place; choosing other filters is a step Back returns from.
 	const keepUrl = (query: string) => {
 		const search = searchParams(query);
-		history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}`);
+		const url = `${location.pathname}${search ? `?${search}` : ''}`;
+		if (filtersOf(search) === filtersOf(location.search)) history.replaceState(history.state, '', url);
+		else history.pushState(history.state, '', url);
 	};
 
 	const states = (): VersionState[] => [
@@ -353,6 +367,10 @@ export function startSearchPage(): void {
 		typing = setTimeout(() => void run(), TYPING_PAUSE_MS);
 	});
 	input.addEventListener('compositionend', () => void run());
+	window.addEventListener('popstate', () => {
+		readAddress();
+		void run();
+	});
 	input.addEventListener('focus', () => void loadEngine().catch(() => undefined), { once: true });
 	policy.addEventListener('change', () => void run());
 	superseded.addEventListener('change', () => void run());
