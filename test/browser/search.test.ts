@@ -512,7 +512,35 @@ describe('the search box on every page', () => {
 		for (const id of ['search-q', 'search-policy', 'search-superseded'])
 			await expect(page.locator(`label[for="${id}"]`).count()).resolves.toBe(1);
 		const status = page.locator('#search-status');
-		await expect(status.getAttribute('aria-live')).resolves.toBe('polite');
 		await expect(status.textContent()).resolves.toContain('數據備份');
+		// Announced to a screen reader once the status line has settled: the final count, not every prefix's.
+		const announcer = page.locator('[role="status"][aria-live="polite"]');
+		expect(await announcer.count()).toBe(1);
+		await expect.poll(() => announcer.textContent()).toBe(await status.textContent());
+		await page.evaluate(() => {
+			const log: { what: 'status' | 'said'; text: string; t: number }[] = [];
+			(window as unknown as { statusLog: typeof log }).statusLog = log;
+			const watch = (node: Element, what: 'status' | 'said') =>
+				new MutationObserver(() => log.push({ what, text: node.textContent ?? '', t: performance.now() })).observe(
+					node,
+					{ childList: true, characterData: true, subtree: true },
+				);
+			watch(document.querySelector('#search-status')!, 'status');
+			watch(document.querySelector('[role="status"][aria-live="polite"]')!, 'said');
+		});
+		const box = page.locator('#search-q');
+		await box.fill('');
+		await box.pressSequentially('市場調研', { delay: 120 });
+		await expect.poll(() => announcer.textContent()).toContain('市場調研');
+		const log = await page.evaluate(
+			() => (window as unknown as { statusLog: { what: string; text: string; t: number }[] }).statusLog,
+		);
+		// Each announcement says what the status line said, after it had not changed for a while.
+		for (const said of log.filter((e) => e.what === 'said')) {
+			const last = log.filter((e) => e.what === 'status' && e.t <= said.t).at(-1)!;
+			expect(said.text).toBe(last.text);
+			expect(said.t - last.t).toBeGreaterThanOrEqual(500);
+		}
+		expect(log.some((e) => e.what === 'said')).toBe(true);
 	});
 });

@@ -32,6 +32,8 @@ type Messages = Record<
 
 /** A pause in typing that starts a search (a reader's keys are further apart than this; a paste is one input). */
 const TYPING_PAUSE_MS = 30;
+/** How long the status line stays the same before a screen reader is told (longer than a pause between keys). */
+const ANNOUNCE_AFTER_MS = 700;
 
 const format = (message: string, values: Record<string, string | number>) =>
 	message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
@@ -63,10 +65,29 @@ export function startSearchPage(): void {
 	const superseded = document.querySelector<HTMLInputElement>('#search-superseded');
 	const scheduled = document.querySelector<HTMLInputElement>('#search-scheduled');
 	const status = document.querySelector<HTMLElement>('#search-status');
+	const announcer = document.querySelector<HTMLElement>('#search-announce');
 	const groups = document.querySelector<HTMLElement>('#search-groups');
 	const list = document.querySelector<HTMLOListElement>('#search-results');
 	const moreButton = document.querySelector<HTMLButtonElement>('#search-more');
-	if (!form || !input || !policy || !superseded || !scheduled || !status || !groups || !list || !moreButton) return;
+	if (
+		!form ||
+		!input ||
+		!policy ||
+		!superseded ||
+		!scheduled ||
+		!status ||
+		!announcer ||
+		!groups ||
+		!list ||
+		!moreButton
+	)
+		return;
+	// The status line is announced once it has stayed the same for a moment, not at every key typed.
+	let announcing: ReturnType<typeof setTimeout> | undefined;
+	new MutationObserver(() => {
+		clearTimeout(announcing);
+		announcing = setTimeout(() => (announcer.textContent = status.textContent), ANNOUNCE_AFTER_MS);
+	}).observe(status, { childList: true, characterData: true, subtree: true });
 	const messages = JSON.parse(form.dataset['messages'] ?? '{}') as Messages;
 	const policyTitles = new Map([...policy.options].filter((o) => o.value).map((o) => [o.value, o.text.trim()]));
 
