@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
+import { keepScreenshot } from '../support/screenshots.ts';
 import { serveSite, type ServedSite } from '../support/site-server.ts';
 import { emptyQueries, searchQueries, type SearchQuery } from '../search/queries.ts';
 import { pagefindWord } from '#lib/search/tokenizer.ts';
@@ -501,6 +502,27 @@ describe('the search box on every page', () => {
 		await reader.keyboard.press('/');
 		await expect(reader.locator('#search-q').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
 		await reader.close();
+	});
+
+	it('at 360 and 1280 px: results, counts per policy and 顯示更多 fit the width', async () => {
+		for (const width of [360, 1280]) {
+			const narrow = await browser.newPage({ viewport: { width, height: 900 } });
+			try {
+				await narrow.goto(`${site.url}/search/?q=${encodeURIComponent('數據')}`);
+				await narrow.waitForFunction(
+					() => document.querySelector<HTMLElement>('#search-results')?.dataset['state'] === 'done',
+				);
+				expect(await narrow.locator('#search-groups button.facet').count()).toBeGreaterThan(1);
+				expect(await narrow.locator('#search-more').isVisible()).toBe(true);
+				const sideways = await narrow.evaluate(
+					() => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+				);
+				expect(sideways, `sideways scrolling at ${width} px`).toBeLessThanOrEqual(0);
+				await keepScreenshot(narrow, { path: `test-output/screenshots/search-${width}.png` });
+			} finally {
+				await narrow.close();
+			}
+		}
 	});
 
 	it('/search/ has labelled controls and announces the result count', async () => {
