@@ -744,6 +744,15 @@ async function browserFigures(url: string, first: string, warmQueries: string[])
 			inFlight -= 1;
 			fetched[madeIn.get(request) ?? phase].push(fetchedBytes(request));
 		});
+		// The records socket's answers count as what they are: records read (compressed on the socket, so gzip-estimated
+		// like the rest).
+		page.on('websocket', (socket) => {
+			const path = `${decodeURIComponent(new URL(socket.url()).pathname)} (socket)`;
+			socket.on('framereceived', ({ payload }) => {
+				const body = Buffer.from(payload);
+				fetched[phase].push(Promise.resolve({ path, raw: body.length, gzip: gz(body) }));
+			});
+		});
 		const settle = async (quietMs = 300) => {
 			const deadline = Date.now() + 10_000;
 			let quietSince = Date.now();
@@ -775,17 +784,19 @@ async function browserFigures(url: string, first: string, warmQueries: string[])
 function describeFetched(fetched: Fetched[]): string {
 	const groups = new Map<string, Fetched[]>();
 	for (const f of fetched) {
-		const group = f.path.startsWith('/pagefind/fragment/')
-			? 'fragments'
-			: f.path.startsWith('/pagefind/index/')
-				? 'index chunks'
-				: f.path.startsWith('/pagefind/filter/')
-					? 'filter chunks'
-					: f.path.startsWith('/pagefind/')
-						? 'Pagefind runtime and metadata'
-						: f.path.endsWith('.js')
-							? 'search scripts (engine, tokenizer)'
-							: 'other';
+		const group = f.path.startsWith('/api/v1/search/records')
+			? 'records'
+			: f.path.startsWith('/pagefind/fragment/')
+				? 'fragments'
+				: f.path.startsWith('/pagefind/index/')
+					? 'index chunks'
+					: f.path.startsWith('/pagefind/filter/')
+						? 'filter chunks'
+						: f.path.startsWith('/pagefind/')
+							? 'Pagefind runtime and metadata'
+							: f.path.endsWith('.js')
+								? 'search scripts (engine, tokenizer)'
+								: 'other';
 		groups.set(group, [...(groups.get(group) ?? []), f]);
 	}
 	return [...groups]

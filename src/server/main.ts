@@ -17,6 +17,7 @@ import { contentRepository, pullContent } from '../lib/cms/git.ts';
 import { createPublisher } from './publisher.ts';
 import { readServerConfig, ServerConfigError } from './config.ts';
 import { inlineScriptHashes } from './security-headers.ts';
+import { createSearchSocket } from './search-socket.ts';
 import { NotifyConfigError, readNotifyConfig } from '../lib/notify/config.ts';
 import { startNotifications } from './notify-worker.ts';
 
@@ -63,6 +64,9 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 			: () => {};
 	const server = createServer(handle);
 	server.requestTimeout = 30_000;
+	// The browser search's records socket (src/server/search-socket.ts); every other upgrade is refused.
+	const searchSocket = createSearchSocket({ config, store, clientDir: () => handle.served() });
+	server.on('upgrade', (req, socket, head) => void searchSocket.upgrade(req, socket, head));
 	await new Promise<void>((ready, fail) => {
 		server.once('error', fail);
 		server.listen(config.port, config.host, () => ready());
@@ -94,6 +98,7 @@ export async function startServer(distDir = process.env['ZHIDU_DIST_DIR'] ?? joi
 		stopWatch();
 		server.close();
 		server.closeAllConnections();
+		searchSocket.close();
 		await stopNotifications();
 		await store.close();
 	};

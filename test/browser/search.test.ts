@@ -117,6 +117,9 @@ function sizeOf(request: Request): { raw: number; gzip: number; path: string } {
 
 describe('search quality in the browser', () => {
 	it('finds the expected clause in the top 3 for at least 95% of the query set', async () => {
+		// The records of the first results may be asked over the search socket, opened as the search loads.
+		let askedOverSocket = 0;
+		page.on('websocket', (ws) => ws.on('framesent', () => askedOverSocket++));
 		await page.goto(`${site.url}/search/`);
 		await page.waitForLoadState('networkidle');
 		// What the first query transfers (the engine, Pagefind and its index chunks, the records of the results shown).
@@ -142,8 +145,9 @@ describe('search quality in the browser', () => {
 						`\n  + ${sizes.filter((s) => s.path.includes('/fragment/')).length} clause fragments`,
 				);
 				expect(fetched.some((r) => r.url().includes('/pagefind/'))).toBe(true);
-				// The results' records come from the server a page at a time, not as a Pagefind fragment file each.
-				expect(fetched.some((r) => r.url().includes('/api/v1/search/records?'))).toBe(true);
+				// The results' records come from the server a page at a time (one request, or one message on the search
+				// socket), not as a Pagefind fragment file each.
+				expect(fetched.some((r) => r.url().includes('/api/v1/search/records?')) || askedOverSocket > 0).toBe(true);
 				expect(fetched.filter((r) => r.url().includes('/pagefind/fragment/'))).toEqual([]);
 			}
 			const rank = links.findIndex((href) => expected(q).test(href));
@@ -432,6 +436,18 @@ describe('search quality in the browser', () => {
 	});
 });
 
+/** Types a query into another page's /search/ box and waits until it is done; the results drawn. */
+async function typeAndWait(reader: Page, query: string): Promise<number> {
+	const box = reader.locator('#search-q');
+	await box.fill('');
+	await box.pressSequentially(query);
+	await reader.waitForFunction((query) => {
+		const list = document.querySelector<HTMLElement>('#search-results');
+		return list?.dataset['state'] === 'done' && list.dataset['query'] === query;
+	}, query);
+	return reader.locator('#search-results a.result-link').count();
+}
+
 describe('the index, loaded ahead of the reader', () => {
 	it('after the first results the rest of the index loads in idle time: a later query waits for no index chunk', async () => {
 		const reader = await browser.newPage();
@@ -441,15 +457,7 @@ describe('the index, loaded ahead of the reader', () => {
 			if (pathname.startsWith('/pagefind/index/')) chunks.push(pathname);
 		});
 		const allChunks = readdirSync(join(siteDir(), 'pagefind', 'index')).length;
-		const typed = async (query: string) => {
-			const box = reader.locator('#search-q');
-			await box.fill('');
-			await box.pressSequentially(query);
-			await reader.waitForFunction((query) => {
-				const list = document.querySelector<HTMLElement>('#search-results');
-				return list?.dataset['state'] === 'done' && list.dataset['query'] === query;
-			}, query);
-		};
+		const typed = (query: string) => typeAndWait(reader, query);
 		await reader.goto(`${site.url}/search/`);
 		// A query whose words all sit in one chunk: the search itself loads only that one.
 		await typed('流程');
@@ -461,6 +469,36 @@ describe('the index, loaded ahead of the reader', () => {
 		await typed('需求規劃');
 		await expect(reader.locator('#search-results a.result-link').count()).resolves.toBeGreaterThan(0);
 		expect(chunks.length).toBe(before);
+		await reader.close();
+	});
+
+	it('a page of records comes over the search socket; if the socket closes mid-query, it is fetched and the results come', async () => {
+		const reader = await browser.newPage();
+		const fetched: string[] = [];
+		reader.on('request', (request) => request.url().includes('/api/v1/search/records') && fetched.push(request.url()));
+		let asked = 0;
+		let dropNext = false;
+		// Between the page and the real server: counts what the page asks, and can close the socket under it.
+		await reader.routeWebSocket(/\/api\/v1\/search\/records$/, (ws) => {
+			const server = ws.connectToServer();
+			ws.onMessage((message) => {
+				asked++;
+				if (dropNext) return void ws.close({ code: 1001 });
+				server.send(message);
+			});
+		});
+		const typed = (query: string) => typeAndWait(reader, query);
+		await reader.goto(`${site.url}/search/`);
+		// The socket opens while the first search loads; the queries after it ask over it, and fetch nothing.
+		for (const query of ['流程', '保密', '市場調研', '需求規劃']) if ((await typed(query)) > 0 && asked > 0) break;
+		expect(asked).toBeGreaterThan(0);
+		const fetchedBefore = fetched.length;
+		expect(await typed('績效考核')).toBeGreaterThan(0);
+		expect(fetched.length).toBe(fetchedBefore);
+		// Closed mid-query: the waiting records are fetched instead, and the reader sees the results all the same.
+		dropNext = true;
+		expect(await typed('員工培訓')).toBeGreaterThan(0);
+		expect(fetched.length).toBeGreaterThan(fetchedBefore);
 		await reader.close();
 	});
 });

@@ -74,6 +74,7 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 64; }
 http {
+	map $http_upgrade $connection_upgrade { default upgrade; '' close; }
 	access_log ${dir}/access.log;
 	client_body_temp_path ${dir}/client_body;
 	proxy_temp_path ${dir}/proxy;
@@ -90,6 +91,9 @@ http {
 			proxy_set_header Host $http_host;
 			proxy_set_header X-Forwarded-Proto https;
 			proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+			proxy_http_version 1.1;
+			proxy_set_header Upgrade $http_upgrade;
+			proxy_set_header Connection $connection_upgrade;
 		}
 	}
 }
@@ -227,6 +231,35 @@ describe.each(testDatabases)('behind a TLS-terminating nginx, on $name', (databa
 		expect(posts.some((s) => s >= 500)).toBe(false);
 		await context.close();
 	}, 180_000);
+
+	it('a search through the proxy reads its records over its socket (wss), from the public origin', async () => {
+		const context = await browser.newContext({ ignoreHTTPSErrors: true });
+		const page = await context.newPage();
+		const sockets: string[] = [];
+		let sent = 0;
+		let received = 0;
+		page.on('websocket', (ws) => {
+			sockets.push(ws.url());
+			ws.on('framesent', () => sent++);
+			ws.on('framereceived', () => received++);
+		});
+		await page.goto(`${proxy.url}/login/?next=/search/`);
+		await page.locator('input[name="email"]').fill('hr@example.com');
+		await page.locator('input[name="password"]').fill('first hr password');
+		await page.getByRole('button', { name: '登入' }).click();
+		await page.waitForURL(/\/search\/$/);
+		// The socket opens as the search loads (the first query may fetch its records while it opens); the queries
+		// after it ask over it, and every message is answered.
+		for (const query of ['保密', '市場調研', '績效考核']) {
+			await page.locator('#search-q').fill(query);
+			await expect.poll(() => page.locator('#search-results').getAttribute('data-query')).toBe(query);
+			await expect.poll(() => page.locator('#search-results a.result-link').count()).toBeGreaterThan(0);
+		}
+		expect(sockets).toEqual([`${publicUrl.replace('https:', 'wss:')}/api/v1/search/records`]);
+		expect(sent).toBeGreaterThan(0);
+		await expect.poll(() => received).toBe(sent);
+		await context.close();
+	}, 120_000);
 
 	it('a cross-site form through the proxy is still refused', async () => {
 		const response = await fetch(`${server.url}/login/`, {

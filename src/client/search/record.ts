@@ -22,6 +22,13 @@ export interface ClauseMeta {
 	text: string;
 }
 
+/** A record as the browser reads it: Pagefind's fragment data, or the server's copy of its fields. */
+export interface SearchRecord {
+	url: string;
+	meta: Record<string, string>;
+	filters: Record<string, string[]>;
+}
+
 /** The fold table for queries, beside the Pagefind bundle. */
 export const foldTableFile = 'zhidu-fold.json';
 

@@ -1,0 +1,123 @@
+/**
+ * The browser search's records over one WebSocket (the same path as
+ * GET /api/v1/search/records, which stays for everything else). A search
+ * reads the records of its first page on every query, and in Chromium a
+ * fetch round trip costs several times a message on an open socket (measured
+ * in docs/bench.md): the socket is the search's fast lane, never its only way.
+ *
+ * The upgrade is guarded like a request: the path is normalised first, the
+ * Origin must be the site's own (a page elsewhere could otherwise open it
+ * with the reader's cookies: cross-site WebSocket hijacking), and access is
+ * decided by the same function as every other path. Every message is decided
+ * again, with the identity resolved anew from the upgrade's credentials, so a
+ * session that ends closes the socket at the next message.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { searchRecordsParams, searchRecordsResponse } from '../lib/api/route-schemas.ts';
+import type { Store } from '../lib/store/database.ts';
+import { decideAccess } from './access.ts';
+import type { ServerConfig } from './config.ts';
+import { isSameOrigin } from './form-origin.ts';
+import { resolveIdentity } from './identity.ts';
+import { normaliseRequestPath } from './request-path.ts';
+import { pagefindRecords } from './search.ts';
+
+export const searchRecordsPath = /^\/api\/v1\/search\/records\/?$/;
+
+/** A message: `{"n": 1, "ids": "a,b"}` (ids as the GET route takes them); the answer carries the same `n`. */
+interface Asked {
+	n: number;
+	ids: string;
+}
+
+/** Messages larger than this are refused by closing the socket (50 ids of 64 characters fit well within it). */
+const maxMessageBytes = 8 * 1024;
+
+export function createSearchSocket(options: { config: ServerConfig; store: Store; clientDir: () => string }) {
+	const { config, store } = options;
+	const sockets = new WebSocketServer({
+		noServer: true,
+		maxPayload: maxMessageBytes,
+		// A page of records is a few KB of text: compressed as a response would be. No context kept between messages,
+		// so an idle socket holds no compressor's memory.
+		perMessageDeflate: {
+			threshold: 1024,
+			zlibDeflateOptions: { level: 1 },
+			serverNoContextTakeover: true,
+			clientNoContextTakeover: true,
+		},
+	});
+
+	/** Whether the person (or token) behind the upgrade may read the records now. */
+	async function allowed(req: IncomingMessage, path: string): Promise<{ ok: true } | { ok: false; status: number }> {
+		const resolved = await resolveIdentity(config, store, req);
+		if (!resolved.ok) return { ok: false, status: resolved.status };
+		const decision = decideAccess({
+			path,
+			target: path,
+			method: 'GET',
+			accept: 'application/json',
+			identity: resolved.identity,
+			config,
+		});
+		// An API path never sends to sign in: a refusal either way.
+		if (decision.kind === 'allow') return { ok: true };
+		return { ok: false, status: decision.kind === 'deny' ? decision.status : 401 };
+	}
+
+	function refuse(socket: Duplex, status: number): void {
+		socket.end(
+			`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nCache-Control: private, no-store\r\nContent-Length: 0\r\n\r\n`,
+		);
+	}
+
+	function answer(ws: WebSocket, req: IncomingMessage, path: string, data: Buffer): void {
+		let asked: Asked;
+		try {
+			const message = JSON.parse(data.toString('utf8')) as Partial<Asked>;
+			if (!Number.isSafeInteger(message.n)) throw new Error('n: expected a whole number');
+			const checked = searchRecordsParams.safeParse({ ids: message.ids });
+			if (!checked.success) {
+				ws.send(JSON.stringify({ n: message.n, error: `ids: ${checked.error.issues[0]!.message}` }));
+				return;
+			}
+			asked = { n: message.n!, ids: checked.data.ids };
+		} catch (error) {
+			ws.send(JSON.stringify({ n: null, error: (error as Error).message }));
+			return;
+		}
+		void allowed(req, path).then(
+			(access) => {
+				// 1008: policy violation (the session ended or the access changed since the socket opened).
+				if (!access.ok) return ws.close(1008, 'access ended');
+				const records = pagefindRecords(options.clientDir(), asked.ids.split(','));
+				ws.send(JSON.stringify({ n: asked.n, ...searchRecordsResponse.parse({ records }) }));
+			},
+			() => ws.close(1011, 'internal error'),
+		);
+	}
+
+	/** The server's 'upgrade' handler: the records socket, or a refusal. */
+	async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+		socket.on('error', () => socket.destroy());
+		try {
+			const target = normaliseRequestPath(req.url);
+			if (!target.ok || !searchRecordsPath.test(target.path)) return refuse(socket, 404);
+			if (!isSameOrigin(req.headers, config.publicUrl)) return refuse(socket, 403);
+			const access = await allowed(req, target.path);
+			if (!access.ok) return refuse(socket, access.status);
+			sockets.handleUpgrade(req, socket, head, (ws) => {
+				ws.on('message', (data: Buffer) => answer(ws, req, target.path, data));
+			});
+		} catch (error) {
+			console.error('zhidu: search socket upgrade:', error);
+			refuse(socket, 500);
+		}
+	}
+	/** Ends every open socket (the server is closing). */
+	const close = () => sockets.clients.forEach((ws) => ws.terminate());
+	return { upgrade, close };
+}
