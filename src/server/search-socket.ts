@@ -41,11 +41,12 @@ export function createSearchSocket(options: { config: ServerConfig; store: Store
 	const sockets = new WebSocketServer({
 		noServer: true,
 		maxPayload: maxMessageBytes,
-		// A page of records is a few KB of text: compressed as a response would be. No context kept between messages,
-		// so an idle socket holds no compressor's memory.
+		// A page of records is a few KB of text: compressed as a response would be. A small window and no context kept
+		// between messages: each open socket's compressor holds about 16 KB, not zlib's default 256 KB.
 		perMessageDeflate: {
 			threshold: 1024,
-			zlibDeflateOptions: { level: 1 },
+			zlibDeflateOptions: { level: 1, memLevel: 4 },
+			serverMaxWindowBits: 10,
 			serverNoContextTakeover: true,
 			clientNoContextTakeover: true,
 		},
