@@ -221,18 +221,21 @@ export function attemptGradedItems(
 				gradedAt: input.gradedAt,
 				url: `${config.baseUrl}/attempts/${input.attemptId}/`,
 			},
-			xapi: attemptStatements({
-				baseUrl: config.baseUrl,
-				uiLanguage: config.language,
-				person: input.person,
-				attemptId: input.attemptId,
-				quiz: input.quiz,
-				policy: { id: input.quiz.policy, version: input.policyVersion },
-				correct: input.correct,
-				total: input.total,
-				passed: input.passed,
-				gradedAt: input.gradedAt,
-			}),
+			// Only with an LRS to send them to (each statement's id is a hash: not made for nothing).
+			xapi: config.lrs
+				? attemptStatements({
+						baseUrl: config.baseUrl,
+						uiLanguage: config.language,
+						person: input.person,
+						attemptId: input.attemptId,
+						quiz: input.quiz,
+						policy: { id: input.quiz.policy, version: input.policyVersion },
+						correct: input.correct,
+						total: input.total,
+						passed: input.passed,
+						gradedAt: input.gradedAt,
+					})
+				: undefined,
 		},
 	];
 	if (input.passed)
@@ -271,16 +274,18 @@ export function acknowledgementItems(
 				textHash: input.textHash,
 				acknowledgedAt: input.at,
 			},
-			xapi: [
-				acknowledgementStatement({
-					baseUrl: config.baseUrl,
-					uiLanguage: config.language,
-					person: input.person,
-					acknowledgementId: input.acknowledgementId,
-					policy: input.policy,
-					at: input.at,
-				}),
-			],
+			xapi: config.lrs
+				? [
+						acknowledgementStatement({
+							baseUrl: config.baseUrl,
+							uiLanguage: config.language,
+							person: input.person,
+							acknowledgementId: input.acknowledgementId,
+							policy: input.policy,
+							at: input.at,
+						}),
+					]
+				: undefined,
 		},
 	];
 }
