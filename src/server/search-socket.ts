@@ -35,6 +35,14 @@ interface Asked {
 
 /** Messages larger than this are refused by closing the socket (50 ids of 64 characters fit well within it). */
 const maxMessageBytes = 8 * 1024;
+/** Questions waiting for their answers on one socket: a page asks one at a time, a few at most while typing. */
+const maxWaiting = 16;
+/** Answers not yet taken by the reader: past this, the reader is not reading, and the socket is closed. */
+const maxUnsentBytes = 256 * 1024;
+/** Sockets open at once, for the whole server (past this, a search page fetches instead). */
+const maxSockets = 5_000;
+/** Every this often, a socket that did not answer the last ping (a half-open connection) is ended. */
+const heartbeatMs = 30_000;
 
 export function createSearchSocket(options: { config: ServerConfig; store: Store; clientDir: () => string }) {
 	const { config, store } = options;
@@ -47,6 +55,7 @@ export function createSearchSocket(options: { config: ServerConfig; store: Store
 			threshold: 1024,
 			zlibDeflateOptions: { level: 1, memLevel: 4 },
 			serverMaxWindowBits: 10,
+			clientMaxWindowBits: 10,
 			serverNoContextTakeover: true,
 			clientNoContextTakeover: true,
 		},
@@ -75,30 +84,52 @@ export function createSearchSocket(options: { config: ServerConfig; store: Store
 		);
 	}
 
-	function answer(ws: WebSocket, req: IncomingMessage, path: string, data: Buffer): void {
+	/** The answer to one message: records, an error naming the field, or the socket closed. */
+	async function answer(ws: WebSocket, req: IncomingMessage, path: string, data: Buffer): Promise<void> {
 		let asked: Asked;
 		try {
 			const message = JSON.parse(data.toString('utf8')) as Partial<Asked>;
 			if (!Number.isSafeInteger(message.n)) throw new Error('n: expected a whole number');
 			const checked = searchRecordsParams.safeParse({ ids: message.ids });
-			if (!checked.success) {
-				ws.send(JSON.stringify({ n: message.n, error: `ids: ${checked.error.issues[0]!.message}` }));
-				return;
-			}
+			if (!checked.success)
+				return ws.send(JSON.stringify({ n: message.n, error: `ids: ${checked.error.issues[0]!.message}` }));
 			asked = { n: message.n!, ids: checked.data.ids };
 		} catch (error) {
-			ws.send(JSON.stringify({ n: null, error: (error as Error).message }));
-			return;
+			return ws.send(JSON.stringify({ n: null, error: (error as Error).message }));
 		}
-		void allowed(req, path).then(
-			(access) => {
-				// 1008: policy violation (the session ended or the access changed since the socket opened).
-				if (!access.ok) return ws.close(1008, 'access ended');
-				const records = pagefindRecords(options.clientDir(), asked.ids.split(','));
-				ws.send(JSON.stringify({ n: asked.n, ...searchRecordsResponse.parse({ records }) }));
-			},
-			() => ws.close(1011, 'internal error'),
-		);
+		const access = await allowed(req, path);
+		// 1008: policy violation (the session ended or the access changed since the socket opened).
+		if (!access.ok) return ws.close(1008, 'access ended');
+		const records = pagefindRecords(options.clientDir(), asked.ids.split(','));
+		ws.send(JSON.stringify({ n: asked.n, ...searchRecordsResponse.parse({ records }) }));
+	}
+
+	/** A socket's messages, answered one after another; a reader that asks faster than it reads is closed. */
+	function serve(ws: WebSocket, req: IncomingMessage, path: string): void {
+		let alive = true;
+		let waiting = 0;
+		let turn: Promise<void> = Promise.resolve();
+		// A protocol error (an oversized or malformed frame) ends this socket, never the process.
+		ws.on('error', () => ws.terminate());
+		ws.on('pong', () => (alive = true));
+		ws.on('message', (data: Buffer) => {
+			// 1013: try again later (too many questions waiting, or answers not being read).
+			if (++waiting > maxWaiting || ws.bufferedAmount > maxUnsentBytes) return ws.close(1013, 'too many questions');
+			turn = turn
+				.then(() => (ws.readyState === ws.OPEN ? answer(ws, req, path, data) : undefined))
+				.catch((error: unknown) => {
+					console.error('zhidu: search socket:', error);
+					ws.close(1011, 'internal error');
+				})
+				.finally(() => waiting--);
+		});
+		const heartbeat = setInterval(() => {
+			if (!alive) return ws.terminate();
+			alive = false;
+			ws.ping();
+		}, heartbeatMs);
+		heartbeat.unref();
+		ws.on('close', () => clearInterval(heartbeat));
 	}
 
 	/** The server's 'upgrade' handler: the records socket, or a refusal. */
@@ -110,9 +141,8 @@ export function createSearchSocket(options: { config: ServerConfig; store: Store
 			if (!isSameOrigin(req.headers, config.publicUrl)) return refuse(socket, 403);
 			const access = await allowed(req, target.path);
 			if (!access.ok) return refuse(socket, access.status);
-			sockets.handleUpgrade(req, socket, head, (ws) => {
-				ws.on('message', (data: Buffer) => answer(ws, req, target.path, data));
-			});
+			if (sockets.clients.size >= maxSockets) return refuse(socket, 503);
+			sockets.handleUpgrade(req, socket, head, (ws) => serve(ws, req, target.path));
 		} catch (error) {
 			console.error('zhidu: search socket upgrade:', error);
 			refuse(socket, 500);

@@ -478,8 +478,10 @@ describe('the index, loaded ahead of the reader', () => {
 		reader.on('request', (request) => request.url().includes('/api/v1/search/records') && fetched.push(request.url()));
 		let asked = 0;
 		let dropNext = false;
+		let opened = 0;
 		// Between the page and the real server: counts what the page asks, and can close the socket under it.
 		await reader.routeWebSocket(/\/api\/v1\/search\/records$/, (ws) => {
+			opened++;
 			const server = ws.connectToServer();
 			ws.onMessage((message) => {
 				asked++;
@@ -493,12 +495,19 @@ describe('the index, loaded ahead of the reader', () => {
 		for (const query of ['流程', '保密', '市場調研', '需求規劃']) if ((await typed(query)) > 0 && asked > 0) break;
 		expect(asked).toBeGreaterThan(0);
 		const fetchedBefore = fetched.length;
+		const askedBefore = asked;
 		expect(await typed('績效考核')).toBeGreaterThan(0);
+		expect(asked).toBeGreaterThan(askedBefore);
 		expect(fetched.length).toBe(fetchedBefore);
 		// Closed mid-query: the waiting records are fetched instead, and the reader sees the results all the same.
 		dropNext = true;
 		expect(await typed('員工培訓')).toBeGreaterThan(0);
 		expect(fetched.length).toBeGreaterThan(fetchedBefore);
+		// The page saw the socket close: the next search opens a new one.
+		dropNext = false;
+		expect(opened).toBe(1);
+		await typed('數據');
+		await expect.poll(() => opened).toBe(2);
 		await reader.close();
 	});
 });

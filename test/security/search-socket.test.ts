@@ -4,9 +4,11 @@
  * with the reader's cookies (cross-site WebSocket hijacking), a signed-out
  * visitor cannot open it where reading needs a sign-in, a session that ends
  * closes it at the next message, only its own path upgrades (decided on the
- * normalised path), and an oversized or malformed message is refused.
+ * normalised path), an oversized or malformed message is refused, and a
+ * reader that asks faster than it reads is closed: none of it ends the server.
  */
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
@@ -53,6 +55,38 @@ function open(base: string, path: string, headers: Record<string, string>): Prom
 					}),
 			}),
 		);
+	});
+}
+
+/** The status line the server answers an upgrade whose path is sent exactly as given. */
+function rawUpgrade(base: string, path: string, headers: Record<string, string>): Promise<string> {
+	const { hostname, port } = new URL(base);
+	return new Promise((resolve, reject) => {
+		const socket = connect(Number(port), hostname, () =>
+			socket.write(
+				[
+					`GET ${path} HTTP/1.1`,
+					`Host: ${hostname}:${port}`,
+					'Connection: Upgrade',
+					'Upgrade: websocket',
+					'Sec-WebSocket-Version: 13',
+					'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+					...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+					'',
+					'',
+				].join('\r\n'),
+			),
+		);
+		let answer = '';
+		socket.on('data', (chunk) => {
+			answer += String(chunk);
+			if (answer.includes('\r\n')) {
+				socket.destroy();
+				resolve(answer.slice(0, answer.indexOf('\r\n')));
+			}
+		});
+		socket.on('error', reject);
+		socket.on('end', () => resolve(answer));
 	});
 }
 
@@ -123,8 +157,17 @@ describe.each(testDatabases.filter((d) => d.name === 'sqlite'))('the search reco
 	});
 
 	it('only its own path upgrades, decided on the normalised path', async () => {
-		for (const path of ['/api/v1/attempts', '/api/v1/search/states', '/search/', '/api/v1/search/records/../states'])
+		for (const path of ['/api/v1/attempts', '/api/v1/search/states', '/search/'])
 			expect(await refusedWith(open(rig.server.url, path, { origin, cookie: staff.cookie! })), path).toBe(404);
+		// Dot segments as sent on the wire (a client library would tidy them away first): refused, never resolved.
+		for (const path of [
+			'/api/v1/search/records/../states',
+			'/api/v1/search/x/../records',
+			'/api/v1/search/%2e%2e/records',
+		])
+			expect(await rawUpgrade(rig.server.url, path, { origin, cookie: staff.cookie! }), path).toMatch(
+				/^HTTP\/1\.1 404 /,
+			);
 		// The same path, percent-encoded, is the same path.
 		const encoded = await open(rig.server.url, '/api/v1/search/%72ecords', { origin, cookie: staff.cookie! });
 		encoded.ws.send(JSON.stringify({ n: 1, ids: ids()[0] }));
@@ -143,5 +186,19 @@ describe.each(testDatabases.filter((d) => d.name === 'sqlite'))('the search reco
 		expect((await socket.next()).n).toBe(4);
 		socket.ws.send('x'.repeat(64 * 1024));
 		expect((await socket.closed).code).toBe(1009);
+		// The protocol error ended that socket, not the server.
+		expect((await fetch(`${rig.server.url}/api/health`)).status).toBe(200);
+		const again = await open(rig.server.url, socketPath, { origin, cookie: staff.cookie! });
+		again.ws.send(JSON.stringify({ n: 5, ids: ids()[0] }));
+		expect((await again.next()).n).toBe(5);
+		again.ws.close();
+	});
+
+	it('a reader that asks far faster than it reads is closed (1013), and the server goes on', async () => {
+		const socket = await open(rig.server.url, socketPath, { origin, cookie: staff.cookie! });
+		const page = ids().slice(0, 50).join(',');
+		for (let n = 1; n <= 200; n++) socket.ws.send(JSON.stringify({ n, ids: page }));
+		expect((await socket.closed).code).toBe(1013);
+		expect((await fetch(`${rig.server.url}/api/health`)).status).toBe(200);
 	});
 });

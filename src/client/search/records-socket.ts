@@ -20,8 +20,11 @@ interface Waiting {
 	timer: ReturnType<typeof setTimeout>;
 }
 
-/** An answer later than this is given up on (the caller fetches): a socket must never hold a search up. */
-const answerWithinMs = 5_000;
+/**
+ * An answer later than this is given up on, and the socket with it (after a sleep or a network change a socket
+ * can look open and be dead): the caller fetches, and the next search opens a new one.
+ */
+const answerWithinMs = 2_000;
 /** After a socket that never opened (refused), wait this long before trying again. */
 const retryAfterMs = 60_000;
 
@@ -30,6 +33,10 @@ let open = false;
 let refusedAt = -Infinity;
 let sent = 0;
 const waiting = new Map<number, Waiting>();
+
+// An open socket keeps a page out of the back/forward cache: closed when the reader leaves (a result clicked), so
+// Back restores the search as it was; the next search opens it again.
+if (typeof window !== 'undefined') window.addEventListener('pagehide', () => socket?.close());
 
 /** Opens the socket unless it is open, opening, or was refused a moment ago. */
 export function openRecordsSocket(): void {
@@ -82,6 +89,7 @@ export function askSocket(ids: readonly string[]): Promise<Record<string, Search
 		const timer = setTimeout(() => {
 			waiting.delete(n);
 			reject(new Error('the records socket did not answer'));
+			socket?.close();
 		}, answerWithinMs);
 		waiting.set(n, { resolve, reject, timer });
 	});
