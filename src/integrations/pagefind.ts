@@ -14,7 +14,8 @@
  *   query time).
  * - client/pagefind/zhidu-fold.json: the fold table the browser converts
  *   queries with; zhidu-chunks.json: a word of each index chunk, which the
- *   browser searches for in idle time to load them all.
+ *   browser searches for in idle time to load them all, and the words on many
+ *   records (left out of a first page's search where a term has rarer ones).
  *
  * Indexing errors fail the build.
  */
@@ -105,6 +106,18 @@ export const searchedWords = (records: readonly pagefind.CustomRecord[]): string
 	...new Set(records.flatMap((record) => record.content.split(' '))),
 ];
 
+/**
+ * The words on at least 1 % of the records (and at least 20), with how many records hold each: what the browser
+ * leaves out of a first page's search where a term has rarer words (src/client/search/engine.ts).
+ */
+export function frequentWords(records: readonly pagefind.CustomRecord[]): Record<string, number> {
+	const counts = new Map<string, number>();
+	for (const record of records)
+		for (const word of new Set(record.content.split(' '))) counts.set(word, (counts.get(word) ?? 0) + 1);
+	const floor = Math.max(20, Math.ceil(records.length / 100));
+	return Object.fromEntries([...counts].filter(([, n]) => n >= floor).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 const fail = (what: string, errors: readonly string[]) => {
 	if (errors.length) throw new Error(`Pagefind ${what} failed:\n  ${errors.join('\n  ')}`);
 };
@@ -159,6 +172,7 @@ export async function writeClauseIndex(
 		writeFileSync(resolve(outputPath, foldTableFile), JSON.stringify(file.fold));
 		const probes: IndexChunkProbes = {
 			words: chunkProbes(bundleIndexChunks(outputPath), searchedWords(records)),
+			frequent: frequentWords(records),
 		};
 		writeFileSync(resolve(outputPath, indexChunksFile), JSON.stringify(probes));
 		return { clauses: file.documents.length, records: records.length, outputPath, indexFile };

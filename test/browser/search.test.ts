@@ -115,6 +115,37 @@ function sizeOf(request: Request): { raw: number; gzip: number; path: string } {
 	}
 }
 
+/** Types each query of the set (`typed` is told of each) and says how many found their clause in the top 3. */
+async function querySet(
+	typed?: (index: number, q: SearchQuery) => Promise<void>,
+): Promise<{ rate: number; report: string }> {
+	const misses: string[] = [];
+	const byKind = new Map<string, { found: number; total: number }>();
+	for (const [index, q] of searchQueries.entries()) {
+		const links = await search(q.query, { policy: q.policy });
+		await typed?.(index, q);
+		const rank = links.findIndex((href) => expected(q).test(href));
+		const kind = byKind.get(q.kind) ?? { found: 0, total: 0 };
+		byKind.set(q.kind, { found: kind.found + (rank >= 0 && rank < 3 ? 1 : 0), total: kind.total + 1 });
+		if (rank < 0 || rank >= 3)
+			misses.push(
+				`${q.query} (${q.kind}${q.policy ? `, ${q.policy}` : ''}) → expected ${q.expect}, rank ${rank < 0 ? '-' : rank + 1}; ` +
+					`got ${
+						links
+							.slice(0, 3)
+							.map((href) => href.replace(/^\/policies\//, ''))
+							.join(', ') || 'nothing'
+					}`,
+			);
+	}
+	const rate = 1 - misses.length / searchQueries.length;
+	const report =
+		`${searchQueries.length - misses.length}/${searchQueries.length} in top 3 (${(rate * 100).toFixed(1)}%); by kind: ` +
+		[...byKind].map(([kind, { found, total }]) => `${kind} ${found}/${total}`).join(', ') +
+		misses.map((miss) => `\n  miss: ${miss}`).join('');
+	return { rate, report };
+}
+
 describe('search quality in the browser', () => {
 	it('finds the expected clause in the top 3 for at least 95% of the query set', async () => {
 		// The records of the first results may be asked over the search socket, opened as the search loads.
@@ -127,10 +158,7 @@ describe('search quality in the browser', () => {
 		const onRequest = (request: Request) => fetched.push(request);
 		page.on('requestfinished', onRequest);
 		const started = performance.now();
-		const misses: string[] = [];
-		const byKind = new Map<string, { found: number; total: number }>();
-		for (const [index, q] of searchQueries.entries()) {
-			const links = await search(q.query, { policy: q.policy });
+		const { rate, report } = await querySet(async (index, q) => {
 			if (index === 0) {
 				page.off('requestfinished', onRequest);
 				const sizes = fetched.map(sizeOf);
@@ -150,27 +178,21 @@ describe('search quality in the browser', () => {
 				expect(fetched.some((r) => r.url().includes('/api/v1/search/records?')) || askedOverSocket > 0).toBe(true);
 				expect(fetched.filter((r) => r.url().includes('/pagefind/fragment/'))).toEqual([]);
 			}
-			const rank = links.findIndex((href) => expected(q).test(href));
-			const kind = byKind.get(q.kind) ?? { found: 0, total: 0 };
-			byKind.set(q.kind, { found: kind.found + (rank >= 0 && rank < 3 ? 1 : 0), total: kind.total + 1 });
-			if (rank < 0 || rank >= 3)
-				misses.push(
-					`${q.query} (${q.kind}${q.policy ? `, ${q.policy}` : ''}) → expected ${q.expect}, rank ${rank < 0 ? '-' : rank + 1}; ` +
-						`got ${
-							links
-								.slice(0, 3)
-								.map((href) => href.replace(/^\/policies\//, ''))
-								.join(', ') || 'nothing'
-						}`,
-				);
-		}
-		const rate = 1 - misses.length / searchQueries.length;
-		console.log(
-			`Pagefind in Chromium: ${searchQueries.length - misses.length}/${searchQueries.length} in top 3 ` +
-				`(${(rate * 100).toFixed(1)}%) in ${Math.round(performance.now() - started)} ms; by kind: ` +
-				[...byKind].map(([kind, { found, total }]) => `${kind} ${found}/${total}`).join(', ') +
-				misses.map((miss) => `\n  miss: ${miss}`).join(''),
-		);
+		});
+		console.log(`Pagefind in Chromium: ${report} in ${Math.round(performance.now() - started)} ms`);
+		expect(rate).toBeGreaterThanOrEqual(0.95);
+	}, 120_000);
+
+	it('and as well once the index is loaded ahead, when a first page is searched without the words on many records', async () => {
+		await page.goto(`${site.url}/search/`);
+		// The list of words on many records comes with the index chunks, in idle time after a first search.
+		const listed = page.waitForResponse((r) => r.url().endsWith('/pagefind/zhidu-chunks.json'));
+		await search('流程');
+		const { frequent } = (await (await listed).json()) as { frequent?: Record<string, number> };
+		expect(Object.keys(frequent ?? {}).length).toBeGreaterThan(0);
+		await page.waitForLoadState('networkidle');
+		const { rate, report } = await querySet();
+		console.log(`Pagefind in Chromium, the index loaded ahead: ${report}`);
 		expect(rate).toBeGreaterThanOrEqual(0.95);
 	}, 120_000);
 
@@ -503,11 +525,10 @@ describe('the index, loaded ahead of the reader', () => {
 		dropNext = true;
 		expect(await typed('員工培訓')).toBeGreaterThan(0);
 		expect(fetched.length).toBeGreaterThan(fetchedBefore);
-		// The page saw the socket close: the next search opens a new one.
+		// The page saw the socket close: a later request for records opens a new one (the same search may already have).
 		dropNext = false;
-		expect(opened).toBe(1);
 		await typed('數據');
-		await expect.poll(() => opened).toBe(2);
+		await expect.poll(() => opened).toBeGreaterThanOrEqual(2);
 		await reader.close();
 	});
 });

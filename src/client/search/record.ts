@@ -41,6 +41,11 @@ export const indexChunksFile = 'zhidu-chunks.json';
 /** What `indexChunksFile` holds. */
 export interface IndexChunkProbes {
 	words: string[];
+	/**
+	 * Pagefind words on many records (at least 1 % of them), with how many: a query's first page is searched
+	 * for without them where its terms have rarer words (engine.ts, `firstPageWords`).
+	 */
+	frequent?: Record<string, number>;
 }
 
 /** Separates chapter and section in the title. */
