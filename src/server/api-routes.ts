@@ -12,7 +12,6 @@ import type { APIRoute } from 'astro';
 import {
 	acknowledgeBody,
 	searchRecordsParams,
-	searchRecordsResponse,
 	searchStatesResponse,
 	startAttemptBody,
 	submitAttemptBody,
@@ -34,7 +33,7 @@ import {
 import { attemptJson, citeIn } from './attempt-view.ts';
 import { catalog, chapterLookup, findQuiz, versionInForceOf } from './catalog.ts';
 import { retryMessage } from './quiz-limits.ts';
-import { pagefindRecords, versionStatesNow } from './search.ts';
+import { searchRecordsAnswer, versionStatesNow } from './search.ts';
 import { parseQuery } from './tracking-view.ts';
 
 /** What a route is given of a request. */
@@ -144,6 +143,5 @@ export const searchStatesRoute: ApiRoute = () =>
 export const searchRecordsRoute: ApiRoute = (call) =>
 	handleAnswer(async () => {
 		const { ids } = parseQuery(call.url, searchRecordsParams);
-		const records = pagefindRecords(zhidu(call.locals).clientDir, ids.split(','));
-		return answer(200, searchRecordsResponse.parse({ records }));
+		return answer(200, searchRecordsAnswer(zhidu(call.locals).clientDir, ids));
 	});

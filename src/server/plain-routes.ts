@@ -20,6 +20,7 @@ import {
 	submitAttemptRoute,
 	type ApiRoute,
 } from './api-routes.ts';
+import { searchRecordsPath } from './search.ts';
 
 interface PlainRoute {
 	method: string;
@@ -34,7 +35,7 @@ const routes: PlainRoute[] = [
 	{ method: 'POST', pattern: /^\/api\/v1\/acknowledgements\/?$/, route: acknowledgeRoute },
 	// A browser search asks at every keystroke.
 	{ method: 'GET', pattern: /^\/api\/v1\/search\/states\/?$/, route: searchStatesRoute },
-	{ method: 'GET', pattern: /^\/api\/v1\/search\/records\/?$/, route: searchRecordsRoute },
+	{ method: 'GET', pattern: searchRecordsPath, route: searchRecordsRoute },
 ];
 
 export interface PlainMatch {

@@ -16,16 +16,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { searchRecordsParams, searchRecordsResponse } from '../lib/api/route-schemas.ts';
+import { searchRecordsParams } from '../lib/api/route-schemas.ts';
 import type { Store } from '../lib/store/database.ts';
 import { decideAccess } from './access.ts';
 import type { ServerConfig } from './config.ts';
 import { isSameOrigin } from './form-origin.ts';
 import { resolveIdentity } from './identity.ts';
 import { normaliseRequestPath } from './request-path.ts';
-import { pagefindRecords } from './search.ts';
-
-export const searchRecordsPath = /^\/api\/v1\/search\/records\/?$/;
+import { searchRecordsAnswer, searchRecordsPath } from './search.ts';
 
 /** A message: `{"n": 1, "ids": "a,b"}` (ids as the GET route takes them); the answer carries the same `n`. */
 interface Asked {
@@ -100,8 +98,7 @@ export function createSearchSocket(options: { config: ServerConfig; store: Store
 		const access = await allowed(req, path);
 		// 1008: policy violation (the session ended or the access changed since the socket opened).
 		if (!access.ok) return ws.close(1008, 'access ended');
-		const records = pagefindRecords(options.clientDir(), asked.ids.split(','));
-		ws.send(JSON.stringify({ n: asked.n, ...searchRecordsResponse.parse({ records }) }));
+		ws.send(JSON.stringify({ n: asked.n, ...searchRecordsAnswer(options.clientDir(), asked.ids) }));
 	}
 
 	/** A socket's messages, answered one after another; a reader that asks faster than it reads is closed. */

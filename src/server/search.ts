@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { pagefindBundlePath } from '../client/search/record.ts';
+import { searchRecordsResponse } from '../lib/api/route-schemas.ts';
 import { readBuildConfig } from '../lib/config.ts';
 import type { SearchIndex } from '../lib/search/clause-index.ts';
 import { loadSearchIndex, versionStates } from '../lib/search/from-content.ts';
@@ -112,6 +113,13 @@ async function readAllRecords(cache: NonNullable<typeof recordCache>): Promise<v
 		if (record) cache.records.set(id, record);
 	}
 }
+
+/** Where a page of browser search records is asked for: GET (plain-routes.ts) and the socket (search-socket.ts). */
+export const searchRecordsPath = /^\/api\/v1\/search\/records\/?$/;
+
+/** The answer to a request for records, `ids` as `searchRecordsParams` checked them (comma-separated), one way or the other. */
+export const searchRecordsAnswer = (clientDir: string, ids: string) =>
+	searchRecordsResponse.parse({ records: pagefindRecords(clientDir, ids.split(',')) });
 
 function readRecord(clientDir: string, id: string): PagefindRecord | null {
 	// Ids are checked by the route (letters, digits, _ and -): never a path of their own.

@@ -214,7 +214,7 @@ export function firstPageWords(
 ): string | undefined {
 	let leftOut = false;
 	const kept = terms.flatMap((term) => {
-		const words = [...new Set(termTokens(term).map(pagefindWord))];
+		const words = queryTokens([term]).split(' ');
 		// 0: not listed, on fewer records than any listed word. A term with such a word is quick to search as it is.
 		const records = words.map((word) => onRecords.get(word) ?? 0);
 		const rarest = Math.min(...records);
