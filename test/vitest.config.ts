@@ -24,7 +24,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 process.env['NODE_COMPILE_CACHE'] ??= join(root, 'node_modules/.cache/zhidu-test-compile');
 // Passwords hashed at a test cost (src/lib/auth/secrets.ts): hundreds of scrypt hashes at ~1 ms instead of ~30 ms.
 // Honoured only with the test flag, which also allows the test clock; the tests that check a server refuses the
-// clock without it unset it themselves. test/security/sign-in.test.ts keeps the production cost.
+// clock without it unset it themselves. test/security/sign-in.test.ts hashes its victim's password at the production cost.
 process.env['ZHIDU_TEST_CLOCK'] ??= '1';
 process.env['ZHIDU_TEST_PASSWORD_COST'] ??= 'low';
 

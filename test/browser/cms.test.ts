@@ -1,5 +1,6 @@
 /**
- * HR publishes from the browser (issue 17), in Chromium against the real server on SQLite and PostgreSQL,
+ * HR publishes from the browser (issue 17), in Chromium against the real server (the whole revision on SQLite, the
+ * stale save on SQLite and PostgreSQL),
  * on a git repository holding a copy of the content and quiz banks (never the project's own repository).
  *
  * As HR would: upload a revised .docx, edit two clauses, insert one, move one down and one into another
@@ -177,159 +178,164 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 	};
 	const editorUrl = `/hr/policies/${policy}/1.2/`;
 
-	it('plays the whole revision as HR would', { timeout: 900_000 }, async () => {
-		const author = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-		const page = await signIn(author, 'hr@example.com', 'first hr password', '/hr/policies/');
+	// The whole revision plays on SQLite, the store `npm start` opens; PostgreSQL gets the editor's stale save below.
+	// Each step's domain functions and views run on both stores in the unit lane (test/lib/cms-approval.test.ts,
+	// test/lib/cms-views.test.ts), the review page's access on both in the server lane
+	// (test/security/review-access.test.ts): a second play, with its own build, doubled the run's longest file.
+	if (database.name === 'sqlite')
+		it('plays the whole revision as HR would', { timeout: 900_000 }, async () => {
+			const author = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+			const page = await signIn(author, 'hr@example.com', 'first hr password', '/hr/policies/');
 
-		// Upload a revised .docx: the next draft, clause ids kept, the import report on screen.
-		const card = page.locator(`[data-policy="${policy}"]`);
-		await card.locator('input[type="file"]').setInputFiles({
-			name: '醫藥公司運營部門制度-修訂.docx',
-			mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-			buffer: await revisedDocx(),
-		});
-		await card.getByRole('button', { name: '上傳為下一版草稿' }).click();
-		await page.locator('.import-report').waitFor();
-		expect(await page.locator('.import-report pre').innerText()).toMatch(/Aligned with 1\.1|reworded/);
-		await page.getByRole('link', { name: '開啟 1.2 版草稿' }).click();
-		await page.waitForURL((url) => url.pathname === editorUrl);
+			// Upload a revised .docx: the next draft, clause ids kept, the import report on screen.
+			const card = page.locator(`[data-policy="${policy}"]`);
+			await card.locator('input[type="file"]').setInputFiles({
+				name: '醫藥公司運營部門制度-修訂.docx',
+				mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+				buffer: await revisedDocx(),
+			});
+			await card.getByRole('button', { name: '上傳為下一版草稿' }).click();
+			await page.locator('.import-report').waitFor();
+			expect(await page.locator('.import-report pre').innerText()).toMatch(/Aligned with 1\.1|reworded/);
+			await page.getByRole('link', { name: '開啟 1.2 版草稿' }).click();
+			await page.waitForURL((url) => url.pathname === editorUrl);
 
-		// Edit two clauses, insert one, move one (chapter 一、總則 opens first).
-		await save(page, 'c-1-3-2', '優化工作流程,減少不必要的環節,提高運營效率,於三個工作日內響應市場變化。');
-		await save(page, 'c-1-3-4', '鼓勵員工積極創新,探索新的運營模式和方法,並每季提出改善建議。');
-		const innovate = page.locator('#k-c-1-3-4');
-		await innovate.locator('summary', { hasText: '插入條文' }).click();
-		await innovate
-			.locator('details.insert textarea[name="newText"]')
-			.fill('誠信原則:如實記錄與報告運營數據,不得隱瞞或虛構。');
-		await innovate.getByRole('button', { name: '插入', exact: true }).click();
-		await page.waitForLoadState();
-		expect(
-			await page
-				.locator('textarea[name="text"]')
-				.evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value)),
-		).toContain('誠信原則:如實記錄與報告運營數據,不得隱瞞或虛構。');
-		await page.locator('#k-c-1-3-1').getByRole('button', { name: '下移' }).click();
-		await page.waitForLoadState();
-		const order = await page.locator('[data-clause]').evaluateAll((els) => els.map((e) => e.id));
-		expect(order.indexOf('k-c-1-3-1')).toBe(order.indexOf('k-c-1-3-2') + 1);
-
-		// Move one into another section with "move to…", by keyboard: 協作原則 to the end of 適用範圍.
-		const cooperate = page.locator('#k-c-1-3-3');
-		await cooperate.locator('summary', { hasText: '移到其他節…' }).focus();
-		await page.keyboard.press('Enter');
-		const target = cooperate.getByLabel('移到', { exact: true });
-		const scope = (await target.locator('option', { hasText: '適用範圍' }).first().innerText()).trim();
-		await target.focus();
-		await target.selectOption({ label: scope });
-		await cooperate.getByLabel('該節末尾').check();
-		await cooperate.getByRole('button', { name: '移動條文' }).focus();
-		await page.keyboard.press('Enter');
-		await page.waitForURL(/#k-c-1-3-3$/);
-		await page.waitForLoadState();
-		expect(await page.locator('#k-s-1-2 [data-clause]').evaluateAll((els) => els.map((e) => e.id))).toEqual([
-			'k-c-1-2-1',
-			'k-c-1-3-3',
-		]);
-		expect(await page.locator('#k-s-1-3 #k-c-1-3-3').count()).toBe(0);
-
-		// Confirm the quiz questions that cite changed clauses.
-		const confirm = page.locator('#reviews button[value="confirm-review"]');
-		await expect.poll(() => confirm.count(), { timeout: 60_000 }).toBeGreaterThan(0);
-		while ((await confirm.count()) > 0) {
-			await confirm.first().click();
+			// Edit two clauses, insert one, move one (chapter 一、總則 opens first).
+			await save(page, 'c-1-3-2', '優化工作流程,減少不必要的環節,提高運營效率,於三個工作日內響應市場變化。');
+			await save(page, 'c-1-3-4', '鼓勵員工積極創新,探索新的運營模式和方法,並每季提出改善建議。');
+			const innovate = page.locator('#k-c-1-3-4');
+			await innovate.locator('summary', { hasText: '插入條文' }).click();
+			await innovate
+				.locator('details.insert textarea[name="newText"]')
+				.fill('誠信原則:如實記錄與報告運營數據,不得隱瞞或虛構。');
+			await innovate.getByRole('button', { name: '插入', exact: true }).click();
 			await page.waitForLoadState();
-		}
-		await page
-			.getByLabel('修訂摘要（每行一項）')
-			.fill('年度調研計劃改於一月底前制定；效率與創新原則修訂；新增誠信原則。');
-		await page.locator('form:has(textarea[name="changeSummary"]) button[value="set-summary"]').click();
-		await page.waitForLoadState();
-		expect(await page.locator('#blockers-title + *').innerText()).toBe('沒有阻礙核准的事項。');
-		await page.getByRole('button', { name: '送審' }).click();
-		await page.waitForLoadState();
-		await expect.poll(() => page.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('審查中');
+			expect(
+				await page
+					.locator('textarea[name="text"]')
+					.evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value)),
+			).toContain('誠信原則:如實記錄與報告運營數據,不得隱瞞或虛構。');
+			await page.locator('#k-c-1-3-1').getByRole('button', { name: '下移' }).click();
+			await page.waitForLoadState();
+			const order = await page.locator('[data-clause]').evaluateAll((els) => els.map((e) => e.id));
+			expect(order.indexOf('k-c-1-3-1')).toBe(order.indexOf('k-c-1-3-2') + 1);
 
-		// The reviewer (staff, named in policy.yaml) reads the version without editing controls, comments on a
-		// clause and requests changes; the policy list stays HR's.
-		const reviewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-		const reviewer = await signIn(reviewerContext, 'reviewer@example.com', 'Q002 password', editorUrl);
-		expect(await reviewer.locator('[data-clause-form], details.insert, [data-move-to]').count()).toBe(0);
-		expect(await reviewer.locator('[data-reviewer-notice]').count()).toBe(1);
-		expect((await reviewer.request.get(`${server.url}/hr/policies/`)).status()).toBe(403);
-		await reviewer.locator('#k-c-1-3-2 textarea[name="body"]').fill('「三個工作日」請改為「兩個工作日」。');
-		await reviewer.locator('#k-c-1-3-2').getByRole('button', { name: '留下意見' }).click();
-		await reviewer.waitForLoadState();
-		await reviewer.locator('#review textarea[name="body"]').fill('請依條文旁的意見修改。');
-		await reviewer.getByRole('button', { name: '退回修改' }).click();
-		await reviewer.waitForLoadState();
-		await expect.poll(() => reviewer.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('草稿');
+			// Move one into another section with "move to…", by keyboard: 協作原則 to the end of 適用範圍.
+			const cooperate = page.locator('#k-c-1-3-3');
+			await cooperate.locator('summary', { hasText: '移到其他節…' }).focus();
+			await page.keyboard.press('Enter');
+			const target = cooperate.getByLabel('移到', { exact: true });
+			const scope = (await target.locator('option', { hasText: '適用範圍' }).first().innerText()).trim();
+			await target.focus();
+			await target.selectOption({ label: scope });
+			await cooperate.getByLabel('該節末尾').check();
+			await cooperate.getByRole('button', { name: '移動條文' }).focus();
+			await page.keyboard.press('Enter');
+			await page.waitForURL(/#k-c-1-3-3$/);
+			await page.waitForLoadState();
+			expect(await page.locator('#k-s-1-2 [data-clause]').evaluateAll((els) => els.map((e) => e.id))).toEqual([
+				'k-c-1-2-1',
+				'k-c-1-3-3',
+			]);
+			expect(await page.locator('#k-s-1-3 #k-c-1-3-3').count()).toBe(0);
 
-		// The author sees the comment beside the clause, fixes it and submits again.
-		await page.goto(`${server.url}${editorUrl}`);
-		expect(await page.locator('#k-c-1-3-2 .comment').innerText()).toContain('兩個工作日');
-		await save(page, 'c-1-3-2', '優化工作流程,減少不必要的環節,提高運營效率,於兩個工作日內響應市場變化。');
-		await page.getByRole('button', { name: '送審' }).click();
-		await page.waitForLoadState();
-		await expect.poll(() => page.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('審查中');
-		// The author edited it: no signing for them.
-		expect(await page.locator('#signatures').innerText()).toContain('您不能簽核此版本');
+			// Confirm the quiz questions that cite changed clauses.
+			const confirm = page.locator('#reviews button[value="confirm-review"]');
+			await expect.poll(() => confirm.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+			while ((await confirm.count()) > 0) {
+				await confirm.first().click();
+				await page.waitForLoadState();
+			}
+			await page
+				.getByLabel('修訂摘要（每行一項）')
+				.fill('年度調研計劃改於一月底前制定；效率與創新原則修訂；新增誠信原則。');
+			await page.locator('form:has(textarea[name="changeSummary"]) button[value="set-summary"]').click();
+			await page.waitForLoadState();
+			expect(await page.locator('#blockers-title + *').innerText()).toBe('沒有阻礙核准的事項。');
+			await page.getByRole('button', { name: '送審' }).click();
+			await page.waitForLoadState();
+			await expect.poll(() => page.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('審查中');
 
-		// A second person signs with their password: a wrong one first, refused.
-		await reviewer.goto(`${server.url}${editorUrl}`);
-		await reviewer.getByRole('button', { name: '簽核' }).click();
-		const dialog = reviewer.locator('[data-sign-dialog]');
-		await dialog.getByLabel('請再次輸入您的密碼').fill('not my password');
-		await dialog.getByRole('button', { name: '簽署' }).click();
-		await reviewer.waitForLoadState();
-		expect(await reviewer.locator('.problems').innerText()).toContain('密碼不正確');
-		await dialog.getByLabel('請再次輸入您的密碼').fill('Q002 password');
-		expect(await dialog.locator('input[name="effective"]').inputValue()).toBe('2026-12-02');
-		// The approval starts the server's build: no test builds meanwhile (test/support/build-lock.ts).
-		await acquireBuildLockAsync();
-		building = true;
-		await dialog.getByRole('button', { name: '簽署' }).click();
-		await reviewer.waitForLoadState();
-		await expect.poll(() => reviewer.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('已核准');
-		expect(await reviewer.locator('#signatures [data-signature]').innerText()).toMatch(/陳審查.*2026.*核准/);
+			// The reviewer (staff, named in policy.yaml) reads the version without editing controls, comments on a
+			// clause and requests changes; the policy list stays HR's.
+			const reviewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+			const reviewer = await signIn(reviewerContext, 'reviewer@example.com', 'Q002 password', editorUrl);
+			expect(await reviewer.locator('[data-clause-form], details.insert, [data-move-to]').count()).toBe(0);
+			expect(await reviewer.locator('[data-reviewer-notice]').count()).toBe(1);
+			expect((await reviewer.request.get(`${server.url}/hr/policies/`)).status()).toBe(403);
+			await reviewer.locator('#k-c-1-3-2 textarea[name="body"]').fill('「三個工作日」請改為「兩個工作日」。');
+			await reviewer.locator('#k-c-1-3-2').getByRole('button', { name: '留下意見' }).click();
+			await reviewer.waitForLoadState();
+			await reviewer.locator('#review textarea[name="body"]').fill('請依條文旁的意見修改。');
+			await reviewer.getByRole('button', { name: '退回修改' }).click();
+			await reviewer.waitForLoadState();
+			await expect.poll(() => reviewer.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('草稿');
 
-		// The site is rebuilt in the background and swapped in: 1.2's chapters are served, scheduled for tomorrow.
-		const chapterUrl = `${server.url}/policies/${policy}/1.2/ch-1/`;
-		await expect
-			.poll(async () => (await reviewer.request.get(chapterUrl)).status(), { timeout: 600_000, interval: 500 })
-			.toBe(200);
-		building = false;
-		releaseBuildLock();
+			// The author sees the comment beside the clause, fixes it and submits again.
+			await page.goto(`${server.url}${editorUrl}`);
+			expect(await page.locator('#k-c-1-3-2 .comment').innerText()).toContain('兩個工作日');
+			await save(page, 'c-1-3-2', '優化工作流程,減少不必要的環節,提高運營效率,於兩個工作日內響應市場變化。');
+			await page.getByRole('button', { name: '送審' }).click();
+			await page.waitForLoadState();
+			await expect.poll(() => page.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('審查中');
+			// The author edited it: no signing for them.
+			expect(await page.locator('#signatures').innerText()).toContain('您不能簽核此版本');
 
-		// The git log of the content shows each step with its author.
-		const log = commits();
-		expect(log[0]).toBe(`林人資|${policy} 1.2: new draft uploaded from 醫藥公司運營部門制度-修訂.docx`);
-		expect(log).toContain(`陳審查|${policy} 1.2: changes requested, back to draft (2 comments)`);
-		expect(log.filter((l) => l.startsWith(`林人資|${policy} 1.2: edit clause`))).toHaveLength(3);
-		expect(log.some((l) => /^林人資\|.*insert clause/.test(l))).toBe(true);
-		expect(log.filter((l) => /^林人資\|.*move clause/.test(l))).toHaveLength(2);
-		expect(log.some((l) => /^林人資\|.*(confirmed|edited) quiz/.test(l))).toBe(true);
-		expect(log.filter((l) => /^林人資\|.*submitted for review/.test(l))).toHaveLength(2);
-		expect(log.at(-1)).toMatch(
-			new RegExp(`^陳審查\\|${policy} 1.2: approved, signed by 陳審查 \\(核准\\), effective 2026-12-02`),
-		);
+			// A second person signs with their password: a wrong one first, refused.
+			await reviewer.goto(`${server.url}${editorUrl}`);
+			await reviewer.getByRole('button', { name: '簽核' }).click();
+			const dialog = reviewer.locator('[data-sign-dialog]');
+			await dialog.getByLabel('請再次輸入您的密碼').fill('not my password');
+			await dialog.getByRole('button', { name: '簽署' }).click();
+			await reviewer.waitForLoadState();
+			expect(await reviewer.locator('.problems').innerText()).toContain('密碼不正確');
+			await dialog.getByLabel('請再次輸入您的密碼').fill('Q002 password');
+			expect(await dialog.locator('input[name="effective"]').inputValue()).toBe('2026-12-02');
+			// The approval starts the server's build: no test builds meanwhile (test/support/build-lock.ts).
+			await acquireBuildLockAsync();
+			building = true;
+			await dialog.getByRole('button', { name: '簽署' }).click();
+			await reviewer.waitForLoadState();
+			await expect.poll(() => reviewer.locator('h1 .state').innerText(), { timeout: 60_000 }).toBe('已核准');
+			expect(await reviewer.locator('#signatures [data-signature]').innerText()).toMatch(/陳審查.*2026.*核准/);
 
-		// The next day (moved clock): 1.2 is in force; staff see the redline and their new duty.
-		writeFileSync(clockFile, day('2026-12-02'));
-		const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-		const staff = await signIn(staffContext, 'staff@example.com', 'S001 password', '/me/training/');
-		const training = await staff.locator('main').innerText();
-		expect(training).toContain('1.2');
-		expect(await staff.locator('.change').count()).toBeGreaterThan(0);
-		// The redline marks words inside the text (ins/del), so the new wording is checked by its clause.
-		expect(training).toContain('自您通過的 1.1 版以來的修訂');
-		expect(training).toMatch(/實質修訂了測驗涵蓋的條文：.*效率原則/);
+			// The site is rebuilt in the background and swapped in: 1.2's chapters are served, scheduled for tomorrow.
+			const chapterUrl = `${server.url}/policies/${policy}/1.2/ch-1/`;
+			await expect
+				.poll(async () => (await reviewer.request.get(chapterUrl)).status(), { timeout: 600_000, interval: 500 })
+				.toBe(200);
+			building = false;
+			releaseBuildLock();
 
-		// The printed version shows the signature.
-		await staff.goto(`${server.url}/policies/${policy}/1.2/print/`);
-		expect(await staff.locator('body').innerText()).toMatch(/陳審查.*核准/);
-		await Promise.all([author.close(), reviewerContext.close(), staffContext.close()]);
-	});
+			// The git log of the content shows each step with its author.
+			const log = commits();
+			expect(log[0]).toBe(`林人資|${policy} 1.2: new draft uploaded from 醫藥公司運營部門制度-修訂.docx`);
+			expect(log).toContain(`陳審查|${policy} 1.2: changes requested, back to draft (2 comments)`);
+			expect(log.filter((l) => l.startsWith(`林人資|${policy} 1.2: edit clause`))).toHaveLength(3);
+			expect(log.some((l) => /^林人資\|.*insert clause/.test(l))).toBe(true);
+			expect(log.filter((l) => /^林人資\|.*move clause/.test(l))).toHaveLength(2);
+			expect(log.some((l) => /^林人資\|.*(confirmed|edited) quiz/.test(l))).toBe(true);
+			expect(log.filter((l) => /^林人資\|.*submitted for review/.test(l))).toHaveLength(2);
+			expect(log.at(-1)).toMatch(
+				new RegExp(`^陳審查\\|${policy} 1.2: approved, signed by 陳審查 \\(核准\\), effective 2026-12-02`),
+			);
+
+			// The next day (moved clock): 1.2 is in force; staff see the redline and their new duty.
+			writeFileSync(clockFile, day('2026-12-02'));
+			const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+			const staff = await signIn(staffContext, 'staff@example.com', 'S001 password', '/me/training/');
+			const training = await staff.locator('main').innerText();
+			expect(training).toContain('1.2');
+			expect(await staff.locator('.change').count()).toBeGreaterThan(0);
+			// The redline marks words inside the text (ins/del), so the new wording is checked by its clause.
+			expect(training).toContain('自您通過的 1.1 版以來的修訂');
+			expect(training).toMatch(/實質修訂了測驗涵蓋的條文：.*效率原則/);
+
+			// The printed version shows the signature.
+			await staff.goto(`${server.url}/policies/${policy}/1.2/print/`);
+			expect(await staff.locator('body').innerText()).toMatch(/陳審查.*核准/);
+			await Promise.all([author.close(), reviewerContext.close(), staffContext.close()]);
+		});
 
 	it('refuses a stale save from a second tab with what changed and who, keeping the typed text', async () => {
 		const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
