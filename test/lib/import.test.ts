@@ -237,3 +237,27 @@ describe('zhidu import: writing a version', () => {
 		expect(readFileSync(join(policiesDir, 'rules', 'policy.yaml'), 'utf8')).toContain('numbering: decimal');
 	});
 });
+
+describe('zhidu import: the language written to policy.yaml', () => {
+	const languageOf = async (name: string, text: string) => {
+		const source = join(mkdtempSync(join(tmpdir(), 'zhidu-language-')), name);
+		writeFileSync(source, text);
+		const policiesDir = mkdtempSync(join(tmpdir(), 'zhidu-language-policies-'));
+		writeImportedVersion(await importFile(source), { policiesDir, policyId: 'p', version: '1.0', source: name });
+		return /^language: (.+)$/m.exec(readFileSync(join(policiesDir, 'p', 'policy.yaml'), 'utf8'))?.[1];
+	};
+
+	it('is Simplified or Traditional Chinese by the characters only one script has, or English', async () => {
+		const body = '一、总则\n1.员工应当遵守公司规定，按时上班，不得无故缺勤。\n2.违反规定的，依照本办法处理。\n';
+		expect(await languageOf('simplified.txt', `员工手册\n${body}`)).toBe('zh-Hans-CN');
+		expect(
+			await languageOf(
+				'traditional.txt',
+				`員工手冊\n${body.replace('总则', '總則').replace('员工应当遵守公司规定', '員工應當遵守公司規定').replace('违反规定的，依照本办法处理', '違反規定的，依照本辦法處理')}`,
+			),
+		).toBe('zh-Hant-TW');
+		expect(
+			await languageOf('english.txt', `Handbook\n1. Staff follow the rules.\n2. Breaches are handled here.\n`),
+		).toBe('en');
+	});
+});

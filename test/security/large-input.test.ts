@@ -6,7 +6,7 @@
  * stored as U+FFFD (the roster against the real server on SQLite and PostgreSQL).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,8 @@ describe('zhidu import of large input', () => {
 			source: 'large.txt',
 		});
 		expect(readdirSync(written.dir).filter((f) => f.endsWith('.mdx')).length).toBe(result.chapters.length);
+		// The script is told from a sample, not by converting 20 MB twice.
+		expect(readFileSync(join(temp, 'policies/large-policy/policy.yaml'), 'utf8')).toMatch(/^language: zh-Hant-TW$/m);
 	}, 300_000);
 
 	it('20 MB on one line with no line breaks is read in linear time', async () => {

@@ -55,8 +55,15 @@ function changedBy(convert: (text: string) => string, text: string): number {
 	return a.reduce((n, ch, i) => n + (ch !== b[i] ? 1 : 0), 0);
 }
 
-function languageOf(text: string): string {
-	if (!/\p{Script=Han}/u.test(text)) return 'en';
+/** Enough text to tell the script apart: thousands of characters one conversion changes (a 20 MB import took seconds). */
+const LANGUAGE_SAMPLE = 20_000;
+
+function languageOf(whole: string): string {
+	const start = whole.search(/\p{Script=Han}/u);
+	if (start < 0) return 'en';
+	// From the first Han character; cut at a code point, not inside a surrogate pair.
+	const end = Math.min(whole.length, start + LANGUAGE_SAMPLE);
+	const text = whole.slice(start, /[\uD800-\uDBFF]/.test(whole[end - 1] ?? '') ? end - 1 : end);
 	// Characters that exist only in one script decide: those a Simplified → Traditional conversion changes
 	// are Simplified, those the reverse changes are Traditional.
 	const simplified = changedBy(OpenCC.Converter({ from: 'cn', to: 't' }), text);
