@@ -5,7 +5,6 @@
  * unanswered and flagged questions before submitting, citations named by
  * their displayed numbers and titles, and the certificate with its code.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
@@ -45,10 +45,10 @@ beforeAll(async () => {
 		department: '運營部',
 		role: 'staff',
 	});
-	spawnSync(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'taker@example.com'], {
-		cwd: projectRoot,
-		env: { ...process.env, ZHIDU_DB_FILE: dbFile, ZHIDU_NEW_PASSWORD: 'taker password' },
+	const set = await zhidu(['users', 'set-password', 'taker@example.com'], {
+		env: { ZHIDU_DB_FILE: dbFile, ZHIDU_NEW_PASSWORD: 'taker password' },
 	});
+	expect(set.status, set.stderr).toBe(0);
 }, 60_000);
 afterAll(async () => {
 	await browser?.close();

@@ -1,7 +1,7 @@
 /**
  * The CLI as a program: one spawned run per command family whose other tests
  * run in-process through `run()` (test/support/cli.ts). `zhidu users` is also
- * spawned by the browser tests; `zhidu import` only here.
+ * spawned by test/browser/hr-header.test.ts; `zhidu import` only here.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -5,14 +5,13 @@
  * it stands today, and nothing else about the person; codes are unguessable
  * and the open path cannot be stretched to reach anything else.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { openStore } from '#lib/store/database.ts';
 import { projectRoot } from '../support/build-site.ts';
+import { zhidu } from '../support/cli.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { rawRequest } from '../support/raw-http.ts';
@@ -59,10 +58,10 @@ describe.each(testDatabases)('certificate verification on $name', (database) => 
 			role: 'staff',
 		});
 		expect(added.status).toBe(201);
-		await promisify(execFile)(process.execPath, ['src/cli/zhidu.ts', 'users', 'set-password', 'holder@example.com'], {
-			cwd: projectRoot,
-			env: { ...process.env, ...env, ZHIDU_NEW_PASSWORD: 'holder password' },
+		const set = await zhidu(['users', 'set-password', 'holder@example.com'], {
+			env: { ...env, ZHIDU_NEW_PASSWORD: 'holder password' },
 		});
+		expect(set.status, set.stderr).toBe(0);
 		const holder = new Client(server.url);
 		expect((await holder.signIn('holder@example.com', 'holder password')).status).toBe(200);
 		const { attempt } = (await (await holder.write('/api/v1/attempts', 'POST', { quiz: 'leave-policy' })).json()) as {
