@@ -97,8 +97,9 @@ export default defineConfig({
 					name: 'browser',
 					isolate: false,
 					include: browserFiles,
-					// One Chromium for the run; each file connects to it (test/support/browser.ts).
-					globalSetup: [...builtSite, 'test/support/shared-browser.ts'],
+					// One Chromium per worker, lent to each file the worker runs (test/support/browser.ts).
+					provide: { browserLane: true },
+					globalSetup: builtSite,
 					setupFiles: awaitBuilds,
 					sequence: { groupOrder: 1 },
 					testTimeout: 120_000,

@@ -2,14 +2,16 @@
  * Debian's Chromium headless shell driven by playwright-core (never a downloaded browser): the same Blink and V8 as
  * Debian's `chromium`, without the desktop browser around them, at about a third of its CPU time per page (the
  * browser lane's largest cost). Playwright drives its own headless Chromium the same way.
- * The browser lane launches one Chromium per worker slot for the whole run
- * (globalSetup: test/support/shared-browser.ts) instead of one per test file;
- * a file connects to its slot's browser, which no file running at the same
- * time uses (the clipboard, for one, is the browser's, not the context's).
- * Closing the connection closes the file's contexts and pages. Outside the
- * browser lane a file launches its own.
+ *
+ * In the browser lane, each Vitest worker launches one Chromium on its first file and lends it to every file it
+ * runs after (the lane keeps its workers: `isolate: false`); a worker runs one file at a time, so no two files
+ * running at once share a browser (the clipboard, for one, is the browser's, not the context's). A file's
+ * `browser.close()` closes its contexts and pages, not the worker's browser; Playwright ends the browser when the
+ * worker exits. Driving it from the worker itself, not through a browser server in Vitest's main process, saves
+ * each protocol message a second hop (the server's relaying was about 24 CPU-s of a run). Outside the browser lane
+ * a file launches its own.
  */
-import { chromium, type Browser, type BrowserServer } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
 
 /** Debian's full Chromium (the bench's page-load figures are taken in it). */
@@ -31,20 +33,35 @@ const launchOptions = {
 
 declare module 'vitest' {
 	export interface ProvidedContext {
-		/** The shared Chromiums' WebSocket endpoints, one per worker slot (browser lane). */
-		chromiumEndpoints?: string[];
+		/** Set in the browser lane (test/vitest.config.ts): its workers keep one Chromium each. */
+		browserLane?: boolean;
 	}
 }
 
-export function launchChromium(): Promise<Browser> {
-	// VITEST_POOL_ID: this worker's slot, 1 to maxWorkers; files running at the same time have different slots.
-	const endpoint = inject('chromiumEndpoints')?.[Number(process.env['VITEST_POOL_ID'] ?? 0) - 1];
-	// Generous: on a loaded machine the handshake can take seconds; this catches a dead browser, not a slow one.
-	if (endpoint) return chromium.connect(endpoint, { timeout: 120_000 });
-	return chromium.launch(launchOptions);
+/** This worker's Chromium, once a browser-lane file has asked for it. */
+let workersBrowser: Promise<Browser> | undefined;
+
+/** The worker's Chromium as one file sees it: closing it closes what the file opened, and the browser stays. */
+function lentTo(browser: Browser): Browser {
+	return new Proxy(browser, {
+		get(target, property) {
+			if (property === 'close')
+				return async () => {
+					await Promise.all(target.contexts().map((context) => context.close()));
+				};
+			const value: unknown = Reflect.get(target, property, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		},
+	});
 }
 
-/** For the globalSetup: one Chromium that the test files connect to. */
-export function launchChromiumServer(): Promise<BrowserServer> {
-	return chromium.launchServer(launchOptions);
+export async function launchChromium(): Promise<Browser> {
+	if (!inject('browserLane')) return chromium.launch(launchOptions);
+	workersBrowser ??= chromium.launch(launchOptions);
+	const browser = await workersBrowser;
+	if (!browser.isConnected()) {
+		workersBrowser = chromium.launch(launchOptions);
+		return lentTo(await workersBrowser);
+	}
+	return lentTo(browser);
 }
