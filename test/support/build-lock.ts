@@ -5,12 +5,11 @@
  * atomic); it names its holder, so a lock left by a killed run is taken over.
  * Reentrant within a process.
  *
- * The files that build hold it for their whole run, taken without blocking
- * before their own hooks (test/support/await-builds.ts), so a wait never eats
- * into a hook's or a test's time limit. The publication test holds it only
- * while its server builds an approved version. The sequencer
- * (test/support/sequencer.ts) starts the publication test first and the
- * building files next, before the publication test's own build.
+ * A file that builds takes it for each build only (buildSite, blocking: the build is spawnSync'd anyway), and the
+ * publication test while its server builds an approved version: between their builds other builds go on. (Held
+ * for a building file's whole run, the lock kept the run's third worker waiting for about 20 s.) The sequencer
+ * (test/support/sequencer.ts) starts the publication test first and the building files next, so their builds
+ * overlap the other files instead of running one after another at the end.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,7 +86,7 @@ export function releaseBuildLock(): void {
 
 /** The publication test: its server builds the site in the background after an approval. */
 export const publicationTest = 'test/browser/cms.test.ts';
-/** Test files that run `astro build` (themselves or through their server): they hold the lock throughout. */
+/** Test files that run `astro build` themselves: started early (test/support/sequencer.ts). */
 export const filesThatBuild = [
 	'test/browser/certification-loop.test.ts',
 	'test/workflow/workflow.test.ts',
