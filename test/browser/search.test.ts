@@ -51,9 +51,11 @@ async function search(
 	await page.selectOption('#search-policy', policy);
 	await page.setChecked('#search-superseded', superseded);
 	const box = page.locator('#search-q');
-	await box.fill('');
 	if (pasted) await box.fill(query);
-	else await box.pressSequentially(query);
+	else {
+		await box.fill('');
+		await box.pressSequentially(query);
+	}
 	await page.waitForFunction(
 		({ query, policy, superseded }) => {
 			const list = document.querySelector<HTMLElement>('#search-results');

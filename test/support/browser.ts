@@ -7,9 +7,9 @@
  * runs after (the lane keeps its workers: `isolate: false`); a worker runs one file at a time, so no two files
  * running at once share a browser (the clipboard, for one, is the browser's, not the context's). A file's
  * `browser.close()` closes its contexts and pages, not the worker's browser; Playwright ends the browser when the
- * worker exits. Driving it from the worker itself, not through a browser server in Vitest's main process, saves
- * each protocol message a second hop (the server's relaying was about 24 CPU-s of a run). Outside the browser lane
- * a file launches its own.
+ * worker exits. Driven from the worker itself, no browser server in Vitest's main process relays each protocol
+ * message (docs/bench.md: the CPU saved is within the run-to-run spread; the set-up is simpler). Outside the
+ * browser lane a file launches its own.
  */
 import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
@@ -57,11 +57,9 @@ function lentTo(browser: Browser): Browser {
 
 export async function launchChromium(): Promise<Browser> {
 	if (!inject('browserLane')) return chromium.launch(launchOptions);
-	workersBrowser ??= chromium.launch(launchOptions);
-	const browser = await workersBrowser;
-	if (!browser.isConnected()) {
-		workersBrowser = chromium.launch(launchOptions);
-		return lentTo(await workersBrowser);
-	}
-	return lentTo(browser);
+	const current = await workersBrowser?.catch(() => undefined);
+	if (current?.isConnected()) return lentTo(current);
+	// The first file, or one after a test ended the browser or a launch failed.
+	workersBrowser = chromium.launch(launchOptions);
+	return lentTo(await workersBrowser);
 }
