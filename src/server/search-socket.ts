@@ -15,8 +15,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { searchRecordsParams } from '../lib/api/route-schemas.ts';
+import { onFirstUse } from '../lib/on-first-use.ts';
 import type { Store } from '../lib/store/database.ts';
 import { decideAccess } from './access.ts';
 import type { ServerConfig } from './config.ts';
@@ -42,22 +43,27 @@ const maxSockets = 5_000;
 /** Every this often, a socket that did not answer the last ping (a half-open connection) is ended. */
 const heartbeatMs = 30_000;
 
+/** ws loads on the first upgrade: a start that no search page reaches never needs it. */
+const wsPackage = onFirstUse<typeof import('ws')>('ws');
+
 export function createSearchSocket(options: { config: ServerConfig; store: Store; clientDir: () => string }) {
 	const { config, store } = options;
-	const sockets = new WebSocketServer({
-		noServer: true,
-		maxPayload: maxMessageBytes,
-		// A page of records is a few KB of text: compressed as a response would be. A small window and no context kept
-		// between messages: each open socket's compressor holds about 16 KB, not zlib's default 256 KB.
-		perMessageDeflate: {
-			threshold: 1024,
-			zlibDeflateOptions: { level: 1, memLevel: 4 },
-			serverMaxWindowBits: 10,
-			clientMaxWindowBits: 10,
-			serverNoContextTakeover: true,
-			clientNoContextTakeover: true,
-		},
-	});
+	let opened: WebSocketServer | undefined;
+	const sockets = () =>
+		(opened ??= new (wsPackage().WebSocketServer)({
+			noServer: true,
+			maxPayload: maxMessageBytes,
+			// A page of records is a few KB of text: compressed as a response would be. A small window and no context kept
+			// between messages: each open socket's compressor holds about 16 KB, not zlib's default 256 KB.
+			perMessageDeflate: {
+				threshold: 1024,
+				zlibDeflateOptions: { level: 1, memLevel: 4 },
+				serverMaxWindowBits: 10,
+				clientMaxWindowBits: 10,
+				serverNoContextTakeover: true,
+				clientNoContextTakeover: true,
+			},
+		}));
 
 	/** Whether the person (or token) behind the upgrade may read the records now. */
 	async function allowed(req: IncomingMessage, path: string): Promise<{ ok: true } | { ok: false; status: number }> {
@@ -138,14 +144,14 @@ export function createSearchSocket(options: { config: ServerConfig; store: Store
 			if (!isSameOrigin(req.headers, config.publicUrl)) return refuse(socket, 403);
 			const access = await allowed(req, target.path);
 			if (!access.ok) return refuse(socket, access.status);
-			if (sockets.clients.size >= maxSockets) return refuse(socket, 503);
-			sockets.handleUpgrade(req, socket, head, (ws) => serve(ws, req, target.path));
+			if (sockets().clients.size >= maxSockets) return refuse(socket, 503);
+			sockets().handleUpgrade(req, socket, head, (ws) => serve(ws, req, target.path));
 		} catch (error) {
 			console.error('zhidu: search socket upgrade:', error);
 			refuse(socket, 500);
 		}
 	}
 	/** Ends every open socket (the server is closing). */
-	const close = () => sockets.clients.forEach((ws) => ws.terminate());
+	const close = () => opened?.clients.forEach((ws) => ws.terminate());
 	return { upgrade, close };
 }

@@ -10,14 +10,12 @@
  */
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkMdx from 'remark-mdx';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { chapterToMdx, clauseToMdx, parseChapterMdx } from '../content/chapter-mdx.ts';
 import { textToParts, walkClauses, type Chapter, type Clause, type TextPart } from '../content/clause-tree.ts';
 import { ContentError, ContentErrors } from '../content/errors.ts';
+import { parseMdx } from '../content/mdx-parser.ts';
+import { yaml } from '../content/yaml.ts';
 import { chapterFilePattern } from '../content/loader.ts';
 import { chapterSlug } from '../importer/write-version.ts';
 
@@ -110,13 +108,12 @@ interface Located {
 	hasCommentary: boolean;
 }
 
-const processor = unified().use(remarkParse).use(remarkMdx);
 const frontmatter = /^---\r?\n[\s\S]*?\r?\n---\r?\n?/;
 
 function locate(source: string): Map<string, Located> {
 	const fm = frontmatter.exec(source);
 	const bodyStart = fm ? fm[0].length : 0;
-	const tree = processor.parse(source.slice(bodyStart)) as MdNode;
+	const tree = parseMdx(source.slice(bodyStart)) as MdNode;
 	const found = new Map<string, Located>();
 	const idOf = (node: MdNode) => node.attributes?.find((a) => a.name === 'id')?.value as string | undefined;
 	const visit = (nodes: MdNode[], container: string | undefined) => {
@@ -481,7 +478,7 @@ export function applyDraftEdit(dir: string, edit: DraftEdit, context: EditContex
 		case 'rename-chapter': {
 			const file = fileOf(edit.chapter);
 			const fm = frontmatter.exec(file.source)!;
-			const doc = parseDocument(fm[0].replace(/^---\r?\n/, '').replace(/\r?\n---\r?\n?$/, ''));
+			const doc = yaml().parseDocument(fm[0].replace(/^---\r?\n/, '').replace(/\r?\n---\r?\n?$/, ''));
 			doc.set('title', edit.title);
 			write(file, `---\n${doc.toString().trimEnd()}\n---\n${file.source.slice(fm[0].length)}`);
 			outcome = { action: 'rename chapter', ids: [edit.chapter] };
@@ -544,7 +541,7 @@ function renumberFiles(order: ChapterFile[], renames: [string, string][], create
 
 function setSummary(dir: string, edit: Extract<DraftEdit, { op: 'set-summary' }>): EditOutcome {
 	const file = join(dir, 'version.yaml');
-	const doc = parseDocument(readFileSync(file, 'utf8'));
+	const doc = yaml().parseDocument(readFileSync(file, 'utf8'));
 	doc.set('changeSummary', edit.changeSummary);
 	doc.set('substitutions', edit.substitutions);
 	writeFileSync(file, doc.toString());

@@ -11,14 +11,12 @@
  * with the MDX parser, without rendering the page. Any other component (e.g.
  * training material) is allowed between clauses and is not policy text.
  */
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkMdx from 'remark-mdx';
-import { parse as parseYaml } from 'yaml';
 import type { Chapter, Clause, Section, TextPart } from './clause-tree.ts';
 import { chapterFrontmatterSchema, clauseIdPattern, sectionIdPattern } from './schema.ts';
 import { ContentError, ContentErrors, contentErrorsFromZod } from './errors.ts';
+import { parseMdx } from './mdx-parser.ts';
 import { parseMemo } from './parse-memo.ts';
+import { parseYaml } from './yaml.ts';
 
 /** The components that carry policy text; everything else is commentary. */
 export const policyComponents = ['Section', 'Clause', 'Blank'] as const;
@@ -31,8 +29,6 @@ interface MdNode {
 	children?: MdNode[];
 	position?: { start: { line: number; column: number } };
 }
-
-const processor = unified().use(remarkParse).use(remarkMdx);
 
 const frontmatterPattern = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
@@ -58,7 +54,7 @@ function parseChapterSource(source: string, file: string): Chapter {
 	const body = source.slice(fm[0].length);
 	let tree: MdNode;
 	try {
-		tree = processor.parse(body) as MdNode;
+		tree = parseMdx(body) as MdNode;
 	} catch (error) {
 		const e = error as { line?: number; reason?: string; message: string };
 		const line = e.line ? `line ${e.line + lineOffset}: ` : '';

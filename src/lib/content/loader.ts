@@ -5,7 +5,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { compareVersions } from './version-number.ts';
 
 export { compareVersions };
@@ -14,6 +13,7 @@ import { parseChapterMdx } from './chapter-mdx.ts';
 import type { Chapter } from './clause-tree.ts';
 import { walkClauses } from './clause-tree.ts';
 import { cachedPolicy } from './content-cache.ts';
+import { parseYaml } from './yaml.ts';
 import { ContentError, ContentErrors, contentErrorsFromZod } from './errors.ts';
 import { deriveNumbers, type Numbers } from './numbering.ts';
 import { policyId, policySchema, versionSchema, type PolicyMeta, type VersionMeta } from './schema.ts';

@@ -8,8 +8,10 @@
  * lets a person choose. Bytes that do not decode are named by row (line)
  * and byte position, never turned into U+FFFD.
  */
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import { onFirstUse } from '../on-first-use.ts';
+
+const chardet = onFirstUse<typeof import('chardet')>('chardet');
+const iconv = onFirstUse<typeof import('iconv-lite')>('iconv-lite');
 
 export const csvEncodings = ['utf-8', 'utf-16le', 'utf-16be', 'big5', 'gbk'] as const;
 export type CsvEncoding = (typeof csvEncodings)[number];
@@ -113,7 +115,7 @@ function utf8Share(bytes: Uint8Array): number {
 /** How sure chardet is of each of our encodings (0–100). */
 function confidences(bytes: Uint8Array): Partial<Record<CsvEncoding, number>> {
 	const result: Partial<Record<CsvEncoding, number>> = {};
-	for (const match of chardet.analyse(bytes)) {
+	for (const match of chardet().analyse(bytes)) {
 		const encoding = encodingNamed(match.name);
 		if (encoding && (result[encoding] ?? -1) < match.confidence) result[encoding] = match.confidence;
 	}
@@ -205,7 +207,7 @@ function pieceDecodes(piece: Uint8Array, encoding: CsvEncoding): boolean {
 		}
 	}
 	// Big5 and GB18030 cannot encode U+FFFD, so one in the output is an undecodable sequence.
-	return !iconv
+	return !iconv()
 		.decode(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength), iconvName[encoding])
 		.includes('\uFFFD');
 }
@@ -230,7 +232,7 @@ function badOffsetInLine(line: Uint8Array, encoding: CsvEncoding): { offset: num
 		}
 		return { offset: boundary, before };
 	}
-	const decoder = iconv.getDecoder(iconvName[encoding]);
+	const decoder = iconv().getDecoder(iconvName[encoding]);
 	let boundary = 0;
 	let before = '';
 	for (let i = 0; i < line.length; i++) {
@@ -279,7 +281,7 @@ export function decodeStrict(bytes: Uint8Array, encoding: CsvEncoding, bomLength
 	const body = bytes.subarray(bomLength);
 	return {
 		ok: true,
-		text: iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), iconvName[encoding], {
+		text: iconv().decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), iconvName[encoding], {
 			stripBOM: false,
 		}),
 	};
@@ -288,7 +290,7 @@ export function decodeStrict(bytes: Uint8Array, encoding: CsvEncoding, bomLength
 /** The text as `encoding` would show it, undecodable bytes as U+FFFD: only for a preview a person compares. */
 export function decodeForPreview(bytes: Uint8Array, encoding: CsvEncoding, bomLength = 0): string {
 	const body = bytes.subarray(bomLength);
-	return iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), iconvName[encoding], {
+	return iconv().decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), iconvName[encoding], {
 		stripBOM: false,
 	});
 }

@@ -18,11 +18,14 @@
  *
  * Plain TypeScript, no Astro: the site, the CLI and certification share it.
  */
-import { diffChars, diffWordsWithSpace, type Change } from 'diff';
+import type { Change } from 'diff';
+import { onFirstUse } from '../on-first-use.ts';
 import { partsToText, type Chapter, type Clause, type ClausePlace, type Section } from '../content/clause-tree.ts';
 import type { Numbers } from '../content/numbering.ts';
 import type { ChangeClassification, VersionMeta } from '../content/schema.ts';
 import { editorialReason, editorialVerdict, sameHeading, type EditorialVerdict } from './editorial.ts';
+
+const diffPackage = onFirstUse<typeof import('diff')>('diff');
 
 /** What compareVersionTrees needs of a version; a LoadedVersion is one. */
 export interface RedlineInput {
@@ -191,6 +194,7 @@ export function diffSegments(
 	granularity: 'words' | 'chars' = diffGranularity(before + after),
 ): DiffSegment[] {
 	if (before === after) return before ? [{ value: before, op: 'equal' }] : [];
+	const { diffChars, diffWordsWithSpace } = diffPackage();
 	const changes: Change[] = granularity === 'words' ? diffWordsWithSpace(before, after) : diffChars(before, after);
 	const hunks: Hunk[] = [];
 	for (const change of changes) {

@@ -5,10 +5,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as OpenCC from 'opencc-js';
-import { stringify } from 'yaml';
 import { chapterToMdx } from '../content/chapter-mdx.ts';
 import { partsToText, walkClauses } from '../content/clause-tree.ts';
+import { yaml } from '../content/yaml.ts';
+import { onFirstUse } from '../on-first-use.ts';
 import {
 	policySchema,
 	versionNumber,
@@ -58,6 +58,8 @@ function changedBy(convert: (text: string) => string, text: string): number {
 /** Enough text to tell the script apart: thousands of characters one conversion changes (a 20 MB import took seconds). */
 const LANGUAGE_SAMPLE = 20_000;
 
+const openCC = onFirstUse<typeof import('opencc-js')>('opencc-js');
+
 function languageOf(whole: string): string {
 	const start = whole.search(/\p{Script=Han}/u);
 	if (start < 0) return 'en';
@@ -66,8 +68,8 @@ function languageOf(whole: string): string {
 	const text = whole.slice(start, /[\uD800-\uDBFF]/.test(whole[end - 1] ?? '') ? end - 1 : end);
 	// Characters that exist only in one script decide: those a Simplified → Traditional conversion changes
 	// are Simplified, those the reverse changes are Traditional.
-	const simplified = changedBy(OpenCC.Converter({ from: 'cn', to: 't' }), text);
-	const traditional = changedBy(OpenCC.Converter({ from: 't', to: 'cn' }), text);
+	const simplified = changedBy(openCC().Converter({ from: 'cn', to: 't' }), text);
+	const traditional = changedBy(openCC().Converter({ from: 't', to: 'cn' }), text);
 	return simplified > traditional ? 'zh-Hans-CN' : 'zh-Hant-TW';
 }
 
@@ -122,7 +124,7 @@ export function writeImportedVersion(result: ImportResult, options: WriteOptions
 			language: languageOf(result.title + result.chapters.map(chapterText).join('')),
 			numbering: result.scheme,
 		});
-		writeFileSync(policyFile, stringify(policy));
+		writeFileSync(policyFile, yaml().stringify(policy));
 		files.push(policyFile);
 		createdPolicy = true;
 	}
@@ -138,7 +140,7 @@ export function writeImportedVersion(result: ImportResult, options: WriteOptions
 	};
 	const { classificationOverrides: _unused, substitutions, ...rest } = version;
 	const versionYaml = substitutions.length ? { ...rest, substitutions } : rest;
-	writeFileSync(join(dir, 'version.yaml'), stringify(versionYaml));
+	writeFileSync(join(dir, 'version.yaml'), yaml().stringify(versionYaml));
 	files.push(join(dir, 'version.yaml'));
 
 	const width = result.chapters.length >= 100 ? 3 : 2;

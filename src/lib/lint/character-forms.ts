@@ -23,7 +23,9 @@
  * Offsets and lengths are in UTF-16 code units (string indexes), so
  * `text.slice(offset, offset + length) === found`.
  */
-import * as OpenCC from 'opencc-js';
+import { onFirstUse } from '../on-first-use.ts';
+
+const openCC = onFirstUse<typeof import('opencc-js')>('opencc-js');
 
 export interface ReviewedPair {
 	/** The character as found in the text. */
@@ -198,7 +200,7 @@ type ConverterFunction = (text: string) => string;
 let converter: ConverterFunction | undefined;
 
 function toTraditional(text: string): string {
-	converter ??= OpenCC.Converter({ from: 'cn', to: 't' });
+	converter ??= openCC().Converter({ from: 'cn', to: 't' });
 	return converter(text);
 }
 

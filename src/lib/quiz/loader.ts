@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
 import { walkClauses } from '../content/clause-tree.ts';
 import { ContentError, contentErrorsFromZod } from '../content/errors.ts';
 import { cachedYaml } from '../content/content-cache.ts';
+import { parseYaml } from '../content/yaml.ts';
 import type { LoadedPolicy } from '../content/loader.ts';
 import { quizSchema, type Quiz } from './schema.ts';
 
@@ -28,7 +28,7 @@ export function loadQuizzes(dir: string, policies: readonly LoadedPolicy[], root
 		const id = name.replace(/\.ya?ml$/, '');
 		let data: unknown;
 		try {
-			data = cachedYaml(readFileSync(file, 'utf8'), parse);
+			data = cachedYaml(readFileSync(file, 'utf8'), parseYaml);
 		} catch (error) {
 			errors.push(new ContentError(display, '(yaml)', (error as Error).message.split('\n')[0]!));
 			continue;

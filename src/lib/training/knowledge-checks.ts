@@ -12,10 +12,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkMdx from 'remark-mdx';
 import type { LoadedVersion } from '../content/loader.ts';
+import { parseMdx } from '../content/mdx-parser.ts';
 import { parseMemo } from '../content/parse-memo.ts';
 
 export interface KnowledgeCheckRef {
@@ -39,7 +37,6 @@ interface Node {
 	position?: { start: { line: number } };
 }
 
-const processor = unified().use(remarkParse).use(remarkMdx);
 const frontmatter = /^---\r?\n[\s\S]*?\r?\n---\r?\n?/;
 
 /** Checks found before, by chapter and text: HR's editor asks on every request, for every chapter of the policy. */
@@ -55,7 +52,7 @@ export function knowledgeChecksIn(source: string, file: string, chapterId: strin
 function findKnowledgeChecks(source: string, file: string, chapterId: string): KnowledgeCheckRef[] {
 	const fm = frontmatter.exec(source);
 	const offset = fm ? fm[0].split('\n').length - 1 : 0;
-	const tree = processor.parse(fm ? source.slice(fm[0].length) : source) as Node;
+	const tree = parseMdx(fm ? source.slice(fm[0].length) : source) as Node;
 	const checks: KnowledgeCheckRef[] = [];
 	const visit = (node: Node) => {
 		if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === 'KnowledgeCheck') {

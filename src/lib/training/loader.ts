@@ -7,11 +7,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { companyToday } from '../calendar.ts';
 import { readBuildConfig } from '../config.ts';
+import { cachedYaml } from '../content/content-cache.ts';
 import { ContentError, ContentErrors, contentErrorsFromZod } from '../content/errors.ts';
 import { loadContentOrThrow, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
+import { parseYaml } from '../content/yaml.ts';
 import { versionInForce } from '../versions.ts';
 import { trainingPathId, trainingPathSchema, type TrainingStep } from './schema.ts';
 
@@ -74,7 +75,7 @@ export function loadTrainingPath(
 
 	let data: unknown;
 	try {
-		data = parseYaml(readFileSync(file, 'utf8'));
+		data = cachedYaml(readFileSync(file, 'utf8'), parseYaml);
 	} catch (error) {
 		errors.push(new ContentError(display, '(yaml)', (error as Error).message.split('\n')[0]!));
 		return { errors };
