@@ -1,7 +1,8 @@
 /**
- * A package a process may never need, loaded on its first use rather than when the process starts: the MDX parser
- * (the parse memo usually spares it), diff, the CSV encodings, OpenCC. A server start or a CLI run then loads about
- * 160 modules fewer (docs/bench.md). Node 24's require() loads an ES module synchronously, so callers stay synchronous.
+ * A package a process may never need, loaded on its first use rather than when the process starts: the MDX parser and
+ * yaml (the content cache usually spares them), diff, the CSV encodings, OpenCC, ws. A warm server start loads 552
+ * modules instead of 817 (docs/bench.md, "Eighth look"). Node 24's require() loads an ES module synchronously, so the
+ * callers stay synchronous; a caller that is async anyway uses a dynamic import().
  */
 import { createRequire } from 'node:module';
 

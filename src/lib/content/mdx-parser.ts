@@ -6,7 +6,7 @@
 import type { Processor } from 'unified';
 import { onFirstUse } from '../on-first-use.ts';
 
-const unified = onFirstUse<typeof import('unified')>('unified');
+const unifiedPackage = onFirstUse<typeof import('unified')>('unified');
 const remarkParse = onFirstUse<typeof import('remark-parse')>('remark-parse');
 const remarkMdx = onFirstUse<typeof import('remark-mdx')>('remark-mdx');
 
@@ -14,6 +14,6 @@ let processor: Processor | undefined;
 
 /** The MDX tree of a chapter's body (frontmatter removed), as remark's nodes. */
 export function parseMdx(body: string): unknown {
-	processor ??= unified().unified().use(remarkParse().default).use(remarkMdx().default) as unknown as Processor;
+	processor ??= unifiedPackage().unified().use(remarkParse().default).use(remarkMdx().default) as unknown as Processor;
 	return processor.parse(body);
 }

@@ -6,11 +6,11 @@
  * `restoreCell` (used by the roster import) gives back exactly what was
  * exported: an export re-imports unchanged.
  */
+import { givingWay, type GiveWay } from '../give-way.ts';
 import { onFirstUse } from '../on-first-use.ts';
 
 const csvStringify = onFirstUse<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 const stringify: typeof import('csv-stringify/sync').stringify = (...args) => csvStringify().stringify(...args);
-import { givingWay, type GiveWay } from '../give-way.ts';
 
 const formulaStart = /^'*[=+\-@\t\r]/;
 const neutralised = /^'+[=+\-@\t\r]/;
