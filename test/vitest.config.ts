@@ -7,7 +7,8 @@ import BuildsApartSequencer from './support/sequencer.ts';
 /**
  * Four lanes (`npm test -- --project <lane>`), chosen by where a test file lives:
  * - unit: plain TypeScript, the CLI in-process, the stores on SQLite and PostgreSQL; no build, no server.
- * - build: reads a built site (test/site, test/api, test/search/cli) or builds one of its own content.
+ * - build: reads a built site (test/site, test/api, test/search/cli) or builds one of its own content
+ *   (test/workflow/workflow.test.ts).
  * - server: the real server process on the built site (test/server, test/security, test/search/api).
  * - browser: real Chromium against the built site and the real server: test/browser/, and any
  *   `*.browser.test.ts` elsewhere (e.g. test/security/https.browser.test.ts).
@@ -33,7 +34,7 @@ const buildFiles = [
 	'test/site/**/*.test.ts',
 	'test/api/**/*.test.ts',
 	'test/search/cli.test.ts',
-	'test/workflow/**/*.test.ts',
+	'test/workflow/workflow.test.ts',
 ];
 const serverFiles = ['test/server/**/*.test.ts', 'test/security/**/*.test.ts', 'test/search/api.test.ts'];
 const builtSite = ['test/support/build-site.ts'];

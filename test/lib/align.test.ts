@@ -4,10 +4,9 @@
  * text and as Word; inserted clauses get ids no version ever used; the redline
  * against the previous version shows exactly those changes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { walkClauses } from '#lib/content/clause-tree.ts';
 import { loadContentOrThrow } from '#lib/content/loader.ts';
@@ -15,8 +14,7 @@ import { compareVersionTrees, isRealChange } from '#lib/diff/redline.ts';
 import { importFile, writeImportedVersion } from '#lib/importer/index.ts';
 import { alignImport, existingPolicy, schemeOf, usedIds } from '#lib/importer/revision.ts';
 import { linesDocx } from '../fixtures/docx.ts';
-
-const projectRoot = resolve(import.meta.dirname, '../..');
+import { zhidu } from '../support/cli.ts';
 
 const edition1 = [
 	'員工差勤管理辦法',
@@ -127,21 +125,13 @@ describe('zhidu import --json on an existing policy', () => {
 	it('prints the alignment report, and a re-import of the same text yields zero changes', async () => {
 		const policiesDir = mkdtempSync(join(tmpdir(), 'zhidu-align-cli-'));
 		const first = await asText(policiesDir, 'edition1', edition1);
-		const run = (...args: string[]) => {
-			const result = spawnSync(
-				process.execPath,
-				[join(projectRoot, 'src/cli/zhidu.ts'), ...args, '--content', policiesDir],
-				{
-					cwd: projectRoot,
-					encoding: 'utf8',
-					env: { ...process.env, NO_COLOR: '1' },
-				},
-			);
+		const run = async (...args: string[]) => {
+			const result = await zhidu([...args, '--content', policiesDir]);
 			expect(result.status, result.stderr).toBe(0);
 			return result.stdout;
 		};
-		run('import', first, '--policy', 'attendance', '--version', '1.0');
-		const out = JSON.parse(run('import', first, '--policy', 'attendance', '--version', '1.1', '--json'));
+		await run('import', first, '--policy', 'attendance', '--version', '1.0');
+		const out = JSON.parse(await run('import', first, '--policy', 'attendance', '--version', '1.1', '--json'));
 		expect(out.alignment).toMatchObject({
 			against: '1.0',
 			reworded: [],
@@ -151,7 +141,7 @@ describe('zhidu import --json on an existing policy', () => {
 			lowConfidence: [],
 		});
 		expect(out.alignment.kept).toHaveLength(9);
-		const diff = JSON.parse(run('diff', 'attendance', '1.0', '1.1', '--json'));
+		const diff = JSON.parse(await run('diff', 'attendance', '1.0', '1.1', '--json'));
 		expect(diff.changes).toEqual([]);
 		expect(diff.structure).toEqual([]);
 	});

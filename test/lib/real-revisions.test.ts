@@ -4,12 +4,12 @@
  * aligning import, then `zhidu diff` must list exactly the clauses in expected.yaml,
  * with the committed verdicts. Re-importing the same edition as 1.2 changes nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { zhidu as run } from '../support/cli.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 const realDir = join(projectRoot, 'test/fixtures/real');
@@ -20,17 +20,10 @@ interface Expected {
 	structure: { id: string; classification: 'editorial' | 'substantive' }[];
 }
 
-function zhidu(policiesDir: string, ...args: string[]) {
-	const result = spawnSync(
-		process.execPath,
-		[join(projectRoot, 'src/cli/zhidu.ts'), ...args, '--content', policiesDir],
-		{
-			cwd: projectRoot,
-			encoding: 'utf8',
-			env: { ...process.env, NO_COLOR: '1' },
-		},
-	);
-	if (result.status !== 0) throw new Error(`zhidu ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+/** The CLI in-process on `policiesDir`; its output, or an error naming the command. */
+async function zhidu(policiesDir: string, ...args: string[]) {
+	const result = await run([...args, '--content', policiesDir]);
+	if (result.status !== 0) throw new Error(`zhidu ${args.join(' ')} failed:\n${result.output}`);
 	return result.stdout;
 }
 
@@ -61,10 +54,10 @@ describe.each(fixtures)('real revision: %s', (name) => {
 	let policiesDir: string;
 	let diff: DiffJson;
 
-	beforeAll(() => {
+	beforeAll(async () => {
 		policiesDir = mkdtempSync(join(tmpdir(), `zhidu-real-${name}-`));
-		zhidu(policiesDir, 'import', join(dir, editions[0]!), '--policy', name, '--version', '1.0');
-		zhidu(
+		await zhidu(policiesDir, 'import', join(dir, editions[0]!), '--policy', name, '--version', '1.0');
+		await zhidu(
 			policiesDir,
 			'import',
 			join(dir, editions[1]!),
@@ -74,7 +67,7 @@ describe.each(fixtures)('real revision: %s', (name) => {
 			'1.1',
 			...(existsSync(substitutions) ? ['--substitutions', substitutions] : []),
 		);
-		diff = JSON.parse(zhidu(policiesDir, 'diff', name, '1.0', '1.1', '--json')) as DiffJson;
+		diff = JSON.parse(await zhidu(policiesDir, 'diff', name, '1.0', '1.1', '--json')) as DiffJson;
 	}, 120_000);
 
 	it('has two editions', () => {
@@ -97,9 +90,9 @@ describe.each(fixtures)('real revision: %s', (name) => {
 		expect(substituted.length > 0).toBe(expected.substitutionNeeded);
 	});
 
-	it('re-importing the same edition as the next version yields zero changes', () => {
-		zhidu(policiesDir, 'import', join(dir, editions[1]!), '--policy', name, '--version', '1.2');
-		const again = JSON.parse(zhidu(policiesDir, 'diff', name, '1.1', '1.2', '--json')) as DiffJson;
+	it('re-importing the same edition as the next version yields zero changes', async () => {
+		await zhidu(policiesDir, 'import', join(dir, editions[1]!), '--policy', name, '--version', '1.2');
+		const again = JSON.parse(await zhidu(policiesDir, 'diff', name, '1.1', '1.2', '--json')) as DiffJson;
 		expect(again.changes).toEqual([]);
 		expect(again.structure).toEqual([]);
 		expect(again.renumberedOnly).toEqual([]);

@@ -8,6 +8,7 @@ import { readSearchIndex, searchDocumentsPath } from '#lib/search/from-content.t
 import { projectRoot } from '../support/build-site.ts';
 import { emptyQueries, searchQueries } from './queries.ts';
 
+/** The spawned program: the one run per command that checks `zhidu search` as a program (the rest run in-process). */
 const zhidu = (...args: string[]) =>
 	spawnSync(process.execPath, ['src/cli/zhidu.ts', 'search', ...args], {
 		cwd: projectRoot,
@@ -22,9 +23,12 @@ interface JsonHit {
 	url: string;
 	state: string;
 }
-/** The command in this process (what the spawned CLI runs), its --json output parsed: many queries in little time. */
+/** The command in this process (what the spawned CLI runs). */
+const search = (...args: string[]) => cli(['search', ...args], { env: { ZHIDU_DIST_DIR: inject('serverDistDir') } });
+
+/** In this process, its --json output parsed: many queries in little time. */
 const json = async (...args: string[]) => {
-	const result = await cli(['search', ...args, '--json'], { env: { ZHIDU_DIST_DIR: inject('serverDistDir') } });
+	const result = await search(...args, '--json');
 	expect(result.status, result.stderr).toBe(0);
 	return JSON.parse(result.stdout) as JsonHit[];
 };
@@ -48,8 +52,8 @@ describe('zhidu search', { timeout: 120_000 }, () => {
 		expect(hits[0]!.text.length).toBeGreaterThan(10);
 	});
 
-	it('says there is no match, with a suggestion of fewer terms', () => {
-		const { stdout, status } = zhidu('運營經理 火星');
+	it('says there is no match, with a suggestion of fewer terms', async () => {
+		const { stdout, status } = await search('運營經理 火星');
 		expect(status).toBe(0);
 		expect(stdout).toContain('No clause matches "運營經理 火星".');
 		expect(stdout).toContain('Try: "運營 經理"');
@@ -69,12 +73,12 @@ describe('zhidu search', { timeout: 120_000 }, () => {
 		expect(1 - misses.length / searchQueries.length).toBeGreaterThanOrEqual(0.95);
 	}, 120_000);
 
-	it('rejects a bad --limit or an unknown --policy with the reason', () => {
-		expect(zhidu('x', '--limit', 'many')).toMatchObject({
+	it('rejects a bad --limit or an unknown --policy with the reason', async () => {
+		expect(await search('x', '--limit', 'many')).toMatchObject({
 			status: 2,
 			stderr: expect.stringContaining('--limit "many"'),
 		});
-		expect(zhidu('x', '--policy', 'nope')).toMatchObject({
+		expect(await search('x', '--policy', 'nope')).toMatchObject({
 			status: 2,
 			stderr: expect.stringContaining('--policy "nope": no such policy'),
 		});

@@ -5,8 +5,16 @@
  * or a roster CSV is refused naming the line, or the row and column, never
  * stored as U+FFFD (the roster against the real server on SQLite and PostgreSQL).
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, ftruncateSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	ftruncateSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,5 +151,5 @@ describe.each(testDatabases)('invalid UTF-8 in a roster CSV on $name', (database
 
 afterAll(() => {
 	// The temporary folder holds about 100 MB: remove it.
-	spawnSync('rm', ['-rf', temp]);
+	rmSync(temp, { recursive: true, force: true });
 });

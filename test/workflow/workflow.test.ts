@@ -1,5 +1,5 @@
 /**
- * The revision workflow end to end, through the CLI as a child process, on a temporary copy of the fixture
+ * The revision workflow end to end, through the CLI (in-process), on a temporary copy of the fixture
  * policy (1.0 and 1.1 only, 1.1 in force) and its quiz bank.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
