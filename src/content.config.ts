@@ -12,10 +12,10 @@ import { defineCollection } from 'astro:content';
 import { AstroError } from 'astro/errors';
 import { glob, type Loader } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { parse as parseYaml } from 'yaml';
 import { readBuildConfig } from './lib/config.ts';
 import { chapterFrontmatterSchema } from './lib/content/schema.ts';
 import { ContentErrors } from './lib/content/errors.ts';
+import { parseYaml } from './lib/content/yaml.ts';
 import { reloadCatalog } from './lib/catalog/index.ts';
 
 const config = readBuildConfig();

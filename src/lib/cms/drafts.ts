@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { chapterToMdx, parseChapterMdx } from '../content/chapter-mdx.ts';
 import { clauseText, walkClauses, type Chapter } from '../content/clause-tree.ts';
@@ -16,6 +15,7 @@ import { ContentError } from '../content/errors.ts';
 import { chapterFilePattern, loadPolicy, type LoadedPolicy, type LoadedVersion } from '../content/loader.ts';
 import { numbered } from '../content/numbering.ts';
 import { numberingScheme, policyId as policyIdSchema, policySchema } from '../content/schema.ts';
+import { yaml } from '../content/yaml.ts';
 import { formatImportReport, importFile, writeImportedVersion } from '../importer/index.ts';
 import { formatAlignment } from '../importer/align.ts';
 import { alignImport, usedIds } from '../importer/revision.ts';
@@ -375,10 +375,15 @@ export function createPolicy(options: CmsOptions, input: NewPolicy, author: GitA
 		sections: [],
 	};
 	mkdirSync(join(dir, '1.0'), { recursive: true });
-	writeFileSync(join(dir, 'policy.yaml'), stringify(meta));
+	writeFileSync(join(dir, 'policy.yaml'), yaml().stringify(meta));
 	writeFileSync(
 		join(dir, '1.0', 'version.yaml'),
-		stringify({ version: '1.0', status: 'draft', changeSummary: ['TODO: 修訂摘要'], classificationOverrides: [] }),
+		yaml().stringify({
+			version: '1.0',
+			status: 'draft',
+			changeSummary: ['TODO: 修訂摘要'],
+			classificationOverrides: [],
+		}),
 	);
 	writeFileSync(
 		join(dir, '1.0', `01-${p.firstChapter.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '') || 'chapter'}.mdx`),
@@ -430,7 +435,7 @@ export function confirmReview(
 		if (!options.quizzesDir || !/^[a-z0-9][a-z0-9-]*$/.test(item.quiz)) throw new CmsError(404, `no quiz ${item.quiz}`);
 		const file = join(options.quizzesDir, `${item.quiz}.yaml`);
 		if (!existsSync(file)) throw new CmsError(404, `no quiz ${item.quiz}`);
-		const doc = parseDocument(readFileSync(file, 'utf8'));
+		const doc = yaml().parseDocument(readFileSync(file, 'utf8'));
 		const questions = doc.get('questions') as
 			{ items: { get(key: string): unknown; set(key: string, value: unknown): void }[] } | undefined;
 		const question = questions?.items.find((q) => q.get('id') === item.question);

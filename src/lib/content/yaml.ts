@@ -1,6 +1,6 @@
 /**
- * The yaml package, loaded on first use (src/lib/on-first-use.ts): a start that finds its policies, quiz banks and
- * training paths in the content cache parses no YAML.
+ * The yaml package for all of src/, loaded on first use (src/lib/on-first-use.ts): a start that finds its
+ * policies, quiz banks and training paths in the content cache parses no YAML.
  */
 import { onFirstUse } from '../on-first-use.ts';
 

@@ -4,11 +4,11 @@
  * (see align.ts), then written as a draft like any import.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { walkClauses } from '../content/clause-tree.ts';
 import { compareVersions, loadContent, type LoadedPolicy } from '../content/loader.ts';
 import { versionSchema, type NumberingScheme } from '../content/schema.ts';
+import { parseYaml } from '../content/yaml.ts';
 import type { Substitution } from '../diff/editorial.ts';
 import { alignWithPrevious, type AlignmentReport } from './align.ts';
 import type { ImportResult } from './build-tree.ts';
@@ -66,7 +66,7 @@ const substitutionsFile = z.union([
 
 /** Reads `--substitutions <file.yaml>`: a list of { from, to, reason } (or { substitutions: [...] }). */
 export function readSubstitutions(file: string): Substitution[] {
-	const parsed = substitutionsFile.safeParse(parse(readFileSync(file, 'utf8')));
+	const parsed = substitutionsFile.safeParse(parseYaml(readFileSync(file, 'utf8')));
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
 		throw new Error(

@@ -7,7 +7,7 @@
  */
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { parseDocument, stringify } from 'yaml';
+import type { Document } from 'yaml';
 import { walkClauses } from '../content/clause-tree.ts';
 import {
 	compareVersions,
@@ -17,6 +17,7 @@ import {
 	type LoadResult,
 } from '../content/loader.ts';
 import { versionHash } from '../content/version-hash.ts';
+import { yaml } from '../content/yaml.ts';
 import { calendarDate, versionNumber, type VersionMeta, type VersionStatus } from '../content/schema.ts';
 import { lintContent } from '../lint/lint.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
@@ -154,7 +155,7 @@ export function revise(policyId: string, options: WorkflowOptions, revise: Revis
 	writeFileSync(
 		join(dir, 'version.yaml'),
 		`# Revision of ${base.meta.version}, created by zhidu revise. Replace the change summary before submitting.\n` +
-			stringify(meta),
+			yaml().stringify(meta),
 	);
 	return {
 		policyId,
@@ -349,9 +350,9 @@ export function reviewsDueOf(policies: readonly LoadedPolicy[], today: string, w
 // ---------------------------------------------------------------------------
 // submit and approve
 
-function editVersionYaml(version: LoadedVersion, edit: (doc: ReturnType<typeof parseDocument>) => void) {
+function editVersionYaml(version: LoadedVersion, edit: (doc: Document) => void) {
 	const file = join(version.dir, 'version.yaml');
-	const doc = parseDocument(readFileSync(file, 'utf8'));
+	const doc = yaml().parseDocument(readFileSync(file, 'utf8'));
 	edit(doc);
 	writeFileSync(file, doc.toString());
 }
