@@ -9,17 +9,11 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { loadQuizzes } from '#lib/quiz/loader.ts';
-import { zhidu as run } from '../support/cli.ts';
+import { clockOn, zhidu as run } from '../support/cli.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 const fixtures = join(projectRoot, 'test/fixtures');
 const today = '2026-11-22';
-/** The test clock at noon on `day` in Asia/Taipei (the CLI reads the company's today). */
-const clockOn = (day: string) => ({
-	ZHIDU_TEST_CLOCK: '1',
-	ZHIDU_NOW: `${day}T04:00:00Z`,
-	ZHIDU_TIMEZONE: 'Asia/Taipei',
-});
 const dir = join(projectRoot, 'test-output/question-review');
 const policiesDir = join(dir, 'policies');
 const quizzesDir = join(dir, 'quizzes');

@@ -11,17 +11,11 @@ import { loadQuizzes } from '#lib/quiz/loader.ts';
 import { certificationStatus } from '#lib/tracking/status.ts';
 import { resolveVersions } from '#lib/versions.ts';
 import { buildSite } from '../support/build-site.ts';
-import { zhidu as run } from '../support/cli.ts';
+import { clockOn, zhidu as run } from '../support/cli.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 const fixtures = join(projectRoot, 'test/fixtures');
 const today = '2026-11-22';
-/** The test clock at noon on `day` in Asia/Taipei (the CLI and the build read the company's today). */
-const clockOn = (day: string) => ({
-	ZHIDU_TEST_CLOCK: '1',
-	ZHIDU_NOW: `${day}T04:00:00Z`,
-	ZHIDU_TIMEZONE: 'Asia/Taipei',
-});
 
 let dir: string;
 let policiesDir: string;
