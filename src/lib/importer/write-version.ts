@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chapterToMdx } from '../content/chapter-mdx.ts';
 import { partsToText, walkClauses } from '../content/clause-tree.ts';
 import { yaml } from '../content/yaml.ts';
-import { onFirstUse } from '../on-first-use.ts';
+import { toSimplified, toTraditional } from '../script-conversion.ts';
 import {
 	policySchema,
 	versionNumber,
@@ -58,8 +58,6 @@ function changedBy(convert: (text: string) => string, text: string): number {
 /** Enough text to tell the script apart: thousands of characters one conversion changes (a 20 MB import took seconds). */
 const LANGUAGE_SAMPLE = 20_000;
 
-const openCC = onFirstUse<typeof import('opencc-js')>('opencc-js');
-
 function languageOf(whole: string): string {
 	const start = whole.search(/\p{Script=Han}/u);
 	if (start < 0) return 'en';
@@ -68,8 +66,8 @@ function languageOf(whole: string): string {
 	const text = whole.slice(start, /[\uD800-\uDBFF]/.test(whole[end - 1] ?? '') ? end - 1 : end);
 	// Characters that exist only in one script decide: those a Simplified → Traditional conversion changes
 	// are Simplified, those the reverse changes are Traditional.
-	const simplified = changedBy(openCC().Converter({ from: 'cn', to: 't' }), text);
-	const traditional = changedBy(openCC().Converter({ from: 't', to: 'cn' }), text);
+	const simplified = changedBy(toTraditional, text);
+	const traditional = changedBy(toSimplified, text);
 	return simplified > traditional ? 'zh-Hans-CN' : 'zh-Hant-TW';
 }
 

@@ -23,9 +23,7 @@
  * Offsets and lengths are in UTF-16 code units (string indexes), so
  * `text.slice(offset, offset + length) === found`.
  */
-import { onFirstUse } from '../on-first-use.ts';
-
-const openCC = onFirstUse<typeof import('opencc-js')>('opencc-js');
+import { toTraditional } from '../script-conversion.ts';
 
 export interface ReviewedPair {
 	/** The character as found in the text. */
@@ -194,14 +192,6 @@ export interface OpenccDifference {
 	length: number;
 	found: string;
 	proposed: string;
-}
-
-type ConverterFunction = (text: string) => string;
-let converter: ConverterFunction | undefined;
-
-function toTraditional(text: string): string {
-	converter ??= openCC().Converter({ from: 'cn', to: 't' });
-	return converter(text);
 }
 
 const han = /\p{Script=Han}/u;
