@@ -6,11 +6,10 @@
  * invitation link to copy.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '#lib/store/database.ts';
+import { testClock } from '../support/clock.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startSmtp, waitFor, type ReceivedMail } from '../support/receivers.ts';
@@ -18,8 +17,7 @@ import { startServer, type RunningServer } from '../support/server-process.ts';
 import { fixtureServerEnv } from '../support/site-server.ts';
 
 const distDir = dirname(inject('fixtureProductionSiteDir'));
-const clockFile = join(mkdtempSync(join(tmpdir(), 'zhidu-clock-')), 'now');
-const setClock = (instant: string) => writeFileSync(clockFile, `${instant}\n`);
+const clock = testClock('2026-03-02T02:00:00Z');
 const dbFile = sqliteFileInTemp();
 
 /** The link in a delivered message (quoted-printable decoded). */
@@ -47,7 +45,6 @@ const mailTo = (to: string, event: string) =>
 	smtp.messages.filter((m) => m.to.includes(to) && m.header('x-zhidu-event') === event);
 
 beforeAll(async () => {
-	setClock('2026-03-02T02:00:00Z');
 	smtp = await startSmtp();
 	server = await startServer(
 		{
@@ -56,9 +53,7 @@ beforeAll(async () => {
 			ZHIDU_SMTP_URL: smtp.url,
 			ZHIDU_MAIL_FROM: '制度 <policies@example.com>',
 			ZHIDU_OUTBOX_POLL_MS: '100',
-			ZHIDU_TEST_CLOCK: '1',
-			ZHIDU_NOW_FILE: clockFile,
-			ZHIDU_NOW: '',
+			...clock.env,
 		},
 		distDir,
 	);
@@ -142,16 +137,13 @@ describe('invitations', () => {
 		const path = `/welcome/?${new URL(link).searchParams}`;
 		const anyone = new Client(server.url);
 		expect((await anyone.request(path, { headers: { accept: 'text/html' } })).status).toBe(200);
-		setClock('2026-03-09T02:00:01Z');
+		clock.set('2026-03-09T02:00:01Z');
 		expect((await anyone.request(path, { headers: { accept: 'text/html' } })).status).toBe(410);
 		expect((await form(anyone, path, { password: 'staff password', confirm: 'staff password' })).status).toBe(410);
 	});
 
 	it('with email off, HR gets the link to copy, and it works', async () => {
-		const quiet = await startServer(
-			{ ...fixtureServerEnv, ZHIDU_DB_FILE: dbFile, ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW_FILE: clockFile, ZHIDU_NOW: '' },
-			distDir,
-		);
+		const quiet = await startServer({ ...fixtureServerEnv, ZHIDU_DB_FILE: dbFile, ...clock.env }, distDir);
 		try {
 			expect(quiet.output()).toMatch(/email off/);
 			const client = new Client(quiet.url);

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateTime } from '#lib/datetime.ts';
+import { testClock } from '../support/clock.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client } from '../support/http-client.ts';
 import { startFailure } from '../support/server-process.ts';
@@ -14,20 +15,23 @@ import { databaseEnv, securityRig, serverDist, staffWithPassword, type SecurityR
 import { readEveryChapterOverHttp } from '../support/reading.ts';
 
 // 18:00 in Taipei on 03-01; then 00:30 in Taipei on 03-02, still 03-01 in UTC.
-const eveningBefore = { ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW: '2026-03-01T10:00:00Z', ZHIDU_TIMEZONE: 'Asia/Taipei' };
-const afterMidnight = { ...eveningBefore, ZHIDU_NOW: '2026-03-01T16:30:00Z' };
+const eveningBefore = '2026-03-01T10:00:00Z';
+const afterMidnight = '2026-03-01T16:30:00Z';
+const clock = testClock(eveningBefore);
+const companyClock = { ...clock.env, ZHIDU_TIMEZONE: 'Asia/Taipei' };
 
 describe.each(testDatabases)('company calendar on $name', (database) => {
 	let rig: SecurityRig;
 	let staff: Client;
 	let staffId: string;
 	beforeAll(async () => {
-		rig = await securityRig(database, eveningBefore);
+		clock.set(eveningBefore);
+		rig = await securityRig(database, companyClock);
 		staffId = await staffWithPassword(
 			rig,
 			{ employeeId: 'C001', email: 'leaver@example.com' },
 			'leaver password 1',
-			eveningBefore,
+			companyClock,
 		);
 		staff = new Client(rig.server.url);
 		expect((await staff.signIn('leaver@example.com', 'leaver password 1')).status).toBe(200);
@@ -51,11 +55,11 @@ describe.each(testDatabases)('company calendar on $name', (database) => {
 		expect(disabled.status, await disabled.clone().text()).toBe(200);
 		// Still 03-01 in Taipei: they work until tomorrow.
 		expect((await staff.request('/api/v1/me')).status).toBe(200);
-		// Taipei's midnight has passed; UTC's has not.
-		const server = await rig.restart(afterMidnight);
-		const signIn = await new Client(server.url).signIn('leaver@example.com', 'leaver password 1');
+		// Taipei's midnight has passed; UTC's has not. The server keeps running: no restart clears what it holds.
+		clock.set(afterMidnight);
+		const signIn = await new Client(rig.server.url).signIn('leaver@example.com', 'leaver password 1');
 		expect(signIn.status).toBe(401);
-		const session = new Client(server.url);
+		const session = new Client(rig.server.url);
 		session.cookie = staff.cookie;
 		session.csrf = staff.csrf;
 		expect((await session.request('/api/v1/me')).status).toBe(401);

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { openStore } from '#lib/store/database.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { zhidu } from '../support/cli.ts';
+import { testClock } from '../support/clock.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { rawRequest } from '../support/raw-http.ts';
@@ -34,6 +35,7 @@ describe.each(testDatabases)('certificate verification on $name', (database) => 
 	let attemptId: string;
 	let certificateHtml: string;
 	const startedAt = new Date();
+	const clock = testClock(startedAt);
 	const distDir = dirname(inject('fixtureProductionSiteDir'));
 	const anonymous = () => new Client(server.url);
 	const verify = (path: string) => anonymous().request(path, { headers: { accept: 'text/html' } });
@@ -44,8 +46,7 @@ describe.each(testDatabases)('certificate verification on $name', (database) => 
 		env = {
 			...fixtureServerEnv,
 			ZHIDU_COMPANY_NAME: '範例生技股份有限公司',
-			ZHIDU_TEST_CLOCK: '1',
-			ZHIDU_NOW: startedAt.toISOString(),
+			...clock.env,
 			...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { ZHIDU_DB_FILE: options.sqliteFile! }),
 		};
 		server = await startServer(env, distDir);
@@ -157,9 +158,7 @@ describe.each(testDatabases)('certificate verification on $name', (database) => 
 	});
 
 	it('the same code says expired once the validity has passed (company calendar)', async () => {
-		await server.stop();
-		env = { ...env, ZHIDU_NOW: new Date(startedAt.getTime() + 400 * 86_400_000).toISOString() };
-		server = await startServer(env, distDir);
+		clock.set(new Date(startedAt.getTime() + 400 * 86_400_000));
 		const html = await (await verify(`/verify/${code}/`)).text();
 		expect(html).toContain('data-verdict="expired"');
 		expect(html).toContain('已逾期');

@@ -6,19 +6,16 @@
  * a test clock, on SQLite and PostgreSQL.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '#lib/store/database.ts';
 import { zhidu } from '../support/cli.ts';
+import { testClock } from '../support/clock.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client } from '../support/http-client.ts';
 import { header, roster, startRosterServer, type RosterServer } from './roster-server.ts';
 
-const clockFile = join(mkdtempSync(join(tmpdir(), 'zhidu-roster-uploads-clock-')), 'now');
-const setClock = (instant: Date) => writeFileSync(clockFile, `${instant.toISOString()}\n`);
 const start = new Date('2026-03-02T02:00:00Z');
+const clock = testClock(start);
 const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
 
 const file = (prefix: string) =>
@@ -61,8 +58,8 @@ describe.each(testDatabases)('staged roster uploads on $name', (database) => {
 	};
 
 	beforeAll(async () => {
-		setClock(start);
-		s = await startRosterServer(database, { ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW_FILE: clockFile, ZHIDU_NOW: '' });
+		clock.set(start);
+		s = await startRosterServer(database, clock.env);
 		// A second HR person, signed in on their own.
 		const added = await s.hr.write('/api/v1/people', 'POST', {
 			employeeId: 'HR002',
@@ -129,11 +126,11 @@ describe.each(testDatabases)('staged roster uploads on $name', (database) => {
 	});
 
 	it('a token expires after an hour, and the expired file is deleted', async () => {
-		setClock(minutes(0));
+		clock.set(minutes(0));
 		const { token } = await preview(s.hr, file('SE'));
-		setClock(minutes(59));
+		clock.set(minutes(59));
 		expect((await confirm(s.hr, token, 'preview')).status).toBe(200);
-		setClock(minutes(61));
+		clock.set(minutes(61));
 		const late = await confirm(s.hr, token);
 		expect(late.status).toBe(400);
 		expect(await late.text()).toContain('預覽的檔案已失效');

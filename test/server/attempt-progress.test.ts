@@ -4,6 +4,7 @@
  * reload or a new start resumes with them, and the server's deadline is the
  * authority: when the time is up the server grades what was saved (by its
  * own sweep, without anyone asking), and answers sent later change nothing.
+ * The test clock (a file the server re-reads) moves while the server runs, or while it is down.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { openStore } from '#lib/store/database.ts';
+import { testClock } from '../support/clock.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { openApiChecker } from '../support/openapi.ts';
@@ -49,6 +51,7 @@ describe.each(testDatabases)('answers saved as the person goes on $name', (datab
 	let drop: () => Promise<void>;
 	let hr: Client;
 	const startedAt = new Date();
+	const clock = testClock(startedAt);
 	const bankDir = mkdtempSync(join(tmpdir(), 'zhidu-progress-banks-'));
 	const distDir = dirname(inject('fixtureProductionSiteDir'));
 	const storeOptions = () => storeOptionsOf(env);
@@ -83,9 +86,10 @@ describe.each(testDatabases)('answers saved as the person goes on $name', (datab
 			await store.close();
 		}
 	}
+	/** The server is down while the clock moves to `instant`, then starts again (on another port). */
 	async function restartAt(instant: Date) {
 		await server.stop();
-		env = { ...env, ZHIDU_NOW: instant.toISOString() };
+		clock.set(instant);
 		server = await startServer(env, distDir);
 		hr = rebase(hr);
 	}
@@ -95,11 +99,8 @@ describe.each(testDatabases)('answers saved as the person goes on $name', (datab
 			join(bankDir, 'leave-policy.yaml'),
 			stringify({ ...bank, cooldownMinutes: 0, maxAttemptsPerDay: 50, timeLimitMinutes: 10 }),
 		);
-		// The test clock: the server's "now" is this instant until the test moves it (by restarting).
-		({ env, drop } = await attemptServerEnv(database, bankDir, {
-			ZHIDU_TEST_CLOCK: '1',
-			ZHIDU_NOW: startedAt.toISOString(),
-		}));
+		// The test clock: the server's "now" is this instant until the test moves it.
+		({ env, drop } = await attemptServerEnv(database, bankDir, clock.env));
 		server = await startServer(env, distDir);
 		hr = await setUpHr(server);
 	}, 120_000);
@@ -200,7 +201,7 @@ describe.each(testDatabases)('answers saved as the person goes on $name', (datab
 		await save(partial.client, partial.attempt.id, p2!.id, rightAnswer(p2!.id), true);
 		expect(late.attempt.deadlineAt).toBe(new Date(startedAt.getTime() + 10 * 60_000).toISOString());
 
-		// Eleven minutes on: past the deadline and its grace. The server's sweep grades both attempts.
+		// Eleven minutes on, the server down meanwhile: past the deadline and its grace. The sweep at its start grades both.
 		await restartAt(new Date(startedAt.getTime() + 11 * 60_000));
 		const deadline = Date.now() + 30_000;
 		while (!(await gradeRow(late.attempt.id)) || !(await gradeRow(partial.attempt.id))) {
@@ -226,16 +227,15 @@ describe.each(testDatabases)('answers saved as the person goes on $name', (datab
 	});
 
 	it('an answer sent after the deadline is not taken, even before the sweep: the attempt is graded on what was saved', async () => {
-		// A fresh attempt at the restarted clock, then the clock moves past its deadline again.
+		// A fresh attempt at the moved clock, then, the server running, the clock moves past its deadline.
 		const client = await person('sender');
 		const attempt = await start(client);
 		const [first] = attempt.questions;
 		await save(client, attempt.id, first!.id, rightAnswer(first!.id));
-		await restartAt(new Date(new Date(attempt.deadlineAt!).getTime() + 31_000));
-		const rebased = rebase(client);
+		clock.set(new Date(new Date(attempt.deadlineAt!).getTime() + 31_000));
 		const answers = Object.fromEntries(attempt.questions.map((q) => [q.id, rightAnswer(q.id)]));
 		// Whoever gets there first (the sweep or this submission), the grade is on the one saved answer.
-		const submitted = await rebased.write(`/api/v1/attempts/${attempt.id}/submit`, 'POST', { answers });
+		const submitted = await client.write(`/api/v1/attempts/${attempt.id}/submit`, 'POST', { answers });
 		expect([200, 409]).toContain(submitted.status);
 		expect(await submitted.json()).toMatchObject({ attempt: { score: 20, late: true, passed: false } });
 	});

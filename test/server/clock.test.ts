@@ -7,10 +7,9 @@
  * that depends on today switch together. An injected clock without the test
  * flag refuses to start.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testClock } from '../support/clock.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startFailure, startServer, type RunningServer } from '../support/server-process.ts';
@@ -30,19 +29,15 @@ const afterMidnight = '2098-12-31T16:00:00Z';
 describe('one clock: a scheduled version takes effect at the company midnight without a rebuild', () => {
 	let server: RunningServer;
 	let hr: Client;
-	const clockFile = join(mkdtempSync(join(tmpdir(), 'zhidu-clock-')), 'now');
-	const setClock = (instant: string) => writeFileSync(clockFile, `${instant}\n`);
+	const clock = testClock(beforeMidnight);
 
 	beforeAll(async () => {
-		setClock(beforeMidnight);
 		server = await startServer(
 			{
 				...fixtureServerEnv,
 				ZHIDU_DB_FILE: sqliteFileInTemp(),
 				ZHIDU_TIMEZONE: 'Asia/Taipei',
-				ZHIDU_TEST_CLOCK: '1',
-				ZHIDU_NOW_FILE: clockFile,
-				ZHIDU_NOW: '',
+				...clock.env,
 			},
 			distDir,
 		);
@@ -103,7 +98,7 @@ describe('one clock: a scheduled version takes effect at the company midnight wi
 
 	/** Moves the server's clock to `instant` and reads everything that depends on today. */
 	const observeAt = async (instant: string) => {
-		setClock(instant);
+		clock.set(instant);
 		return observe();
 	};
 

@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testClock } from '../support/clock.ts';
 import { createPostgresDatabase } from '../support/databases.ts';
 import { fixturePoliciesDir, fixtureQuizzesDir } from '../support/build-site.ts';
 import { Client as HttpClient, type Client } from '../support/http-client.ts';
@@ -36,24 +37,20 @@ describe('a policy takes effect for 50 people: two instances, kill -9, a refusin
 	let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 	const servers: RunningServer[] = [];
 	let hr: Client;
-	const clockFile = join(mkdtempSync(join(tmpdir(), 'zhidu-clock-')), 'now');
-	const setClock = (instant: string) => writeFileSync(clockFile, `${instant}\n`);
+	// 23:00 on 2023-12-31 in Asia/Taipei: leave-policy 1.0 is not yet in force.
+	const clock = testClock('2023-12-31T15:00:00Z');
 	let env: Record<string, string>;
 
 	beforeAll(async () => {
 		database = await createPostgresDatabase();
 		smtp = await startSmtp({ delayMs: 30 });
 		receiver = await startWebhookReceiver({ refuseFirst: 1, delayMs: 30 });
-		// 23:00 on 2023-12-31 in Asia/Taipei: leave-policy 1.0 is not yet in force.
-		setClock('2023-12-31T15:00:00Z');
 		env = {
 			ZHIDU_CONTENT_DIR: content(),
 			ZHIDU_QUIZZES_DIR: fixtureQuizzesDir,
 			DATABASE_URL: database.url,
 			ZHIDU_TIMEZONE: 'Asia/Taipei',
-			ZHIDU_TEST_CLOCK: '1',
-			ZHIDU_NOW_FILE: clockFile,
-			ZHIDU_NOW: '',
+			...clock.env,
 			ZHIDU_SMTP_URL: smtp.url,
 			ZHIDU_MAIL_FROM: '制度 <policies@example.com>',
 			ZHIDU_PUBLIC_URL: 'https://policies.example.com',
@@ -102,7 +99,7 @@ describe('a policy takes effect for 50 people: two instances, kill -9, a refusin
 		expect(smtp.messages.filter((m) => m.header('x-zhidu-event') === 'assignment.created')).toHaveLength(0);
 
 		// 09:00 on 2024-01-01 in Taipei: the policy is in force for the 50 people of 門市.
-		setClock('2024-01-01T01:00:00Z');
+		clock.set('2024-01-01T01:00:00Z');
 		// Kill the first instance in the middle of delivery.
 		await waitFor('deliveries to start', () => smtp.messages.length + receiver.requests() >= 10);
 		await servers[0]!.stop('SIGKILL');

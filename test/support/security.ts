@@ -13,8 +13,6 @@ export interface SecurityRig {
 	env: Record<string, string>;
 	hr: Client;
 	store: Store;
-	/** Starts another server (a restart, or a second instance) on the same data. */
-	restart: (extra?: Record<string, string>) => Promise<RunningServer>;
 	close: () => Promise<void>;
 }
 
@@ -32,7 +30,7 @@ export async function databaseEnv(database: TestDatabase) {
 export async function securityRig(database: TestDatabase, extra: Record<string, string> = {}): Promise<SecurityRig> {
 	const { env: base, options, drop } = await databaseEnv(database);
 	const env = { ...base, ...extra };
-	let server = await startServer(env, serverDist());
+	const server = await startServer(env, serverDist());
 	const hr = await setUpHr(server);
 	const store = await openStore(options);
 	const rig: SecurityRig = {
@@ -40,12 +38,6 @@ export async function securityRig(database: TestDatabase, extra: Record<string, 
 		env,
 		hr,
 		store,
-		restart: async (more = {}) => {
-			await rig.server.stop();
-			server = await startServer({ ...env, ...more }, serverDist());
-			rig.server = server;
-			return server;
-		},
 		close: async () => {
 			await store.close();
 			await rig.server.stop();
