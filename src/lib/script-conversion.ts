@@ -7,21 +7,17 @@ import { onFirstUse } from './on-first-use.ts';
 
 const openCC = onFirstUse<typeof import('opencc-js')>('opencc-js');
 
-type Direction = 'cn→t' | 't→cn';
-const converters = new Map<Direction, (text: string) => string>();
-
-function converter(direction: Direction): (text: string) => string {
-	let convert = converters.get(direction);
-	if (!convert) {
-		const [from, to] = direction.split('→') as ['cn' | 't', 'cn' | 't'];
-		convert = openCC().Converter({ from, to });
-		converters.set(direction, convert);
-	}
-	return convert;
-}
+let simplifiedToTraditional: ((text: string) => string) | undefined;
+let traditionalToSimplified: ((text: string) => string) | undefined;
 
 /** The text with Simplified forms made Traditional. */
-export const toTraditional = (text: string): string => converter('cn→t')(text);
+export function toTraditional(text: string): string {
+	simplifiedToTraditional ??= openCC().Converter({ from: 'cn', to: 't' });
+	return simplifiedToTraditional(text);
+}
 
 /** The text with Traditional forms made Simplified. */
-export const toSimplified = (text: string): string => converter('t→cn')(text);
+export function toSimplified(text: string): string {
+	traditionalToSimplified ??= openCC().Converter({ from: 't', to: 'cn' });
+	return traditionalToSimplified(text);
+}

@@ -19,6 +19,7 @@ import { parse } from 'yaml';
 import { launchChromium } from '../support/browser.ts';
 import { buildSite, projectRoot } from '../support/build-site.ts';
 import { zhidu } from '../support/cli.ts';
+import { noonInTaipei, testClock } from '../support/clock.ts';
 import { sqliteFileInTemp } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
@@ -34,13 +35,12 @@ const policiesDir = join(work, 'policies');
 const quizzesDir = join(work, 'quizzes');
 const bankFile = join(quizzesDir, 'leave-policy.yaml');
 const policyDir = join(policiesDir, 'leave-policy');
-const clockFile = join(work, 'now');
 const dbFile = sqliteFileInTemp();
 const password = 'loop staff password';
 
-/** Noon in Taipei on a day: the server's (and the CLI's) clock from now on. */
-const setDay = (day: string) => writeFileSync(clockFile, `${day}T04:00:00Z`);
-const clockEnv = { ZHIDU_TEST_CLOCK: '1', ZHIDU_NOW_FILE: clockFile, ZHIDU_TIMEZONE: 'Asia/Taipei' };
+/** The server's (and the CLI's) clock, moved to noon in Taipei on each day of the story. */
+const clock = testClock(noonInTaipei('2027-02-20'));
+const clockEnv = { ...clock.env, ZHIDU_TIMEZONE: 'Asia/Taipei' };
 const serverEnv = {
 	...clockEnv,
 	ZHIDU_CONTENT_DIR: policiesDir,
@@ -87,7 +87,7 @@ beforeAll(async () => {
 			.replace('versions: ["1.0", "1.1"]', 'versions: ["1.1"]')
 			.replace(/^cooldownMinutes: .*$/m, 'cooldownMinutes: 0'),
 	);
-	setDay('2027-02-20');
+	clock.onDay('2027-02-20');
 	const [launched, dist] = await Promise.all([launchChromium(), Promise.resolve(build('site-1'))]);
 	browser = launched;
 	server = await startServer(serverEnv, dist);
@@ -245,7 +245,7 @@ describe('the certification loop', () => {
 			expect(setPassword.status, setPassword.output).toBe(0);
 
 			// The day the policy takes effect: everyone owes it, nobody is overdue.
-			setDay('2027-03-01');
+			clock.onDay('2027-03-01');
 			const firstDay = await hrRows();
 			expect(firstDay.map((r) => r.person.email).sort()).toEqual([
 				'hr@example.com',
@@ -327,7 +327,7 @@ describe('the certification loop', () => {
 			expect(await page.locator('[data-owed-summary]').innerText()).toBe('您的訓練都已完成。');
 
 			// HR revises the quizzed clause (事假 14 → 7 days) with the CLI; approval waits for the question's review.
-			setDay('2027-03-10');
+			clock.onDay('2027-03-10');
 			expect((await cli('revise', 'leave-policy')).status).toBe(0);
 			const chapter2 = join(policyDir, '1.2/02-假別.mdx');
 			edit(chapter2, '全年以十四日為限', '全年以七日為限');
@@ -361,7 +361,7 @@ describe('the certification loop', () => {
 			// The daily rebuild picks the new version up; the server restarts on it, same data, same clock.
 			await server.stop();
 			const dist = build('site-2');
-			setDay('2027-04-01');
+			clock.onDay('2027-04-01');
 			server = await startServer(serverEnv, dist);
 
 			// 1.2 in force: the pass is outdated; she sees the redline of what changed, reads, signs, recertifies.

@@ -21,6 +21,7 @@ import { versionToPlainText } from '#lib/content/plain-text.ts';
 import { launchChromium } from '../support/browser.ts';
 import { projectRoot } from '../support/build-site.ts';
 import { zhidu } from '../support/cli.ts';
+import { noonInTaipei, testClock } from '../support/clock.ts';
 import { testDatabases } from '../support/databases.ts';
 import { Client, setUpHr } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
@@ -28,7 +29,6 @@ import { acquireBuildLockAsync, releaseBuildLock } from '../support/build-lock.t
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 const policy = 'pharma-operations-department';
-const day = (d: string) => `${d}T04:00:00.000Z`;
 
 /** The text of 1.1 as a Word document, with clause 三、(一) 1. revised. */
 async function revisedDocx(): Promise<Buffer> {
@@ -71,7 +71,7 @@ afterAll(async () => {
 describe.each(testDatabases)('HR publishes from the browser ($name)', (database) => {
 	let server: RunningServer;
 	let root: string;
-	let clockFile: string;
+	const clock = testClock(noonInTaipei('2026-12-01'));
 	let dropDatabase: () => Promise<void> = async () => {};
 	/** Holding the build lock while the server builds the approved version. */
 	let building = false;
@@ -103,8 +103,6 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 				GIT_COMMITTER_EMAIL: 'dev@example.com',
 			},
 		});
-		clockFile = join(root, 'now.txt');
-		writeFileSync(clockFile, day('2026-12-01'));
 		const { drop, ...db } = await database.options();
 		dropDatabase = drop;
 		const dbEnv = db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : { ZHIDU_DB_FILE: db.sqliteFile! };
@@ -112,8 +110,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 			...dbEnv,
 			ZHIDU_CONTENT_DIR: join(root, 'content/policies'),
 			ZHIDU_QUIZZES_DIR: join(root, 'quizzes'),
-			ZHIDU_TEST_CLOCK: '1',
-			ZHIDU_NOW_FILE: clockFile,
+			...clock.env,
 		};
 		server = await startServer(env, inject('serverDistDir'));
 		const hr = await setUpHr(server);
@@ -321,7 +318,7 @@ describe.each(testDatabases)('HR publishes from the browser ($name)', (database)
 			);
 
 			// The next day (moved clock): 1.2 is in force; staff see the redline and their new duty.
-			writeFileSync(clockFile, day('2026-12-02'));
+			clock.onDay('2026-12-02');
 			const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 			const staff = await signIn(staffContext, 'staff@example.com', 'S001 password', '/me/training/');
 			const training = await staff.locator('main').innerText();

@@ -25,10 +25,3 @@ export async function zhidu(
 	const status = await run(args, io);
 	return { status, stdout: stdout(), stderr: stderr(), output: stdout() + stderr() };
 }
-
-/** The test clock at noon on `day` in Asia/Taipei: the company's today for the CLI (and a build given it). */
-export const clockOn = (day: string) => ({
-	ZHIDU_TEST_CLOCK: '1',
-	ZHIDU_NOW: `${day}T04:00:00Z`,
-	ZHIDU_TIMEZONE: 'Asia/Taipei',
-});

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContentOrThrow } from '#lib/content/loader.ts';
 import { loadQuizzes } from '#lib/quiz/loader.ts';
-import { clockOn, zhidu as run } from '../support/cli.ts';
+import { zhidu as run } from '../support/cli.ts';
+import { clockOn } from '../support/clock.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 const fixtures = join(projectRoot, 'test/fixtures');

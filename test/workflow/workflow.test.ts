@@ -11,7 +11,8 @@ import { loadQuizzes } from '#lib/quiz/loader.ts';
 import { certificationStatus } from '#lib/tracking/status.ts';
 import { resolveVersions } from '#lib/versions.ts';
 import { buildSite } from '../support/build-site.ts';
-import { clockOn, zhidu as run } from '../support/cli.ts';
+import { zhidu as run } from '../support/cli.ts';
+import { clockOn } from '../support/clock.ts';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 const fixtures = join(projectRoot, 'test/fixtures');

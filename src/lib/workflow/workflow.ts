@@ -17,8 +17,8 @@ import {
 	type LoadResult,
 } from '../content/loader.ts';
 import { versionHash } from '../content/version-hash.ts';
-import { yaml } from '../content/yaml.ts';
 import { calendarDate, versionNumber, type VersionMeta, type VersionStatus } from '../content/schema.ts';
+import { yaml } from '../content/yaml.ts';
 import { lintContent } from '../lint/lint.ts';
 import { loadQuizzes } from '../quiz/loader.ts';
 import { resolveVersions, reviewDue, addDays, type VersionState } from '../versions.ts';
