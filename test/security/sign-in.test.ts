@@ -9,9 +9,10 @@ import { testDatabases } from '../support/databases.ts';
 import { securityRig, staffWithPassword, type SecurityRig } from '../support/security.ts';
 
 // The victim's password is hashed at the production cost (test/vitest.config.ts lowers it for the run): a hash
-// carries its cost, so every check of it (the concurrency test's 40 among them) costs what it costs in production,
+// carries its cost, so every check of it (the concurrency test's 16 among them) costs what it costs in production,
 // and hashing on the event loop would stall the server. Other hashes (HR's, the dummy for an unknown account) keep
-// the run's low cost: the limits below count checks, whatever each costs.
+// the run's low cost: the limits below count checks, whatever each costs. 16 hashed on the event loop hold the
+// server for over a second, which fails the burst test; npm run bench times the issue's 40.
 async function victimAtProductionCost(rig: SecurityRig): Promise<void> {
 	const saved = process.env['ZHIDU_TEST_PASSWORD_COST'];
 	process.env['ZHIDU_TEST_PASSWORD_COST'] = '';
@@ -83,7 +84,7 @@ describe.each(testDatabases)('sign-in limits on $name', (database) => {
 		expect((await login(rig, 'victim@example.com', 'the victim password', '198.51.100.21')).status).toBe(200);
 	});
 
-	it('40 concurrent sign-ins do not stall the health check (hashing off the event loop)', async () => {
+	it('16 concurrent sign-ins do not stall the health check (hashing off the event loop)', async () => {
 		const waits: number[] = [];
 		let running = true;
 		const probe = (async () => {
@@ -95,7 +96,7 @@ describe.each(testDatabases)('sign-in limits on $name', (database) => {
 		})();
 		const started = performance.now();
 		await Promise.all(
-			Array.from({ length: 40 }, (_, i) =>
+			Array.from({ length: 16 }, (_, i) =>
 				login(rig, 'victim@example.com', i % 2 ? 'the victim password' : `wrong ${i}`, `192.0.2.${i + 1}`),
 			),
 		);
