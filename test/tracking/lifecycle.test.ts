@@ -16,6 +16,7 @@ import { loadQuizzes } from '#lib/quiz/loader.ts';
 import type { Quiz } from '#lib/quiz/schema.ts';
 import type { Store } from '#lib/store/database.ts';
 import { acknowledge, rosterAsOf, trackingAsOf, type TrackingContext } from '#lib/tracking/tracking.ts';
+import { noonInTaipei } from '../support/clock.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 import { readEveryChapter } from '../support/reading.ts';
 
@@ -59,7 +60,7 @@ function rightAnswers(quiz: Quiz, drawn: readonly DrawnQuestion[]): Answers {
 
 /** Takes and passes the quiz at a moment (Taipei noon of `day`) on the version in force then. */
 async function passOn(store: Store, personId: string, day: string, version: string) {
-	const at = new Date(`${day}T04:00:00Z`);
+	const at = new Date(noonInTaipei(day));
 	const started = await startAttempt(store, pharmaQuiz, personId, version, () => undefined, at);
 	if (!started.ok) throw new Error(`could not start on ${day}: ${started.reason}`);
 	const graded = await submitAttempt(
